@@ -1,0 +1,61 @@
+export type ImageApiErrorCode =
+  | 'auth'
+  | 'bad_request'
+  | 'content_rejected'
+  | 'rate_limited'
+  | 'timeout'
+  | 'upstream'
+  | 'invalid_response';
+
+export interface ImageApiErrorDetails {
+  readonly status?: number;
+  readonly retryAfterMs?: number;
+  /** The gateway's request id (`X-Oneapi-Request-Id` or similar): operators quote it to their provider. */
+  readonly requestId?: string;
+  /** The upstream error code (`moderation_blocked`, `IMAGE_SAFETY`, …). */
+  readonly upstreamCode?: string;
+  /** The upstream message, for the operator log only. */
+  readonly upstreamMessage?: string;
+  readonly cause?: unknown;
+}
+
+const memberMessages: Record<ImageApiErrorCode, string> = {
+  auth: 'The image service rejected our API key. An operator needs to check IMAGE_API_KEY; nothing was generated.',
+  bad_request: 'The image service could not accept this request.',
+  content_rejected:
+    "The model's safety system blocked this prompt, so no image was made. Try rewording it; this refusal is not retried.",
+  rate_limited: 'The image service is busy right now (rate limited). Please try again in a moment.',
+  timeout: 'The image service took too long to answer, so the request was stopped. Please try again.',
+  upstream: 'The image service is having trouble right now. Please try again in a few minutes.',
+  invalid_response: 'The image service sent back something that is not a usable image. Please try again.',
+};
+
+/** A failed call to the image API, as data: `code` decides what the member is told and whether to retry. */
+export class ImageApiError extends Error {
+  override readonly name = 'ImageApiError';
+  constructor(
+    readonly code: ImageApiErrorCode,
+    message: string,
+    readonly details: ImageApiErrorDetails = {},
+    /** A more specific member sentence than the default for the code. */
+    private readonly memberSentence?: string,
+  ) {
+    super(message, { cause: details.cause });
+  }
+
+  /** The sentence a member sees: specific, no internals. */
+  get memberMessage(): string {
+    return this.memberSentence ?? memberMessages[this.code];
+  }
+
+  /** Only what cannot have been billed may be retried: a rate limit, or a 503 that says when to come back. */
+  get isRetryable(): boolean {
+    return (
+      this.code === 'rate_limited' || (this.details.status === 503 && this.details.retryAfterMs !== undefined)
+    );
+  }
+}
+
+export function isImageApiError(error: unknown): error is ImageApiError {
+  return error instanceof ImageApiError;
+}
