@@ -1,0 +1,160 @@
+/**
+ * The persisted records of conversations and jobs: plain serializable data (no closures, no platform objects),
+ * so a job can be resumed after a restart or, later, run by another process.
+ */
+
+export type Platform = 'discord' | 'slack' | 'local';
+
+/** A stored image: bytes live in the blob store under `hash` (sha256 hex of the bytes). */
+export interface ImageRef {
+  readonly hash: string;
+  readonly mimeType: string;
+  readonly byteLength: number;
+  readonly width?: number;
+  readonly height?: number;
+  /** The seed that made it, when the model took one. */
+  readonly seed?: number;
+}
+
+/** Where a conversation lives on its platform. `threadId`/`rootMessageId` may be filled in after creation. */
+export interface ConversationLocation {
+  readonly platform: Platform;
+  /** Discord guild id, Slack team id; '' for DMs and the local playground. */
+  readonly workspaceId: string;
+  readonly channelId: string;
+  readonly threadId?: string;
+  readonly rootMessageId?: string;
+}
+
+export interface ConversationRecord extends ConversationLocation {
+  readonly id: string;
+  readonly ownerId: string;
+  readonly model: string;
+  readonly createdAt: number;
+  readonly updatedAt: number;
+}
+
+export type TurnAction = 'imagine' | 'edit' | 'reroll' | 'variations' | 'retry';
+
+/** The exact, reproducible parameters of one generation (wire values, after validation). */
+export interface TurnParameters {
+  readonly model: string;
+  readonly prompt: string;
+  readonly count: number;
+  readonly seed?: number;
+  readonly negativePrompt?: string;
+  readonly quality?: string;
+  readonly aspectRatio?: string;
+  readonly size?: string;
+  readonly imageSize?: string;
+  readonly tier: string;
+}
+
+export interface TurnRecord {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly parentTurnId?: string;
+  readonly authorId: string;
+  readonly action: TurnAction;
+  /** What the member typed (the prompt for /imagine, the instruction for an edit). */
+  readonly instruction: string;
+  /** Filled when the job starts (edits resolve their base image then). */
+  readonly parameters?: TurnParameters;
+  readonly inputImages: readonly ImageRef[];
+  readonly outputImages: readonly ImageRef[];
+  readonly jobId: string;
+  readonly upstreamRequestIds: readonly string[];
+  /** Dialect-specific continuation state (Gemini thought signatures), opaque to the core. */
+  readonly providerState?: unknown;
+  readonly notices: readonly string[];
+  readonly createdAt: number;
+}
+
+export type JobState =
+  | 'queued'
+  | 'running'
+  | 'generated'
+  | 'delivered'
+  | 'delivery_failed'
+  | 'failed'
+  | 'cancelled'
+  | 'interrupted';
+
+export const finalJobStates: readonly JobState[] = ['delivered', 'delivery_failed', 'failed', 'cancelled', 'interrupted'];
+
+/** What the member asked for, as stored: enough to validate and run again after a restart. */
+export interface JobInput {
+  readonly prompt: string;
+  readonly model?: string;
+  readonly aspectRatio?: string;
+  readonly size?: string;
+  readonly quality?: string;
+  readonly count?: number;
+  readonly seed?: number;
+  readonly negativePrompt?: string;
+  /** New reference images that came with the request (attachments), already stored. */
+  readonly attachments: readonly ImageRef[];
+  /** For edits/variations: the picked output (`turnId` + index) the edit starts from; else the latest turn's first. */
+  readonly base?: { readonly turnId: string; readonly index: number };
+}
+
+/** Platform-specific delivery target: ids and tokens only (channel, message, interaction token + expiry). */
+export type DeliveryTarget = Readonly<Record<string, string | number | boolean | null>>;
+
+export interface JobError {
+  readonly code: string;
+  /** The member-facing sentence. */
+  readonly message: string;
+  readonly referenceId?: string;
+  readonly retryable?: boolean;
+}
+
+export interface JobRecord {
+  readonly id: string;
+  readonly conversationId: string;
+  readonly turnId: string;
+  readonly platform: Platform;
+  readonly workspaceId: string;
+  readonly memberId: string;
+  readonly action: TurnAction;
+  readonly state: JobState;
+  readonly input: JobInput;
+  readonly delivery: DeliveryTarget;
+  readonly idempotencyKey?: string;
+  readonly costUnits: number;
+  readonly error?: JobError;
+  readonly createdAt: number;
+  readonly startedAt?: number;
+  readonly finishedAt?: number;
+  readonly updatedAt: number;
+}
+
+export interface MemberSettings {
+  readonly defaultModel?: string;
+  readonly aspectRatio?: string;
+  readonly quality?: string;
+}
+
+export interface ServerSettings extends MemberSettings {
+  /** Cost units; undefined = the operator's default from the environment. */
+  readonly quotaMemberPerHour?: number;
+  readonly quotaMemberPerDay?: number;
+  readonly quotaServerPerDay?: number;
+}
+
+export type UsageOutcome = 'reserved' | 'succeeded' | 'failed' | 'refused' | 'timeout' | 'cancelled';
+
+/** One row per upstream call (or reservation for one): what quotas and /usage read. */
+export interface UsageRecord {
+  readonly id: string;
+  readonly at: number;
+  readonly platform: Platform;
+  readonly workspaceId: string;
+  readonly memberId: string;
+  readonly model: string;
+  readonly tier: string;
+  readonly count: number;
+  readonly outcome: UsageOutcome;
+  readonly costUnits: number;
+  readonly jobId: string;
+}
