@@ -1,4 +1,4 @@
-import type { ModelSpecInput } from './model-spec.js';
+import type { ModelSpecInput, Sizing } from './model-spec.js';
 
 const MB = 1_000_000;
 
@@ -27,15 +27,15 @@ const seedream4K = [
   { ratio: '2:3', size: '3328x4992' },
   { ratio: '21:9', size: '6240x2656' },
 ];
-const seedreamFree = {
+const seedreamFree: Sizing = {
   kind: 'free',
   tiers: { '2K': seedream2K, '4K': seedream4K },
   defaultTier: '2K',
   minPixels: 1280 * 720,
   maxPixels: 4096 * 4096,
-} as const;
+};
 
-const gptSizes = {
+const gptSizes: Sizing = {
   kind: 'fixed',
   separator: 'x',
   sizes: [
@@ -43,7 +43,7 @@ const gptSizes = {
     { size: '1024x1536', ratio: '2:3' },
     { size: '1536x1024', ratio: '3:2' },
   ],
-} as const;
+};
 
 /**
  * The models of image-api.md. Operators add or override entries with `IMAGE_MODELS_FILE` (same shape).
