@@ -18,6 +18,8 @@ export interface GenerationResult {
   readonly requestIds: readonly string[];
   /** True when the offline renderer made these: every surface must say it is a preview. */
   readonly offline: boolean;
+  /** Member-facing sentences about the result (some of several calls failed, …). */
+  readonly notices?: readonly string[];
 }
 
 export interface GenerateOptions {

@@ -80,7 +80,13 @@ export type JobState =
   | 'cancelled'
   | 'interrupted';
 
-export const finalJobStates: readonly JobState[] = ['delivered', 'delivery_failed', 'failed', 'cancelled', 'interrupted'];
+export const finalJobStates: readonly JobState[] = [
+  'delivered',
+  'delivery_failed',
+  'failed',
+  'cancelled',
+  'interrupted',
+];
 
 /** What the member asked for, as stored: enough to validate and run again after a restart. */
 export interface JobInput {

@@ -4,7 +4,7 @@
  * generic apology with a reference id.
  */
 export class UserFacingError extends Error {
-  override readonly name = 'UserFacingError';
+  override readonly name: string = 'UserFacingError';
   constructor(
     /** Stable identifier for logs, tests and metrics (`unknown_flag`, `bad_size`, …). */
     readonly code: string,

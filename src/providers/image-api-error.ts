@@ -50,9 +50,7 @@ export class ImageApiError extends Error {
 
   /** Only what cannot have been billed may be retried: a rate limit, or a 503 that says when to come back. */
   get isRetryable(): boolean {
-    return (
-      this.code === 'rate_limited' || (this.details.status === 503 && this.details.retryAfterMs !== undefined)
-    );
+    return this.code === 'rate_limited' || (this.details.status === 503 && this.details.retryAfterMs !== undefined);
   }
 }
 

@@ -1,0 +1,37 @@
+import type { Config } from '../config/config.js';
+import type { ImageProvider } from '../core/image-provider.js';
+import type { ImagePipeline } from '../images/image-pipeline.js';
+import { createHttpImageProvider } from '../providers/http-image-provider.js';
+import { createImageDownloader } from '../providers/image-download.js';
+import { createOfflineImageProvider } from '../providers/offline-renderer.js';
+
+export interface ProviderHandle {
+  readonly provider: ImageProvider;
+  close(): Promise<void>;
+}
+
+/** The image API client when a key is set; otherwise the offline renderer (every result says it is a preview). */
+export function createProvider(config: Config, pipeline: ImagePipeline): ProviderHandle {
+  if (config.offline) {
+    const provider = createOfflineImageProvider({ pipeline });
+    return { provider, close: async () => {} };
+  }
+  const downloader = createImageDownloader({
+    allowPrivate: config.ALLOW_PRIVATE_DOWNLOADS,
+    timeoutMs: Math.min(config.IMAGE_API_TIMEOUT_MS, 120_000),
+  });
+  const provider = createHttpImageProvider({
+    baseUrl: config.IMAGE_API_URL,
+    apiKey: config.IMAGE_API_KEY ?? '',
+    timeoutMs: config.IMAGE_API_TIMEOUT_MS,
+    pipeline,
+    downloader,
+  });
+  return {
+    provider,
+    close: async () => {
+      await provider.close();
+      await downloader.close();
+    },
+  };
+}

@@ -1,0 +1,52 @@
+/** Splits CLI arguments into the CLI's own options (`--out`, `--help`) and the words of the request. */
+export interface CliArgs {
+  readonly command: string | undefined;
+  readonly words: readonly string[];
+  readonly out: string | undefined;
+  readonly help: boolean;
+}
+
+export function parseCliArgs(argv: readonly string[]): CliArgs {
+  const words: string[] = [];
+  let out: string | undefined;
+  let help = false;
+  let command: string | undefined;
+  for (let index = 0; index < argv.length; index++) {
+    const arg = argv[index] as string;
+    if (arg === '--help' || arg === '-h') help = true;
+    else if (arg === '--out' || arg === '-o') {
+      out = argv[++index];
+      if (out === undefined) throw new CliUsageError('--out needs a directory, e.g. --out ./out');
+    } else if (arg.startsWith('--out=')) out = arg.slice('--out='.length);
+    else if (command === undefined) command = arg;
+    else words.push(arg);
+  }
+  return { command, words, out, help };
+}
+
+export class CliUsageError extends Error {
+  override readonly name = 'CliUsageError';
+}
+
+export const cliHelp = `threadpaint — image generation for Discord and Slack threads
+
+Usage:
+  threadpaint start                              run the bot (and the local playground on HOST:PORT)
+  threadpaint imagine "<prompt> [flags]" [--out DIR]
+  threadpaint edit <image file> "<instruction> [flags]" [--out DIR]
+  threadpaint models                             list the models and what they take
+  threadpaint --help
+
+Flags (inside or after the prompt):
+  --model <name>     model id or alias (see \`threadpaint models\`)
+  --ar <w:h>         aspect ratio (--aspect)
+  --n <1-4>          number of images (--count)
+  --seed <number>    seed, on models that take one
+  --quality <q>      low | medium | high (GPT Image)
+  --size <s>         1K | 2K | 4K or an exact size the model takes
+  --no <text>        what to avoid (models with a negative prompt)
+
+Without IMAGE_API_KEY the offline renderer makes labelled preview images, so everything works locally.
+Examples:
+  threadpaint imagine "a red fox in the snow --ar 16:9" --out ./out
+  threadpaint edit ./out/fox.png "make it night time" --out ./out`;

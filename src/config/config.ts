@@ -1,0 +1,93 @@
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseEnv } from 'node:util';
+import { createModelCatalogue, type ModelCatalogue, type ModelOverride } from '../core/models/model-catalogue.js';
+import { configHints, configSchema, type RawConfig } from './config-schema.js';
+
+/** The validated configuration; the only place that reads the environment. */
+export interface Config extends RawConfig {
+  readonly catalogue: ModelCatalogue;
+  /** True when no API key is set: the offline renderer serves, clearly labelled. */
+  readonly offline: boolean;
+  /** The `.env` file that was read, if any. */
+  readonly envFile?: string;
+}
+
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+export interface LoadConfigOptions {
+  readonly env?: NodeJS.ProcessEnv;
+  /** Directory whose `.env` is read when present. */
+  readonly cwd?: string;
+  /** Set false to ignore `.env` (tests). */
+  readonly readEnvFile?: boolean;
+}
+
+/**
+ * Reads the environment (and `.env` when present; a real environment variable wins), validates it and
+ * builds the model catalogue. Throws a ConfigError whose message names each bad variable and how to fix it.
+ */
+export function loadConfig(options: LoadConfigOptions = {}): Config {
+  const env = options.env ?? process.env;
+  const cwd = options.cwd ?? process.cwd();
+  const envPath = path.join(cwd, '.env');
+  const fromFile = options.readEnvFile !== false && existsSync(envPath) ? parseEnv(readFileSync(envPath, 'utf8')) : {};
+  const merged: Record<string, string> = {};
+  for (const key of Object.keys(configSchema.shape)) {
+    const value = nonEmpty(env[key]) ?? nonEmpty(fromFile[key]);
+    if (value !== undefined) merged[key] = value;
+  }
+  const parsed = configSchema.safeParse(merged);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((issue) => {
+      const key = String(issue.path[0]) as keyof RawConfig;
+      const hint = configHints[key];
+      return `  ${key}=${JSON.stringify(merged[key] ?? '')}: ${issue.message}${hint ? ` (expected ${hint})` : ''}`;
+    });
+    throw new ConfigError(`Invalid configuration; fix these in .env or the environment:\n${lines.join('\n')}`);
+  }
+  const raw = parsed.data;
+  const catalogue = buildCatalogue(raw, cwd);
+  if (!catalogue.find(raw.DEFAULT_MODEL)) {
+    throw new ConfigError(
+      `Invalid configuration: DEFAULT_MODEL=${raw.DEFAULT_MODEL} is not a known model (expected ${configHints.DEFAULT_MODEL}).`,
+    );
+  }
+  return {
+    ...raw,
+    DEFAULT_MODEL: catalogue.resolve(raw.DEFAULT_MODEL).id,
+    DATA_DIR: path.resolve(cwd, raw.DATA_DIR),
+    catalogue,
+    offline: raw.IMAGE_API_KEY === undefined,
+    ...(Object.keys(fromFile).length > 0 ? { envFile: envPath } : {}),
+  };
+}
+
+function nonEmpty(value: string | undefined): string | undefined {
+  return value === undefined || value.trim() === '' ? undefined : value.trim();
+}
+
+function buildCatalogue(raw: RawConfig, cwd: string): ModelCatalogue {
+  if (!raw.IMAGE_MODELS_FILE) return createModelCatalogue();
+  const file = path.resolve(cwd, raw.IMAGE_MODELS_FILE);
+  let entries: unknown;
+  try {
+    entries = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new ConfigError(`Invalid configuration: IMAGE_MODELS_FILE=${file} could not be read as JSON (${reason}).`);
+  }
+  const list = Array.isArray(entries) ? entries : (entries as { models?: unknown })?.models;
+  if (!Array.isArray(list) || list.some((entry) => typeof entry?.id !== 'string')) {
+    throw new ConfigError(
+      `Invalid configuration: IMAGE_MODELS_FILE=${file} must hold an array of models, each with an "id" (or {"models": [...]}).`,
+    );
+  }
+  try {
+    return createModelCatalogue(list as ModelOverride[]);
+  } catch (error) {
+    throw new ConfigError(`Invalid configuration: IMAGE_MODELS_FILE=${file}: ${(error as Error).message}`);
+  }
+}

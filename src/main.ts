@@ -1,0 +1,68 @@
+import { createProvider } from './app/create-provider.js';
+import { ConfigError, loadConfig } from './config/config.js';
+import { createImagePipeline } from './images/image-pipeline.js';
+import { createLogger } from './logging/logger.js';
+import { createPlayground } from './platforms/local/playground.js';
+import { createAppServer } from './server/http-server.js';
+
+/**
+ * The composition root: config → logger → pipeline → provider → the one HTTP server (healthz, playground).
+ * Runs in the foreground until SIGTERM/SIGINT; returns the exit code.
+ */
+export async function startApp(): Promise<number> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`threadpaint: ${error.message}\n`);
+      return 78;
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.LOG_LEVEL });
+  const pipeline = createImagePipeline();
+  const provider = createProvider(config, pipeline);
+  const server = createAppServer({
+    host: config.HOST,
+    port: config.PORT,
+    health: () => ({ provider: provider.provider.name, offline: config.offline, platforms: [] }),
+  });
+  server.mount(createPlayground({ config, provider: provider.provider, pipeline, logger }));
+  const address = await server.listen().catch((error: NodeJS.ErrnoException) => {
+    logger.fatal({ err: error }, `cannot listen on ${config.HOST}:${config.PORT}`);
+    throw new ConfigError(
+      error.code === 'EADDRINUSE'
+        ? `PORT=${config.PORT} is already in use on ${config.HOST}; set PORT to a free port (or 0).`
+        : `cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`,
+    );
+  });
+  logger.info(
+    { url: address.url, provider: provider.provider.name, defaultModel: config.DEFAULT_MODEL, dataDir: config.DATA_DIR },
+    'threadpaint is up',
+  );
+  process.stdout.write(
+    [
+      '',
+      `  threadpaint is running — playground: ${address.url}/  health: ${address.url}/healthz`,
+      config.offline
+        ? '  No IMAGE_API_KEY: images come from the offline renderer (labelled previews). Set it in .env for real models.'
+        : `  Image API: ${config.IMAGE_API_URL} (default model ${config.DEFAULT_MODEL})`,
+      '  No Discord or Slack credentials set: only the local playground is served.',
+      '  Ctrl+C to stop.',
+      '',
+    ].join('\n'),
+  );
+  const signal = await new Promise<string>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  logger.info({ signal }, 'shutting down');
+  const forced = setTimeout(() => process.exit(1), 8_000);
+  forced.unref();
+  await server.close();
+  await provider.close();
+  logger.flush();
+  clearTimeout(forced);
+  return 0;
+}

@@ -1,0 +1,33 @@
+import type { GenerationRequest } from '../core/imagine-request.js';
+import { generationsPath, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+
+/**
+ * GPT Image: one of three sizes, `quality`, `n` up to 10 per call; always answers base64, so no `response_format`.
+ * Input images go in `image` (a sibling gateway's docs) or, when the catalogue says so, in `contents`.
+ */
+export function buildGptImageRequest(request: GenerationRequest, call: UpstreamCall): UpstreamRequest {
+  const { model } = request;
+  const useContents = model.wire.gptImageInputField === 'contents';
+  const images =
+    call.imageUrls.length === 0
+      ? {}
+      : useContents
+        ? {
+            contents: [
+              { role: 'user', parts: [{ text: request.prompt }, ...call.imageUrls.map((image) => ({ image }))] },
+            ],
+          }
+        : { image: call.imageUrls.length === 1 ? call.imageUrls[0] : [...call.imageUrls] };
+  return {
+    method: 'POST',
+    path: generationsPath,
+    body: {
+      model: model.id,
+      prompt: request.prompt,
+      ...images,
+      ...(request.size !== undefined ? { size: request.size } : {}),
+      ...(request.quality !== undefined ? { quality: request.quality } : {}),
+      n: call.count,
+    },
+  };
+}

@@ -1,0 +1,25 @@
+import type { GenerationRequest } from '../core/imagine-request.js';
+import { generationsPath, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+
+/**
+ * Doubao Seedream / SeedEdit: `image` is one string for single-input models (SeedEdit) and an array for the
+ * fusion models; results come back as URLs (valid about 24 h) that the client downloads at once.
+ */
+export function buildSeedreamRequest(request: GenerationRequest, call: UpstreamCall): UpstreamRequest {
+  const { model } = request;
+  const image =
+    call.imageUrls.length === 0 ? {} : { image: model.maxInputImages === 1 ? call.imageUrls[0] : [...call.imageUrls] };
+  return {
+    method: 'POST',
+    path: generationsPath,
+    body: {
+      model: model.id,
+      prompt: request.prompt,
+      ...image,
+      ...(request.size !== undefined ? { size: request.size } : {}),
+      watermark: model.wire.watermark ?? false,
+      ...(call.seed !== undefined ? { seed: call.seed } : {}),
+      response_format: model.responseFormat,
+    },
+  };
+}

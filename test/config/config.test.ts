@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config/config.js';
+
+let directory: string;
+beforeEach(() => {
+  directory = mkdtempSync(path.join(tmpdir(), 'threadpaint-config-'));
+});
+afterEach(() => rmSync(directory, { recursive: true, force: true }));
+
+const load = (env: Record<string, string>) => loadConfig({ env, cwd: directory });
+const failure = (env: Record<string, string>) => {
+  try {
+    load(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error.message;
+    throw error;
+  }
+  throw new Error('expected a ConfigError');
+};
+
+describe('loadConfig', () => {
+  it('starts with no variables at all, offline, with the documented defaults', () => {
+    const config = load({});
+    expect(config).toMatchObject({
+      offline: true,
+      DEFAULT_MODEL: 'gemini-2.5-flash-image',
+      IMAGE_API_URL: 'https://console.mixroute.io',
+      HOST: '127.0.0.1',
+      PORT: 3000,
+      IMAGE_API_TIMEOUT_MS: 300_000,
+      QUOTA_MEMBER_PER_HOUR: 60,
+      RETENTION_DAYS: 30,
+      ALLOW_PRIVATE_DOWNLOADS: false,
+    });
+    expect(config.DATA_DIR).toBe(path.join(directory, 'data'));
+  });
+
+  it('treats an empty variable as unset and trims base URLs of trailing slashes', () => {
+    const config = load({ IMAGE_API_KEY: '', PORT: '', IMAGE_API_URL: 'http://127.0.0.1:9000/' });
+    expect(config.offline).toBe(true);
+    expect(config.PORT).toBe(3000);
+    expect(config.IMAGE_API_URL).toBe('http://127.0.0.1:9000');
+  });
+
+  it('reads .env, and a real environment variable wins over it', () => {
+    writeFileSync(path.join(directory, '.env'), '# comment\nIMAGE_API_KEY=sk-file\nPORT=4000\nLOG_LEVEL="debug"\n');
+    const config = load({ PORT: '5000' });
+    expect(config).toMatchObject({ IMAGE_API_KEY: 'sk-file', offline: false, PORT: 5000, LOG_LEVEL: 'debug' });
+    expect(config.envFile).toBe(path.join(directory, '.env'));
+  });
+
+  it('stops with a message naming each bad variable and how to fix it', () => {
+    const message = failure({ PORT: 'eighty', IMAGE_API_URL: 'console.mixroute.io', LOG_LEVEL: 'loud' });
+    expect(message).toContain('PORT="eighty"');
+    expect(message).toContain('expected a TCP port');
+    expect(message).toContain('IMAGE_API_URL="console.mixroute.io"');
+    expect(message).toContain('LOG_LEVEL="loud"');
+  });
+
+  it('resolves DEFAULT_MODEL aliases and refuses unknown ones', () => {
+    expect(load({ DEFAULT_MODEL: 'seedream' }).DEFAULT_MODEL).toBe('doubao-seedream-4-5-251128');
+    expect(failure({ DEFAULT_MODEL: 'dall-e-9' })).toContain('DEFAULT_MODEL=dall-e-9 is not a known model');
+  });
+
+  it('adds models from IMAGE_MODELS_FILE and explains a broken file', () => {
+    writeFileSync(path.join(directory, 'models.json'), JSON.stringify([{ id: 'gpt-image-1', aliases: ['openai-image'] }]));
+    expect(load({ IMAGE_MODELS_FILE: 'models.json' }).catalogue.resolve('openai-image').id).toBe('gpt-image-1');
+    writeFileSync(path.join(directory, 'broken.json'), '{');
+    expect(failure({ IMAGE_MODELS_FILE: 'broken.json' })).toContain('could not be read as JSON');
+    expect(failure({ IMAGE_MODELS_FILE: 'missing.json' })).toContain('IMAGE_MODELS_FILE=');
+  });
+});
