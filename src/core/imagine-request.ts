@@ -46,6 +46,17 @@ export interface GenerationRequest {
   /** Resolution tier, for cost accounting. */
   readonly tier: SizeTier;
   readonly inputImages: readonly InputImage[];
+  /**
+   * Earlier turns, oldest first, for families that take multi-turn context (`CONVERSATION_CONTEXT=full`):
+   * the member's instruction, then the images the model answered with.
+   */
+  readonly history?: readonly HistoryTurn[];
+}
+
+export interface HistoryTurn {
+  readonly role: 'user' | 'model';
+  readonly text?: string;
+  readonly images: readonly InputImage[];
 }
 
 /** What the member is told about a request that was accepted but changed ("16:9 became 1536x1024 (3:2)"). */

@@ -192,3 +192,31 @@ function chooseFreeSize(
   }
   return { size: `${width}x${height}`, aspectRatio: ratio.label, tier: chosenTier, notices: [] };
 }
+
+/**
+ * The ratio an edit keeps when the member gave none: the one the model takes that is nearest to the base image's
+ * shape (a 16:9 photo stays 16:9 on Gemini instead of turning square). Undefined when the model sizes from its input.
+ */
+export function ratioForImage(model: ModelSpec, width: number, height: number): string | undefined {
+  const wanted = width / height;
+  const sizing = model.sizing;
+  const candidates =
+    sizing.kind === 'ratio'
+      ? sizing.ratios
+      : sizing.kind === 'fixed'
+        ? sizing.sizes.map((choice) => choice.ratio)
+        : sizing.kind === 'free'
+          ? (sizing.tiers[sizing.defaultTier] ?? []).map((choice) => choice.ratio)
+          : [];
+  let best: string | undefined;
+  let bestDistance = Number.POSITIVE_INFINITY;
+  for (const candidate of candidates) {
+    const ratio = parseRatio(candidate);
+    const distance = logDistance(ratio.width / ratio.height, wanted);
+    if (distance < bestDistance) {
+      bestDistance = distance;
+      best = candidate;
+    }
+  }
+  return best;
+}

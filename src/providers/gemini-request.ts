@@ -11,7 +11,14 @@ export function buildGeminiRequest(request: GenerationRequest, call: UpstreamCal
     size: request.size ?? '1:1',
     ...(request.imageSize ? { image_size: request.imageSize } : {}),
   };
-  if (call.imageUrls.length === 0) {
+  const history = (request.history ?? []).map((turn) => ({
+    role: turn.role,
+    parts: [
+      ...(turn.text ? [{ text: turn.text }] : []),
+      ...turn.images.map((image) => ({ image: `data:${image.mimeType};base64,${Buffer.from(image.bytes).toString('base64')}` })),
+    ],
+  }));
+  if (call.imageUrls.length === 0 && history.length === 0) {
     return {
       method: 'POST',
       path: generationsPath,
@@ -22,6 +29,6 @@ export function buildGeminiRequest(request: GenerationRequest, call: UpstreamCal
   return {
     method: 'POST',
     path: generationsPath,
-    body: { ...common, response_format: 'b64_json', contents: [{ role: 'user', parts }] },
+    body: { ...common, response_format: 'b64_json', contents: [...history, { role: 'user', parts }] },
   };
 }

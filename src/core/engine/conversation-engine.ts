@@ -1,0 +1,287 @@
+import type { ImageProvider } from '../image-provider.js';
+import { createInProcessQueue, type JobQueue } from '../jobs/job-queue.js';
+import { JobEvents, type JobEventListener } from '../jobs/job-events.js';
+import type { ModelCatalogue } from '../models/model-catalogue.js';
+import type { ConversationLocation, ConversationRecord, DeliveryTarget, JobRecord, Platform, TurnRecord } from '../records.js';
+import type { BlobStore, MessageLink, Store } from '../store.js';
+import { UserFacingError } from '../user-facing-error.js';
+import { deliverJob } from './deliver-job.js';
+import { type EngineContext, type EngineSettings, engineDefaults } from './engine-context.js';
+import type { Deliverer, EngineLogger, InboundRequest, Requester, SubmitResult } from './engine-types.js';
+import { CancelledError, interruptedError, runJob, ShutdownError } from './run-job.js';
+import { prepareSubmission } from './submit-job.js';
+
+export interface ConversationEngineConfig {
+  readonly store: Store;
+  readonly blobs: BlobStore;
+  readonly provider: ImageProvider;
+  readonly catalogue: ModelCatalogue;
+  readonly logger: EngineLogger;
+  readonly settings: Partial<EngineSettings> & { readonly defaultModel: string };
+  readonly now?: () => number;
+  readonly newId?: () => string;
+  readonly randomSeed?: () => number;
+  readonly newReferenceId?: () => string;
+  readonly measure?: EngineContext['measure'];
+}
+
+/** The engine both platforms share: after it, a platform adapter only translates. */
+export interface ConversationEngine {
+  /** Validates, records (idempotently) and queues a delivery. Bad input throws a UserFacingError and makes no job. */
+  submit(inbound: InboundRequest): Promise<SubmitResult>;
+  /** Runs a failed or interrupted job's turn again as a new job (the member asked: Retry). */
+  retry(jobId: string, requester: Requester, idempotencyKey: string, delivery?: DeliveryTarget): Promise<SubmitResult>;
+  /** Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. */
+  redeliver(jobId: string): Promise<JobRecord | undefined>;
+  cancel(jobId: string, requester: Requester): Promise<JobRecord>;
+  /** Deletes a turn and its stored images; returns the platform messages to delete. */
+  deleteTurn(turnId: string, requester: Requester): Promise<MessageLink[]>;
+  findConversation(location: ConversationLocation): Promise<ConversationRecord | undefined>;
+  findMessage(platform: Platform, channelId: string, messageId: string): Promise<MessageLink | undefined>;
+  linkMessage(link: MessageLink): Promise<void>;
+  updateConversation(id: string, patch: { threadId?: string; rootMessageId?: string }): Promise<void>;
+  /** Stores delivery ids on a job (the message id of a Discord deferral, a Slack status ts). */
+  updateDelivery(jobId: string, delivery: Partial<DeliveryTarget>): Promise<JobRecord | undefined>;
+  getJob(jobId: string): Promise<JobRecord | undefined>;
+  getTurn(turnId: string): Promise<TurnRecord | undefined>;
+  position(jobId: string): number | undefined;
+  registerDeliverer(platform: Platform, deliverer: Deliverer): void;
+  onEvent(listener: JobEventListener): () => void;
+  /** Recovers after a restart: running → interrupted (members told), generated → delivered, queued → resumed. */
+  start(): Promise<{ resumed: number; interrupted: number; redelivered: number }>;
+  /** Deletes conversations and images older than the retention time. */
+  cleanExpired(): Promise<{ conversations: number; images: number }>;
+  /** Stops taking work, lets running jobs finish for a moment, marks the rest interrupted. */
+  shutdown(): Promise<void>;
+  readonly stats: { readonly waiting: number; readonly running: number };
+}
+
+export function createConversationEngine(config: ConversationEngineConfig): ConversationEngine {
+  const settings: EngineSettings = { ...engineDefaults, ...config.settings } as EngineSettings;
+  const events = new JobEvents((error, event) =>
+    config.logger.error({ err: error, event: event.type, jobId: event.job.id }, 'job event listener failed'),
+  );
+  const context: EngineContext = {
+    store: config.store,
+    blobs: config.blobs,
+    provider: config.provider,
+    catalogue: config.catalogue,
+    settings,
+    logger: config.logger,
+    events,
+    deliverers: new Map(),
+    now: config.now ?? Date.now,
+    newId: config.newId ?? (() => globalThis.crypto.randomUUID()),
+    randomSeed: config.randomSeed ?? (() => Math.floor(Math.random() * 2_147_483_647)),
+    newReferenceId: config.newReferenceId ?? (() => globalThis.crypto.randomUUID().slice(0, 8).toUpperCase()),
+    ...(config.measure ? { measure: config.measure } : {}),
+    running: new Map(),
+  };
+  const queue = createInProcessQueue({ concurrency: settings.concurrency, run: (job) => runJob(context, job) });
+  let accepting = true;
+
+  async function enqueue(job: JobRecord): Promise<number> {
+    const position = queue.enqueue(job);
+    events.emit({ type: 'queued', job, position });
+    return position;
+  }
+
+  async function submitPrepared(inbound: InboundRequest, retryOf?: JobRecord): Promise<SubmitResult> {
+    if (!accepting) throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
+    const { store } = context;
+    if (inbound.target && (inbound.action === 'reroll' || inbound.action === 'variations' || inbound.action === 'edit')) {
+      const pending = await store.findPendingJob(inbound.memberId, inbound.target.turnId, inbound.action);
+      if (pending && inbound.action !== 'edit') return { status: 'duplicate', job: pending };
+    }
+    const prepared = retryOf ? await prepareRetry(retryOf, inbound) : await prepareSubmission(context, inbound);
+    const result = await store.createJobWithKey(inbound.idempotencyKey, {
+      ...(prepared.isNewConversation ? { conversation: prepared.conversation } : {}),
+      ...(retryOf ? {} : { turn: prepared.turn }),
+      job: prepared.job,
+    });
+    if (!result.created) {
+      const existing = await store.getJob(result.jobId);
+      if (existing) return { status: 'duplicate', job: existing };
+      throw new UserFacingError('duplicate', 'This request was already handled.');
+    }
+    if (retryOf) await store.updateTurn(prepared.turn.id, { jobId: prepared.job.id });
+    await store.recordUsage({
+      id: prepared.job.id,
+      at: prepared.job.createdAt,
+      platform: prepared.job.platform,
+      workspaceId: prepared.job.workspaceId,
+      memberId: prepared.job.memberId,
+      model: prepared.conversation.model,
+      tier: prepared.tier,
+      count: prepared.job.input.count ?? 1,
+      outcome: 'reserved',
+      costUnits: prepared.job.costUnits,
+      jobId: prepared.job.id,
+    });
+    await store.updateConversation(prepared.conversation.id, { updatedAt: context.now() });
+    const position = await enqueue(prepared.job);
+    return { status: 'queued', ...prepared, position };
+  }
+
+  async function prepareRetry(previous: JobRecord, inbound: InboundRequest) {
+    const [turn, conversation] = await Promise.all([
+      context.store.getTurn(previous.turnId),
+      context.store.getConversation(previous.conversationId),
+    ]);
+    if (!turn || !conversation) throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone.');
+    const at = context.now();
+    const job: JobRecord = {
+      ...previous,
+      id: context.newId(),
+      memberId: inbound.memberId,
+      state: 'queued',
+      delivery: inbound.delivery,
+      idempotencyKey: inbound.idempotencyKey,
+      createdAt: at,
+      updatedAt: at,
+    };
+    delete (job as { error?: unknown }).error;
+    delete (job as { startedAt?: unknown }).startedAt;
+    delete (job as { finishedAt?: unknown }).finishedAt;
+    const tier = turn.parameters?.tier ?? '1K';
+    return { conversation, isNewConversation: false, turn, job, notices: [] as string[], tier };
+  }
+
+  async function requireJob(jobId: string): Promise<JobRecord> {
+    const job = await context.store.getJob(jobId);
+    if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
+    return job;
+  }
+
+  return {
+    submit: (inbound) => submitPrepared(inbound),
+    async retry(jobId, requester, idempotencyKey, delivery) {
+      const previous = await requireJob(jobId);
+      if (!['failed', 'interrupted', 'cancelled'].includes(previous.state)) {
+        if (previous.state === 'delivery_failed') {
+          await this.redeliver(jobId);
+          return { status: 'duplicate', job: (await context.store.getJob(jobId)) ?? previous };
+        }
+        return { status: 'duplicate', job: previous };
+      }
+      return submitPrepared(
+        {
+          ...requester,
+          idempotencyKey,
+          action: previous.action,
+          text: previous.input.prompt,
+          channelId: '',
+          delivery: delivery ?? previous.delivery,
+        },
+        previous,
+      );
+    },
+    async redeliver(jobId) {
+      const job = await requireJob(jobId);
+      if (job.state !== 'generated' && job.state !== 'delivery_failed') return job;
+      return deliverJob(context, job);
+    },
+    async cancel(jobId, requester) {
+      const job = await requireJob(jobId);
+      if (job.memberId !== requester.memberId && !requester.isAdmin) {
+        throw new UserFacingError('not_allowed', 'Only the member who asked (or an admin) can cancel this.');
+      }
+      if (job.state === 'queued' && queue.remove(job.id)) {
+        const cancelled = await context.store.updateJob(
+          job.id,
+          { state: 'cancelled', finishedAt: context.now(), updatedAt: context.now() },
+          { ifStateIn: ['queued'] },
+        );
+        await context.store.settleUsage(job.id, 'cancelled', 0);
+        if (cancelled) {
+          events.emit({ type: 'cancelled', job: cancelled });
+          return cancelled;
+        }
+      }
+      const controller = context.running.get(job.id);
+      if (controller) {
+        controller.abort(new CancelledError());
+        return job;
+      }
+      throw new UserFacingError('not_cancellable', 'This has already finished, so there is nothing to cancel.');
+    },
+    async deleteTurn(turnId, requester) {
+      const turn = await context.store.getTurn(turnId);
+      if (!turn) return [];
+      if (turn.authorId !== requester.memberId && !requester.isAdmin) {
+        throw new UserFacingError('not_allowed', 'Only the member who asked for this image (or an admin) can delete it.');
+      }
+      const links = await context.store.listMessagesOfTurn(turnId);
+      const controller = context.running.get(turn.jobId);
+      controller?.abort(new CancelledError());
+      queue.remove(turn.jobId);
+      const { orphanedHashes } = await context.store.deleteTurn(turnId);
+      await Promise.all(orphanedHashes.map((hash) => context.blobs.delete(hash)));
+      return links;
+    },
+    findConversation: (location) => context.store.findConversationByLocation(location),
+    findMessage: (platform, channelId, messageId) => context.store.findMessage(platform, channelId, messageId),
+    linkMessage: (link) => context.store.linkMessage(link),
+    async updateConversation(id, patch) {
+      await context.store.updateConversation(id, { ...patch, updatedAt: context.now() });
+    },
+    async updateDelivery(jobId, delivery) {
+      const job = await context.store.getJob(jobId);
+      if (!job) return undefined;
+      const merged = Object.fromEntries(
+        Object.entries({ ...job.delivery, ...delivery }).filter(([, value]) => value !== undefined),
+      ) as DeliveryTarget;
+      return context.store.updateJob(jobId, { delivery: merged, updatedAt: context.now() });
+    },
+    getJob: (jobId) => context.store.getJob(jobId),
+    getTurn: (turnId) => context.store.getTurn(turnId),
+    position: (jobId) => queue.position(jobId),
+    registerDeliverer(platform, deliverer) {
+      context.deliverers.set(platform, deliverer);
+    },
+    onEvent: (listener) => events.on(listener),
+    async start() {
+      const { store, now } = context;
+      const running = await store.listJobsByState(['running']);
+      for (const job of running) {
+        const interrupted = await store.updateJob(
+          job.id,
+          { state: 'interrupted', finishedAt: now(), updatedAt: now(), error: interruptedError },
+          { ifStateIn: ['running'] },
+        );
+        await store.settleUsage(job.id, 'failed', job.costUnits);
+        if (interrupted) events.emit({ type: 'interrupted', job: interrupted });
+      }
+      const generated = await store.listJobsByState(['generated']);
+      for (const job of generated) await deliverJob(context, job);
+      const queued = await store.listJobsByState(['queued']);
+      for (const job of queued) await enqueue(job);
+      await this.cleanExpired();
+      return { resumed: queued.length, interrupted: running.length, redelivered: generated.length };
+    },
+    async cleanExpired() {
+      const { conversations, orphanedHashes } = await context.store.deleteExpired(context.now() - settings.retentionMs);
+      await Promise.all(orphanedHashes.map((hash) => context.blobs.delete(hash)));
+      if (conversations > 0) {
+        context.logger.info({ conversations, images: orphanedHashes.length }, 'expired conversations deleted');
+      }
+      return { conversations, images: orphanedHashes.length };
+    },
+    async shutdown() {
+      accepting = false;
+      queue.pause();
+      const idle = queue.idle();
+      let timer: NodeJS.Timeout | undefined;
+      const grace = new Promise<void>((resolve) => {
+        timer = setTimeout(resolve, settings.shutdownGraceMs);
+      });
+      await Promise.race([idle, grace]);
+      clearTimeout(timer);
+      for (const controller of context.running.values()) controller.abort(new ShutdownError());
+      await queue.idle();
+    },
+    get stats() {
+      return { waiting: queue.waiting, running: queue.running };
+    },
+  };
+}

@@ -1,0 +1,54 @@
+import type { JobError, UsageOutcome } from '../records.js';
+import { isUserFacingError } from '../user-facing-error.js';
+
+/** What an upstream error looks like to the core (the providers' ImageApiError satisfies it). */
+interface UpstreamFailure {
+  readonly code: string;
+  readonly memberMessage: string;
+  readonly details?: { readonly requestId?: string };
+}
+
+function isUpstreamFailure(error: unknown): error is UpstreamFailure {
+  return (
+    error instanceof Error &&
+    typeof (error as Partial<UpstreamFailure>).code === 'string' &&
+    typeof (error as Partial<UpstreamFailure>).memberMessage === 'string'
+  );
+}
+
+/** Codes whose call may have been billed by the provider: they count against quotas. */
+const billedCodes = new Set(['content_rejected', 'timeout', 'upstream', 'invalid_response']);
+
+/**
+ * Turns any failure into the member's sentence, whether it can be retried, and how the usage ledger settles it.
+ * Unknown errors get a generic apology and a reference id (the operator log has the details).
+ */
+export function describeJobError(
+  error: unknown,
+  newReferenceId: () => string,
+): JobError & { outcome: UsageOutcome; billed: boolean } {
+  if (isUserFacingError(error)) {
+    return { code: error.code, message: error.message, retryable: false, outcome: 'failed', billed: false };
+  }
+  if (isUpstreamFailure(error)) {
+    const referenceId = error.details?.requestId ?? newReferenceId();
+    const refused = error.code === 'content_rejected';
+    return {
+      code: error.code,
+      message: refused ? error.memberMessage : `${error.memberMessage} (ref ${referenceId})`,
+      referenceId,
+      retryable: !refused && error.code !== 'auth' && error.code !== 'bad_request',
+      outcome: refused ? 'refused' : error.code === 'timeout' ? 'timeout' : 'failed',
+      billed: billedCodes.has(error.code),
+    };
+  }
+  const referenceId = newReferenceId();
+  return {
+    code: 'internal',
+    message: `Something went wrong on our side, sorry. Please try again (ref ${referenceId}).`,
+    referenceId,
+    retryable: true,
+    outcome: 'failed',
+    billed: false,
+  };
+}

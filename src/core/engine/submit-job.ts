@@ -1,0 +1,157 @@
+import type { InputImage } from '../imagine-request.js';
+import { checkQuota, costOf } from '../jobs/quota.js';
+import type { ConversationRecord, ImageRef, JobInput, JobRecord, TurnRecord } from '../records.js';
+import { UserFacingError } from '../user-facing-error.js';
+import { validateRequest } from '../validate-request.js';
+import { imagineRequestOf, requestInputFrom } from './build-request.js';
+import type { EngineContext } from './engine-context.js';
+import type { InboundRequest } from './engine-types.js';
+
+export interface PreparedSubmission {
+  readonly conversation: ConversationRecord;
+  readonly isNewConversation: boolean;
+  readonly turn: TurnRecord;
+  readonly job: JobRecord;
+  readonly notices: readonly string[];
+  /** Resolution tier, for the usage ledger. */
+  readonly tier: string;
+}
+
+/**
+ * Validates a delivery and builds its records (nothing is written yet): the flags against the model, the member's
+ * quota, the conversation it starts or continues. Invalid input throws a UserFacingError and makes no job.
+ */
+export async function prepareSubmission(context: EngineContext, inbound: InboundRequest): Promise<PreparedSubmission> {
+  const { store, now } = context;
+  const conversation = inbound.conversationId ? await store.getConversation(inbound.conversationId) : undefined;
+  if (inbound.conversationId && !conversation) {
+    throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone. Start a new one with /imagine.');
+  }
+  const parent = inbound.target ? await store.getTurn(inbound.target.turnId) : undefined;
+  if (inbound.target && !parent) {
+    throw new UserFacingError('conversation_expired', 'That image is no longer stored (the conversation expired or it was deleted).');
+  }
+  const [member, server] = await Promise.all([
+    store.getMemberSettings(inbound.platform, inbound.workspaceId, inbound.memberId),
+    store.getServerSettings(inbound.platform, inbound.workspaceId),
+  ]);
+  const attachments = await storeAttachments(context, inbound.attachments ?? []);
+  const input = jobInputFor(inbound, parent, attachments, { member, server, conversationModel: conversation?.model });
+
+  // Dry-run validation with the images the job will have, so bad flags are refused now, not after queueing.
+  const baseCount = inbound.action === 'edit' ? 1 : 0;
+  const placeholder: InputImage = { bytes: new Uint8Array(0), mimeType: 'image/png' };
+  const images = [...Array.from({ length: baseCount }, () => placeholder), ...(inbound.attachments ?? [])];
+  const { request, notices } = validateRequest(imagineRequestOf(input, images), {
+    catalogue: context.catalogue,
+    defaultModel: context.settings.defaultModel,
+    randomSeed: context.randomSeed,
+  });
+  const units = costOf(request);
+  await checkQuota(
+    store,
+    { platform: inbound.platform, workspaceId: inbound.workspaceId, memberId: inbound.memberId, exempt: inbound.isAdmin === true },
+    units,
+    context.settings.quota,
+    server,
+    now(),
+  );
+
+  const at = now();
+  const record: ConversationRecord = conversation ?? {
+    id: context.newId(),
+    platform: inbound.platform,
+    workspaceId: inbound.workspaceId,
+    channelId: inbound.channelId,
+    ...(inbound.threadId !== undefined ? { threadId: inbound.threadId } : {}),
+    ...(inbound.rootMessageId !== undefined ? { rootMessageId: inbound.rootMessageId } : {}),
+    ownerId: inbound.memberId,
+    model: request.model.id,
+    createdAt: at,
+    updatedAt: at,
+  };
+  const jobId = context.newId();
+  const turn: TurnRecord = {
+    id: context.newId(),
+    conversationId: record.id,
+    ...(parent ? { parentTurnId: parent.id } : {}),
+    authorId: inbound.memberId,
+    action: inbound.action,
+    instruction: input.prompt,
+    inputImages: [],
+    outputImages: [],
+    jobId,
+    upstreamRequestIds: [],
+    notices: [],
+    createdAt: at,
+  };
+  const job: JobRecord = {
+    id: jobId,
+    conversationId: record.id,
+    turnId: turn.id,
+    platform: inbound.platform,
+    workspaceId: inbound.workspaceId,
+    memberId: inbound.memberId,
+    action: inbound.action,
+    state: 'queued',
+    input,
+    delivery: inbound.delivery,
+    idempotencyKey: inbound.idempotencyKey,
+    costUnits: units,
+    createdAt: at,
+    updatedAt: at,
+  };
+  return {
+    conversation: record,
+    isNewConversation: !conversation,
+    turn,
+    job,
+    notices: notices.map((notice) => notice.message),
+    tier: request.tier,
+  };
+}
+
+/** What the job will send, by action: reroll repeats the turn with a new seed; variations start from the pick. */
+function jobInputFor(
+  inbound: InboundRequest,
+  parent: TurnRecord | undefined,
+  attachments: ImageRef[],
+  defaults: Parameters<typeof requestInputFrom>[2],
+): JobInput {
+  const parameters = parent?.parameters;
+  if ((inbound.action === 'reroll' || inbound.action === 'variations') && parent) {
+    if (!parameters) throw new UserFacingError('not_finished', 'That turn has not finished yet; try again when its image is there.');
+    const base = {
+      prompt: parameters.prompt,
+      model: parameters.model,
+      ...(parameters.aspectRatio !== undefined ? { aspectRatio: parameters.aspectRatio } : {}),
+      ...(parameters.imageSize !== undefined ? { size: parameters.imageSize } : {}),
+      ...(parameters.quality !== undefined ? { quality: parameters.quality } : {}),
+      ...(parameters.negativePrompt !== undefined ? { negativePrompt: parameters.negativePrompt } : {}),
+    };
+    if (inbound.action === 'reroll') {
+      return { ...base, count: parameters.count, attachments: [...parent.inputImages, ...attachments] };
+    }
+    const index = inbound.target?.index ?? 0;
+    const picked = parent.outputImages[index];
+    if (!picked) throw new UserFacingError('nothing_to_edit', 'That image is not part of this turn.');
+    const count = (inbound.options?.count as number | undefined) ?? 4;
+    return { ...base, count, attachments: [picked, ...attachments] };
+  }
+  const input = requestInputFrom(inbound.text, inbound.options, defaults);
+  return {
+    ...input,
+    attachments,
+    ...(inbound.action === 'edit' && inbound.target ? { base: { turnId: inbound.target.turnId, index: inbound.target.index ?? 0 } } : {}),
+  };
+}
+
+async function storeAttachments(context: EngineContext, images: readonly InputImage[]): Promise<ImageRef[]> {
+  const refs: ImageRef[] = [];
+  for (const image of images) {
+    const hash = await context.blobs.put(image.bytes);
+    const size = await context.measure?.(image.bytes);
+    refs.push({ hash, mimeType: image.mimeType, byteLength: image.bytes.length, ...(size ?? {}) });
+  }
+  return refs;
+}

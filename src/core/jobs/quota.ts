@@ -1,0 +1,98 @@
+import type { GenerationRequest } from '../imagine-request.js';
+import type { Platform, ServerSettings } from '../records.js';
+import type { Store } from '../store.js';
+import { UserFacingError } from '../user-facing-error.js';
+
+export interface QuotaLimits {
+  /** Cost units per member per rolling hour; 0 or undefined = no limit. */
+  readonly memberPerHour?: number;
+  readonly memberPerDay?: number;
+  readonly serverPerDay?: number;
+}
+
+const hour = 3_600_000;
+const day = 24 * hour;
+
+/** Cost units of a request: per image, by quality, else by tier, else the model's base price. */
+export function costOf(request: GenerationRequest): number {
+  const { cost } = request.model;
+  const perImage =
+    (request.quality !== undefined ? cost.byQuality?.[request.quality] : undefined) ??
+    cost.byTier?.[request.tier] ??
+    cost.perImage;
+  return Math.round(perImage * request.count * 100) / 100;
+}
+
+/** A quota refusal; `retryAt` lets a platform show the time in the member's own clock. */
+export class QuotaExceededError extends UserFacingError {
+  override readonly name: string = 'QuotaExceededError';
+  constructor(
+    message: string,
+    readonly retryAt: number,
+  ) {
+    super('quota_exceeded', message);
+  }
+}
+
+export interface QuotaSubject {
+  readonly platform: Platform;
+  readonly workspaceId: string;
+  readonly memberId: string;
+  /** Admins (Manage Server, workspace admins) are exempt. */
+  readonly exempt: boolean;
+}
+
+/**
+ * Refuses a request that would take a member or a server past a rolling-window quota, saying when the member can
+ * go again. Server settings override the operator's defaults.
+ */
+export async function checkQuota(
+  store: Store,
+  subject: QuotaSubject,
+  units: number,
+  defaults: QuotaLimits,
+  server: ServerSettings,
+  now: number,
+): Promise<void> {
+  if (subject.exempt || units === 0) return;
+  const limits: Array<{ limit: number | undefined; window: number; memberId?: string; label: string }> = [
+    { limit: server.quotaMemberPerHour ?? defaults.memberPerHour, window: hour, memberId: subject.memberId, label: 'this hour' },
+    { limit: server.quotaMemberPerDay ?? defaults.memberPerDay, window: day, memberId: subject.memberId, label: 'today' },
+    { limit: server.quotaServerPerDay ?? defaults.serverPerDay, window: day, label: 'server today' },
+  ];
+  for (const { limit, window, memberId, label } of limits) {
+    if (!limit) continue;
+    const query = {
+      platform: subject.platform,
+      workspaceId: subject.workspaceId,
+      since: now - window,
+      ...(memberId !== undefined ? { memberId } : {}),
+    };
+    const used = await store.sumUsage(query);
+    if (used + units <= limit) continue;
+    if (units > limit) {
+      throw new UserFacingError(
+        'quota_exceeded',
+        `This request costs ${format(units)} units, more than the limit of ${format(limit)} ${label === 'server today' ? 'per day for this server' : `per ${window === hour ? 'hour' : 'day'}`}. Ask for fewer or smaller images.`,
+      );
+    }
+    const releaseAt = await store.usageReleaseAt({ ...query, units: used + units - limit });
+    const when = releaseAt === undefined ? now + window : releaseAt + window;
+    const whose = memberId === undefined ? 'This server has' : 'You have';
+    throw new QuotaExceededError(
+      `${whose} used ${format(used)} of ${format(limit)} image units ${label === 'server today' ? 'today' : label}; this request needs ${format(units)}. You can go again ${describeWait(when - now)} (at ${new Date(when).toISOString().slice(11, 16)} UTC).`,
+      when,
+    );
+  }
+}
+
+function format(units: number): string {
+  return Number.isInteger(units) ? String(units) : units.toFixed(1);
+}
+
+export function describeWait(ms: number): string {
+  const minutes = Math.max(1, Math.ceil(ms / 60_000));
+  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  const hours = Math.round(minutes / 60);
+  return `in about ${hours} hour${hours === 1 ? '' : 's'}`;
+}

@@ -1,0 +1,134 @@
+import type { Migration } from './migrations.js';
+
+/*
+ * Times are epoch milliseconds; JSON columns hold JSON.stringify output. `image_refs` indexes every blob hash a
+ * turn (inputs, outputs) or one of its jobs (attachments) refers to, so retention finds orphaned blobs without
+ * reading every turn.
+ */
+const initial = `
+CREATE TABLE conversations (
+  id TEXT PRIMARY KEY,
+  platform TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  channel_id TEXT NOT NULL,
+  thread_id TEXT,
+  root_message_id TEXT,
+  owner_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX conversations_by_thread ON conversations (platform, workspace_id, channel_id, thread_id)
+  WHERE thread_id IS NOT NULL;
+CREATE INDEX conversations_by_root ON conversations (platform, workspace_id, channel_id, root_message_id)
+  WHERE root_message_id IS NOT NULL;
+CREATE INDEX conversations_by_updated ON conversations (updated_at);
+
+CREATE TABLE turns (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  parent_turn_id TEXT REFERENCES turns (id) ON DELETE SET NULL,
+  author_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  instruction TEXT NOT NULL,
+  parameters TEXT,
+  input_images TEXT NOT NULL,
+  output_images TEXT NOT NULL,
+  output_count INTEGER NOT NULL,
+  job_id TEXT NOT NULL,
+  upstream_request_ids TEXT NOT NULL,
+  provider_state TEXT,
+  notices TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+);
+CREATE INDEX turns_by_conversation ON turns (conversation_id, created_at);
+CREATE INDEX turns_by_parent ON turns (parent_turn_id) WHERE parent_turn_id IS NOT NULL;
+
+CREATE TABLE image_refs (
+  turn_id TEXT NOT NULL REFERENCES turns (id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('input', 'output', 'attachment')),
+  hash TEXT NOT NULL,
+  PRIMARY KEY (turn_id, role, hash)
+) WITHOUT ROWID;
+CREATE INDEX image_refs_by_hash ON image_refs (hash);
+
+CREATE TABLE jobs (
+  id TEXT PRIMARY KEY,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  turn_id TEXT NOT NULL REFERENCES turns (id) ON DELETE CASCADE,
+  platform TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  action TEXT NOT NULL,
+  state TEXT NOT NULL,
+  input TEXT NOT NULL,
+  delivery TEXT NOT NULL,
+  idempotency_key TEXT,
+  cost_units REAL NOT NULL,
+  error TEXT,
+  created_at INTEGER NOT NULL,
+  started_at INTEGER,
+  finished_at INTEGER,
+  updated_at INTEGER NOT NULL
+);
+CREATE INDEX jobs_by_state ON jobs (state, created_at);
+CREATE INDEX jobs_by_conversation ON jobs (conversation_id, created_at);
+CREATE INDEX jobs_by_turn ON jobs (turn_id, member_id, action);
+
+CREATE TABLE idempotency_keys (
+  key TEXT PRIMARY KEY,
+  job_id TEXT NOT NULL,
+  created_at INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
+
+CREATE TABLE message_links (
+  platform TEXT NOT NULL,
+  channel_id TEXT NOT NULL,
+  message_id TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
+  turn_id TEXT NOT NULL REFERENCES turns (id) ON DELETE CASCADE,
+  output_index INTEGER,
+  created_at INTEGER NOT NULL,
+  PRIMARY KEY (platform, channel_id, message_id)
+) WITHOUT ROWID;
+CREATE INDEX message_links_by_turn ON message_links (turn_id);
+CREATE INDEX message_links_by_conversation ON message_links (conversation_id);
+
+CREATE TABLE member_settings (
+  platform TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (platform, workspace_id, member_id)
+) WITHOUT ROWID;
+
+CREATE TABLE server_settings (
+  platform TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  settings TEXT NOT NULL,
+  updated_at INTEGER NOT NULL,
+  PRIMARY KEY (platform, workspace_id)
+) WITHOUT ROWID;
+
+CREATE TABLE usage (
+  id TEXT PRIMARY KEY,
+  at INTEGER NOT NULL,
+  platform TEXT NOT NULL,
+  workspace_id TEXT NOT NULL,
+  member_id TEXT NOT NULL,
+  model TEXT NOT NULL,
+  tier TEXT NOT NULL,
+  count INTEGER NOT NULL,
+  outcome TEXT NOT NULL,
+  cost_units REAL NOT NULL,
+  job_id TEXT NOT NULL
+);
+CREATE INDEX usage_by_member ON usage (platform, workspace_id, member_id, at);
+CREATE INDEX usage_by_workspace ON usage (platform, workspace_id, at);
+`;
+
+/** The SQLite schema, oldest first. Append; never edit a released step. */
+export const sqliteMigrations: readonly Migration[] = [{ version: 1, name: 'initial schema', up: initial }];
