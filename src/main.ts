@@ -1,3 +1,4 @@
+import { createEngine } from './app/create-engine.js';
 import { createProvider } from './app/create-provider.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createImagePipeline } from './images/image-pipeline.js';
@@ -23,12 +24,20 @@ export async function startApp(): Promise<number> {
   const logger = createLogger({ level: config.LOG_LEVEL });
   const pipeline = createImagePipeline();
   const provider = createProvider(config, pipeline);
+  const engine = createEngine(config, provider.provider, logger);
   const server = createAppServer({
     host: config.HOST,
     port: config.PORT,
-    health: () => ({ provider: provider.provider.name, offline: config.offline, platforms: [] }),
+    health: () => ({
+      provider: provider.provider.name,
+      offline: config.offline,
+      platforms: ['local'],
+      queue: engine.engine.stats,
+    }),
   });
-  server.mount(createPlayground({ config, provider: provider.provider, pipeline, logger }));
+  server.mount(createPlayground({ config, engine: engine.engine, blobs: engine.blobs, pipeline, logger }));
+  const recovered = await engine.engine.start();
+  if (recovered.resumed + recovered.interrupted + recovered.redelivered > 0) logger.info(recovered, 'jobs recovered after restart');
   const address = await server.listen().catch((error: NodeJS.ErrnoException) => {
     logger.fatal({ err: error }, `cannot listen on ${config.HOST}:${config.PORT}`);
     throw new ConfigError(
@@ -61,6 +70,7 @@ export async function startApp(): Promise<number> {
   const forced = setTimeout(() => process.exit(1), 8_000);
   forced.unref();
   await server.close();
+  await engine.close();
   await provider.close();
   logger.flush();
   clearTimeout(forced);

@@ -1,0 +1,56 @@
+/** The playground page's browser script (plain JS, no build step): submit, poll, render the thread. */
+export const playgroundScript = String.raw`
+const $ = (id) => document.getElementById(id);
+let conversationId = null; let picked = null;
+const asDataUrl = (f) => new Promise((ok, no) => { const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = no; r.readAsDataURL(f); });
+const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body || {}) }).then((r) => r.json());
+const line = (text, cls) => { const d = document.createElement('div'); d.className = cls || 'meta'; d.textContent = text; return d; };
+const button = (label, onclick) => { const b = document.createElement('button'); b.type = 'button'; b.className = 'quiet'; b.textContent = label; b.onclick = onclick; return b; };
+$('new').onclick = () => { conversationId = null; picked = null; $('thread').innerHTML = ''; $('text').focus(); };
+$('form').onsubmit = async (event) => {
+  event.preventDefault();
+  const text = $('text').value.trim(); if (!text) return;
+  const images = $('file').files[0] ? [await asDataUrl($('file').files[0])] : [];
+  const body = { requestId: crypto.randomUUID(), text, images };
+  if (conversationId) Object.assign(body, { conversationId, action: 'edit' }, picked ? { turnId: picked.turnId, index: picked.index } : {});
+  $('text').value = ''; $('file').value = '';
+  send(body, (conversationId ? 'edit: ' : 'imagine: ') + text);
+};
+async function send(body, title) {
+  const turn = document.createElement('div'); turn.className = 'turn'; turn.append(line(title, '')); const status = line('sending…'); turn.append(status);
+  $('thread').append(turn); turn.scrollIntoView({ behavior: 'smooth' });
+  const started = Date.now(); const submitted = await post('/api/submit', body);
+  if (submitted.error) { status.className = 'error'; status.textContent = submitted.error; return; }
+  conversationId = submitted.conversationId;
+  for (const n of submitted.notices || []) turn.append(line('note: ' + n));
+  poll(submitted.jobId, turn, status, started);
+}
+async function poll(jobId, turn, status, started) {
+  const job = await fetch('/api/jobs/' + jobId).then((r) => r.json());
+  if (job.error && !job.state) { status.className = 'error'; status.textContent = job.error; return; }
+  const seconds = ((Date.now() - started) / 1000).toFixed(0) + ' s';
+  if (job.state === 'queued' || job.state === 'running' || job.state === 'generated') {
+    status.textContent = (job.state === 'queued' ? 'queued #' + job.position : 'generating') + ' · ' + seconds;
+    if (!status.cancel) { status.cancel = button('Cancel', () => post('/api/jobs/' + jobId + '/cancel')); turn.append(status.cancel); }
+    return setTimeout(() => poll(jobId, turn, status, started), 700);
+  }
+  if (status.cancel) status.cancel.remove();
+  if (job.state !== 'delivered') {
+    status.className = 'error'; status.textContent = job.error || job.state;
+    if (job.retryable) turn.append(button('Retry', async () => { const r = await post('/api/jobs/' + jobId + '/retry'); status.className = 'meta'; poll(r.jobId, turn, status, Date.now()); }));
+    return;
+  }
+  const p = job.parameters || {};
+  status.textContent = [p.model, p.size, p.quality && 'quality ' + p.quality, p.seed !== undefined && 'seed ' + p.seed, seconds].filter(Boolean).join(' · ');
+  for (const n of job.notices) turn.append(line('note: ' + n));
+  const outputs = document.createElement('div'); outputs.className = 'outputs'; turn.append(outputs);
+  job.images.forEach((image, index) => {
+    const box = document.createElement('div'); box.className = 'output';
+    const img = document.createElement('img'); img.src = image.url; img.title = image.seed !== undefined ? 'seed ' + image.seed : '';
+    img.onclick = () => { document.querySelectorAll('.output.picked').forEach((x) => x.classList.remove('picked')); box.classList.add('picked'); picked = { turnId: job.turnId, index }; };
+    box.append(img, button('Reroll', () => send({ requestId: crypto.randomUUID(), conversationId, action: 'reroll', turnId: job.turnId }, 'reroll')),
+      button('Variations', () => send({ requestId: crypto.randomUUID(), conversationId, action: 'variations', turnId: job.turnId, index }, 'variations')));
+    outputs.append(box); if (index === 0) img.onclick();
+  });
+}
+`;
