@@ -1,3 +1,5 @@
+import { flagHelpLines } from '../../commands/imagine.js';
+
 /** Splits CLI arguments into the CLI's own options (`--out`, `--help`) and the words of the request. */
 export interface CliArgs {
   readonly command: string | undefined;
@@ -38,13 +40,7 @@ Usage:
   threadpaint --help
 
 Flags (inside or after the prompt):
-  --model <name>     model id or alias (see \`threadpaint models\`)
-  --ar <w:h>         aspect ratio (--aspect)
-  --n <1-4>          number of images (--count)
-  --seed <number>    seed, on models that take one
-  --quality <q>      low | medium | high (GPT Image)
-  --size <s>         1K | 2K | 4K or an exact size the model takes
-  --no <text>        what to avoid (models with a negative prompt)
+${flagHelpLines().join('\n')}
 
 Without IMAGE_API_KEY the offline renderer makes labelled preview images, so everything works locally.
 Examples:

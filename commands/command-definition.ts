@@ -1,0 +1,25 @@
+/**
+ * One neutral definition per command; converters turn it into Discord's application-command JSON and the Slack
+ * app manifest, and the CLI help reads it too.
+ */
+export type OptionKind = 'string' | 'integer' | 'attachment';
+
+export interface CommandOption {
+  readonly name: string;
+  readonly kind: OptionKind;
+  readonly description: string;
+  readonly required?: boolean;
+  /** The inline flag that sets the same thing inside the prompt (`--ar`). */
+  readonly flag?: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly choices?: readonly string[];
+  /** Values come from the model catalogue (Discord autocomplete). */
+  readonly autocomplete?: boolean;
+}
+
+export interface CommandDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly options: readonly CommandOption[];
+}
