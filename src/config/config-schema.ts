@@ -34,6 +34,18 @@ export const configSchema = z.object({
   QUOTA_MEMBER_PER_DAY: z.coerce.number().nonnegative().optional(),
   QUOTA_SERVER_PER_DAY: z.coerce.number().nonnegative().optional(),
   RETENTION_DAYS: whole('RETENTION_DAYS', 1, 3650).default(30),
+  DISCORD_TOKEN: z.string().optional(),
+  DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be a Discord application id (digits)').optional(),
+  DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, 'must be a Discord server id (digits)').optional(),
+  DISCORD_API_URL: baseUrl.default('https://discord.com/api'),
+  DISCORD_MESSAGE_CONTENT: flag.default(true),
+  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
+  SLACK_SIGNING_SECRET: z.string().optional(),
+  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+  SLACK_API_URL: z
+    .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
+    .transform((value) => value.replace(/\/*$/, '/'))
+    .default('https://slack.com/api/'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -48,4 +60,8 @@ export const configHints: Partial<Record<keyof RawConfig, string>> = {
   ALLOW_PRIVATE_DOWNLOADS: 'true or false',
   DEFAULT_MODEL: 'a model id or alias from `threadpaint models`',
   IMAGE_MODELS_FILE: 'the path of a JSON file with an array of model entries',
+  DISCORD_API_URL: 'https://discord.com/api or a proxy equivalent, without /v10',
+  DISCORD_MESSAGE_CONTENT: 'true (the bot has the Message Content intent) or false (members @mention the bot)',
+  SLACK_BOT_TOKEN: 'the Bot User OAuth Token from the Slack app page (OAuth & Permissions)',
+  SLACK_APP_TOKEN: 'an app-level token with connections:write (Basic Information), for Socket Mode',
 };

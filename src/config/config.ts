@@ -9,6 +9,10 @@ export interface Config extends RawConfig {
   readonly catalogue: ModelCatalogue;
   /** True when no API key is set: the offline renderer serves, clearly labelled. */
   readonly offline: boolean;
+  readonly discordEnabled: boolean;
+  readonly slackEnabled: boolean;
+  /** Socket Mode when SLACK_APP_TOKEN is set, else HTTP events on /slack/events. */
+  readonly slackMode: 'http' | 'socket';
   /** The `.env` file that was read, if any. */
   readonly envFile?: string;
 }
@@ -55,8 +59,21 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       `Invalid configuration: DEFAULT_MODEL=${raw.DEFAULT_MODEL} is not a known model (expected ${configHints.DEFAULT_MODEL}).`,
     );
   }
+  if (raw.SLACK_BOT_TOKEN && !raw.SLACK_SIGNING_SECRET && !raw.SLACK_APP_TOKEN) {
+    throw new ConfigError(
+      'Invalid configuration: SLACK_BOT_TOKEN is set but neither SLACK_SIGNING_SECRET (HTTP events) nor SLACK_APP_TOKEN (Socket Mode) is; set one of them from the Slack app page.',
+    );
+  }
+  if (!raw.SLACK_BOT_TOKEN && (raw.SLACK_SIGNING_SECRET || raw.SLACK_APP_TOKEN)) {
+    throw new ConfigError('Invalid configuration: SLACK_SIGNING_SECRET/SLACK_APP_TOKEN are set but SLACK_BOT_TOKEN is not; Slack needs the bot token too.');
+  }
+  const discordApiUrl = raw.DISCORD_API_URL.replace(/\/v\d+$/, '');
   return {
     ...raw,
+    DISCORD_API_URL: discordApiUrl,
+    discordEnabled: raw.DISCORD_TOKEN !== undefined,
+    slackEnabled: raw.SLACK_BOT_TOKEN !== undefined,
+    slackMode: raw.SLACK_APP_TOKEN ? 'socket' : 'http',
     DEFAULT_MODEL: catalogue.resolve(raw.DEFAULT_MODEL).id,
     DATA_DIR: path.resolve(cwd, raw.DATA_DIR),
     catalogue,
