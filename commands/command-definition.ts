@@ -2,7 +2,7 @@
  * One neutral definition per command; converters turn it into Discord's application-command JSON and the Slack
  * app manifest, and the CLI help reads it too.
  */
-export type OptionKind = 'string' | 'integer' | 'attachment';
+export type OptionKind = 'string' | 'integer' | 'number' | 'boolean' | 'attachment';
 
 export interface CommandOption {
   readonly name: string;
@@ -22,4 +22,11 @@ export interface CommandDefinition {
   readonly name: string;
   readonly description: string;
   readonly options: readonly CommandOption[];
+  /** Only members with Manage Server see it by default (Discord `default_member_permissions`). */
+  readonly adminOnly?: boolean;
+}
+
+/** A message context-menu command (right-click a message → Apps). */
+export interface MessageCommandDefinition {
+  readonly name: string;
 }

@@ -1,5 +1,6 @@
 import { createEngine } from './app/create-engine.js';
 import { createProvider } from './app/create-provider.js';
+import { startPlatforms } from './app/start-platforms.js';
 import { ConfigError, loadConfig } from './config/config.js';
 import { createImagePipeline } from './images/image-pipeline.js';
 import { createLogger } from './logging/logger.js';
@@ -31,13 +32,24 @@ export async function startApp(): Promise<number> {
     health: () => ({
       provider: provider.provider.name,
       offline: config.offline,
-      platforms: ['local'],
+      platforms: ['local', ...(config.discordEnabled ? ['discord'] : []), ...(config.slackEnabled ? ['slack'] : [])],
       queue: engine.engine.stats,
     }),
   });
   server.mount(createPlayground({ config, engine: engine.engine, blobs: engine.blobs, pipeline, logger }));
+  let platforms: Awaited<ReturnType<typeof startPlatforms>>;
+  try {
+    platforms = await startPlatforms({ config, engine, pipeline, logger, server });
+  } catch (error) {
+    process.stderr.write(`threadpaint: ${(error as Error).message}\n`);
+    await engine.close();
+    await provider.close();
+    return 78;
+  }
+  // Platforms subscribe before recovery, so interrupted jobs are reported and generated ones delivered.
   const recovered = await engine.engine.start();
-  if (recovered.resumed + recovered.interrupted + recovered.redelivered > 0) logger.info(recovered, 'jobs recovered after restart');
+  if (recovered.resumed + recovered.interrupted + recovered.redelivered > 0)
+    logger.info(recovered, 'jobs recovered after restart');
   const address = await server.listen().catch((error: NodeJS.ErrnoException) => {
     logger.fatal({ err: error }, `cannot listen on ${config.HOST}:${config.PORT}`);
     throw new ConfigError(
@@ -47,7 +59,12 @@ export async function startApp(): Promise<number> {
     );
   });
   logger.info(
-    { url: address.url, provider: provider.provider.name, defaultModel: config.DEFAULT_MODEL, dataDir: config.DATA_DIR },
+    {
+      url: address.url,
+      provider: provider.provider.name,
+      defaultModel: config.DEFAULT_MODEL,
+      dataDir: config.DATA_DIR,
+    },
     'threadpaint is up',
   );
   process.stdout.write(
@@ -57,7 +74,9 @@ export async function startApp(): Promise<number> {
       config.offline
         ? '  No IMAGE_API_KEY: images come from the offline renderer (labelled previews). Set it in .env for real models.'
         : `  Image API: ${config.IMAGE_API_URL} (default model ${config.DEFAULT_MODEL})`,
-      '  No Discord or Slack credentials set: only the local playground is served.',
+      platforms.names.length > 0
+        ? `  Connected: ${platforms.names.join(', ')}.`
+        : '  No Discord or Slack credentials set: only the local playground is served.',
       '  Ctrl+C to stop.',
       '',
     ].join('\n'),
@@ -69,6 +88,7 @@ export async function startApp(): Promise<number> {
   logger.info({ signal }, 'shutting down');
   const forced = setTimeout(() => process.exit(1), 8_000);
   forced.unref();
+  await platforms.stop();
   await server.close();
   await engine.close();
   await provider.close();

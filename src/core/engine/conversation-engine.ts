@@ -1,8 +1,15 @@
 import type { ImageProvider } from '../image-provider.js';
-import { createInProcessQueue, type JobQueue } from '../jobs/job-queue.js';
-import { JobEvents, type JobEventListener } from '../jobs/job-events.js';
+import { type JobEventListener, JobEvents } from '../jobs/job-events.js';
+import { createInProcessQueue } from '../jobs/job-queue.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
-import type { ConversationLocation, ConversationRecord, DeliveryTarget, JobRecord, Platform, TurnRecord } from '../records.js';
+import type {
+  ConversationLocation,
+  ConversationRecord,
+  DeliveryTarget,
+  JobRecord,
+  Platform,
+  TurnRecord,
+} from '../records.js';
 import type { BlobStore, MessageLink, Store } from '../store.js';
 import { UserFacingError } from '../user-facing-error.js';
 import { deliverJob } from './deliver-job.js';
@@ -29,6 +36,11 @@ export interface ConversationEngineConfig {
 export interface ConversationEngine {
   /** Validates, records (idempotently) and queues a delivery. Bad input throws a UserFacingError and makes no job. */
   submit(inbound: InboundRequest): Promise<SubmitResult>;
+  /**
+   * What `submit` would refuse (flags, model, quota), checked without writing anything: platforms call it before
+   * they acknowledge, so a bad request gets an ephemeral answer and makes no job. Attachments may be placeholders.
+   */
+  precheck(inbound: InboundRequest): Promise<{ readonly notices: readonly string[] }>;
   /** Runs a failed or interrupted job's turn again as a new job (the member asked: Retry). */
   retry(jobId: string, requester: Requester, idempotencyKey: string, delivery?: DeliveryTarget): Promise<SubmitResult>;
   /** Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. */
@@ -87,9 +99,13 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
   }
 
   async function submitPrepared(inbound: InboundRequest, retryOf?: JobRecord): Promise<SubmitResult> {
-    if (!accepting) throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
+    if (!accepting)
+      throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
     const { store } = context;
-    if (inbound.target && (inbound.action === 'reroll' || inbound.action === 'variations' || inbound.action === 'edit')) {
+    if (
+      inbound.target &&
+      (inbound.action === 'reroll' || inbound.action === 'variations' || inbound.action === 'edit')
+    ) {
       const pending = await store.findPendingJob(inbound.memberId, inbound.target.turnId, inbound.action);
       if (pending && inbound.action !== 'edit') return { status: 'duplicate', job: pending };
     }
@@ -128,7 +144,8 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
       context.store.getTurn(previous.turnId),
       context.store.getConversation(previous.conversationId),
     ]);
-    if (!turn || !conversation) throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone.');
+    if (!turn || !conversation)
+      throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone.');
     const at = context.now();
     const job: JobRecord = {
       ...previous,
@@ -155,6 +172,11 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
 
   return {
     submit: (inbound) => submitPrepared(inbound),
+    async precheck(inbound) {
+      if (!accepting) throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
+      const prepared = await prepareSubmission(context, inbound, { dryRun: true });
+      return { notices: prepared.notices };
+    },
     async retry(jobId, requester, idempotencyKey, delivery) {
       const previous = await requireJob(jobId);
       if (!['failed', 'interrupted', 'cancelled'].includes(previous.state)) {
@@ -209,7 +231,10 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
       const turn = await context.store.getTurn(turnId);
       if (!turn) return [];
       if (turn.authorId !== requester.memberId && !requester.isAdmin) {
-        throw new UserFacingError('not_allowed', 'Only the member who asked for this image (or an admin) can delete it.');
+        throw new UserFacingError(
+          'not_allowed',
+          'Only the member who asked for this image (or an admin) can delete it.',
+        );
       }
       const links = await context.store.listMessagesOfTurn(turnId);
       const controller = context.running.get(turn.jobId);

@@ -1,6 +1,6 @@
 import type { InputImage } from '../imagine-request.js';
 import { checkQuota, costOf } from '../jobs/quota.js';
-import type { ConversationRecord, ImageRef, JobInput, JobRecord, TurnRecord } from '../records.js';
+import type { ConversationRecord, ImageRef, JobInput, JobRecord, JobState, TurnRecord } from '../records.js';
 import { UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf, requestInputFrom } from './build-request.js';
@@ -21,28 +21,37 @@ export interface PreparedSubmission {
  * Validates a delivery and builds its records (nothing is written yet): the flags against the model, the member's
  * quota, the conversation it starts or continues. Invalid input throws a UserFacingError and makes no job.
  */
-export async function prepareSubmission(context: EngineContext, inbound: InboundRequest): Promise<PreparedSubmission> {
+export async function prepareSubmission(
+  context: EngineContext,
+  inbound: InboundRequest,
+  options: { readonly dryRun?: boolean } = {},
+): Promise<PreparedSubmission> {
   const { store, now } = context;
   const conversation = inbound.conversationId ? await store.getConversation(inbound.conversationId) : undefined;
   if (inbound.conversationId && !conversation) {
-    throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone. Start a new one with /imagine.');
+    throw new UserFacingError(
+      'conversation_expired',
+      'This conversation has expired: its images are gone. Start a new one with /imagine.',
+    );
   }
   const parent = inbound.target ? await store.getTurn(inbound.target.turnId) : undefined;
   if (inbound.target && !parent) {
-    throw new UserFacingError('conversation_expired', 'That image is no longer stored (the conversation expired or it was deleted).');
+    throw new UserFacingError(
+      'conversation_expired',
+      'That image is no longer stored (the conversation expired or it was deleted).',
+    );
   }
   const [member, server] = await Promise.all([
     store.getMemberSettings(inbound.platform, inbound.workspaceId, inbound.memberId),
     store.getServerSettings(inbound.platform, inbound.workspaceId),
   ]);
-  const attachments = await storeAttachments(context, inbound.attachments ?? []);
-  const input = jobInputFor(inbound, parent, attachments, { member, server, conversationModel: conversation?.model });
+  const requested = jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model });
 
   // Dry-run validation with the images the job will have, so bad flags are refused now, not after queueing.
   const baseCount = inbound.action === 'edit' ? 1 : 0;
   const placeholder: InputImage = { bytes: new Uint8Array(0), mimeType: 'image/png' };
   const images = [...Array.from({ length: baseCount }, () => placeholder), ...(inbound.attachments ?? [])];
-  const { request, notices } = validateRequest(imagineRequestOf(input, images), {
+  const { request, notices } = validateRequest(imagineRequestOf(requested, images), {
     catalogue: context.catalogue,
     defaultModel: context.settings.defaultModel,
     randomSeed: context.randomSeed,
@@ -50,12 +59,23 @@ export async function prepareSubmission(context: EngineContext, inbound: Inbound
   const units = costOf(request);
   await checkQuota(
     store,
-    { platform: inbound.platform, workspaceId: inbound.workspaceId, memberId: inbound.memberId, exempt: inbound.isAdmin === true },
+    {
+      platform: inbound.platform,
+      workspaceId: inbound.workspaceId,
+      memberId: inbound.memberId,
+      exempt: inbound.isAdmin === true,
+    },
     units,
     context.settings.quota,
     server,
     now(),
   );
+  // Stored only once the request is accepted: a refused one leaves no image behind.
+  // A dry run (a platform's check before it answers) validates and checks the quota but stores nothing.
+  const attachments = options.dryRun ? [] : await storeAttachments(context, inbound.attachments ?? []);
+  const input: JobInput = { ...requested, attachments: [...requested.attachments, ...attachments] };
+  const parentTurnId =
+    parent?.id ?? (conversation && inbound.action === 'edit' ? await latestLiveTurnId(context, conversation.id) : undefined);
 
   const at = now();
   const record: ConversationRecord = conversation ?? {
@@ -74,7 +94,7 @@ export async function prepareSubmission(context: EngineContext, inbound: Inbound
   const turn: TurnRecord = {
     id: context.newId(),
     conversationId: record.id,
-    ...(parent ? { parentTurnId: parent.id } : {}),
+    ...(parentTurnId !== undefined ? { parentTurnId } : {}),
     authorId: inbound.memberId,
     action: inbound.action,
     instruction: input.prompt,
@@ -111,16 +131,33 @@ export async function prepareSubmission(context: EngineContext, inbound: Inbound
   };
 }
 
-/** What the job will send, by action: reroll repeats the turn with a new seed; variations start from the pick. */
+/**
+ * The turn a reply with no picked image continues: the newest turn delivered or still on its way. Jobs of a
+ * conversation run one at a time, so when this edit starts its base (the latest delivered turn) is that turn's
+ * first output — unless that job fails, and then the base is an older turn than the link says.
+ */
+async function latestLiveTurnId(context: EngineContext, conversationId: string): Promise<string | undefined> {
+  const jobs = await context.store.listJobsOfConversation(conversationId);
+  const live = new Set(jobs.filter((job) => liveStates.has(job.state)).map((job) => job.turnId));
+  const turns = await context.store.listTurns(conversationId);
+  return turns.findLast((turn) => live.has(turn.id))?.id;
+}
+
+const liveStates = new Set<JobState>(['queued', 'running', 'generated', 'delivered']);
+
+/**
+ * What the job will send, by action: reroll repeats the turn with a new seed; variations start from the pick.
+ * `attachments` holds the images taken from earlier turns; the delivery's own attachments are added once stored.
+ */
 function jobInputFor(
   inbound: InboundRequest,
   parent: TurnRecord | undefined,
-  attachments: ImageRef[],
   defaults: Parameters<typeof requestInputFrom>[2],
 ): JobInput {
   const parameters = parent?.parameters;
   if ((inbound.action === 'reroll' || inbound.action === 'variations') && parent) {
-    if (!parameters) throw new UserFacingError('not_finished', 'That turn has not finished yet; try again when its image is there.');
+    if (!parameters)
+      throw new UserFacingError('not_finished', 'That turn has not finished yet; try again when its image is there.');
     const base = {
       prompt: parameters.prompt,
       model: parameters.model,
@@ -130,19 +167,21 @@ function jobInputFor(
       ...(parameters.negativePrompt !== undefined ? { negativePrompt: parameters.negativePrompt } : {}),
     };
     if (inbound.action === 'reroll') {
-      return { ...base, count: parameters.count, attachments: [...parent.inputImages, ...attachments] };
+      return { ...base, count: parameters.count, attachments: [...parent.inputImages] };
     }
     const index = inbound.target?.index ?? 0;
     const picked = parent.outputImages[index];
     if (!picked) throw new UserFacingError('nothing_to_edit', 'That image is not part of this turn.');
     const count = (inbound.options?.count as number | undefined) ?? 4;
-    return { ...base, count, attachments: [picked, ...attachments] };
+    return { ...base, count, attachments: [picked] };
   }
   const input = requestInputFrom(inbound.text, inbound.options, defaults);
   return {
     ...input,
-    attachments,
-    ...(inbound.action === 'edit' && inbound.target ? { base: { turnId: inbound.target.turnId, index: inbound.target.index ?? 0 } } : {}),
+    attachments: [],
+    ...(inbound.action === 'edit' && inbound.target
+      ? { base: { turnId: inbound.target.turnId, index: inbound.target.index ?? 0 } }
+      : {}),
   };
 }
 

@@ -1,0 +1,143 @@
+import {
+  ActionRowBuilder,
+  type ButtonInteraction,
+  MessageFlags,
+  ModalBuilder,
+  type ModalSubmitInteraction,
+  Routes,
+  TextInputBuilder,
+  TextInputStyle,
+} from 'discord.js';
+import { UserFacingError } from '../../core/user-facing-error.js';
+import type { DiscordContext } from './discord-context.js';
+import { continueConversation } from './discord-continue.js';
+import { type CustomId, encodeCustomId, parseCustomId } from './discord-custom-ids.js';
+import { submitGeneration } from './discord-imagine.js';
+import { interactionRequester } from './discord-requester.js';
+
+/** The Edit modal opens as the first response (no lookup first); the turn id rides in its custom id. */
+export function editModal(customId: string, title: string): ModalBuilder {
+  const input = new TextInputBuilder()
+    .setCustomId('instruction')
+    .setLabel('What should change?')
+    .setPlaceholder('make it stormy --ar 16:9')
+    .setStyle(TextInputStyle.Paragraph)
+    .setRequired(true)
+    .setMaxLength(2000);
+  return new ModalBuilder()
+    .setCustomId(customId)
+    .setTitle(title)
+    .addComponents(new ActionRowBuilder<TextInputBuilder>().addComponents(input));
+}
+
+export async function handleButton(context: DiscordContext, interaction: ButtonInteraction): Promise<void> {
+  const id = parseCustomId(interaction.customId);
+  if (!id) return;
+  if (id.action === 'edit') {
+    await interaction.showModal(
+      editModal(encodeCustomId({ action: 'editmodal', turnId: id.turnId, index: id.index }), 'Edit this image'),
+    );
+    return;
+  }
+  await handleAction(context, interaction, id);
+}
+
+async function handleAction(context: DiscordContext, interaction: ButtonInteraction, id: CustomId): Promise<void> {
+  const { engine } = context;
+  switch (id.action) {
+    case 'reroll':
+    case 'vary': {
+      const turn = await engine.getTurn(id.turnId);
+      const conversation = turn ? await context.store.getConversation(turn.conversationId) : undefined;
+      if (!turn || !conversation)
+        throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone.');
+      const index = id.action === 'vary' ? id.index : 0;
+      const action = id.action === 'reroll' ? 'reroll' : 'variations';
+      // Acknowledge first: posting the status message is a REST call that must not eat the 3 s budget.
+      await interaction.deferUpdate();
+      const outcome = await continueConversation(context, {
+        requester: interactionRequester(interaction, 'quota'),
+        idempotencyKey: `discord:${interaction.id}`,
+        conversation,
+        action,
+        text: turn.instruction,
+        attachments: [],
+        target: { turnId: turn.id, index },
+      });
+      if (outcome === 'duplicate')
+        await interaction.followUp({ content: 'Already on it.', flags: MessageFlags.Ephemeral });
+      return;
+    }
+    case 'delete': {
+      const links = await engine.deleteTurn(id.turnId, interactionRequester(interaction, 'moderate'));
+      await interaction.deferUpdate();
+      for (const link of links) {
+        await context.rest.delete(Routes.channelMessage(link.channelId, link.messageId)).catch(() => undefined);
+      }
+      return;
+    }
+    case 'cancel':
+      await engine.cancel(id.jobId, interactionRequester(interaction, 'moderate'));
+      await interaction.deferUpdate();
+      return;
+    case 'retry': {
+      const result = await engine.retry(
+        id.jobId,
+        interactionRequester(interaction, 'quota'),
+        `discord:${interaction.id}`,
+      );
+      await interaction.deferUpdate();
+      if (result.status === 'duplicate' && result.job.state === 'delivered') {
+        await interaction.followUp({ content: 'That one is already done.', flags: MessageFlags.Ephemeral });
+      }
+      return;
+    }
+    case 'redeliver':
+      await interaction.deferUpdate();
+      await engine.redeliver(id.jobId);
+      return;
+    default:
+      return;
+  }
+}
+
+export async function handleModalSubmit(context: DiscordContext, interaction: ModalSubmitInteraction): Promise<void> {
+  const id = parseCustomId(interaction.customId);
+  if (!id) return;
+  const instruction = interaction.fields.getTextInputValue('instruction');
+  if (id.action === 'editmodal') {
+    const turn = await context.engine.getTurn(id.turnId);
+    const conversation = turn ? await context.store.getConversation(turn.conversationId) : undefined;
+    if (!turn || !conversation)
+      throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone.');
+    if (interaction.isFromMessage()) await interaction.deferUpdate();
+    else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
+    const outcome = await continueConversation(context, {
+      requester: interactionRequester(interaction, 'quota'),
+      idempotencyKey: `discord:${interaction.id}`,
+      conversation,
+      action: 'edit',
+      text: instruction,
+      attachments: [],
+      target: { turnId: turn.id, index: id.index },
+    });
+    if (outcome === 'duplicate')
+      await interaction.followUp({ content: 'Already on it.', flags: MessageFlags.Ephemeral });
+    else if (!interaction.isFromMessage()) await interaction.editReply({ content: 'Queued in the thread.' });
+    return;
+  }
+  if (id.action === 'ctxedit') {
+    const message = (await context.rest.get(Routes.channelMessage(id.channelId, id.messageId))) as {
+      attachments?: Array<{ url: string; filename: string; content_type?: string; size: number }>;
+    };
+    const image = message.attachments?.find((attachment) => attachment.content_type?.startsWith('image/'));
+    if (!image) throw new UserFacingError('no_image', 'That message has no image to edit any more.');
+    await submitGeneration(context, interaction, {
+      text: instruction,
+      options: {},
+      attachmentInfos: [
+        { url: image.url, name: image.filename, contentType: image.content_type ?? null, size: image.size },
+      ],
+    });
+  }
+}

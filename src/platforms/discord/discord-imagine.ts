@@ -1,0 +1,124 @@
+import {
+  ChannelType,
+  type ChatInputCommandInteraction,
+  MessageFlags,
+  type ModalSubmitInteraction,
+  Routes,
+} from 'discord.js';
+import type { InboundRequest } from '../../core/engine/engine-types.js';
+import type { InputImage } from '../../core/imagine-request.js';
+import type { InlineFlags } from '../../core/inline-flags.js';
+import type { AttachmentInfo } from './discord-attachments.js';
+import type { DiscordContext } from './discord-context.js';
+import { missingPermissions, missingPermissionsMessage } from './discord-permissions.js';
+import { interactionRequester } from './discord-requester.js';
+import { interactionTokenLifetimeMs, toDelivery } from './discord-target.js';
+
+/** Threads can be started only from messages in text and announcement channels; elsewhere we answer in place. */
+export function canStartThread(channelType: ChannelType | undefined): boolean {
+  return channelType === ChannelType.GuildText || channelType === ChannelType.GuildAnnouncement;
+}
+
+const placeholder: InputImage = { bytes: new Uint8Array(0), mimeType: 'image/png' };
+
+/**
+ * `/imagine` and `/edit`: check everything that can be checked before answering (permissions, attachments, flags,
+ * quota → an ephemeral explanation, no job), defer publicly well inside 3 s, download the attachments, submit. The
+ * deferred reply becomes the status, then the result.
+ */
+export async function handleGenerateCommand(
+  context: DiscordContext,
+  interaction: ChatInputCommandInteraction,
+): Promise<void> {
+  const isEdit = interaction.commandName === 'edit';
+  const text = interaction.options.getString(isEdit ? 'instruction' : 'prompt', true);
+  const attachmentInfos = (isEdit ? ['image'] : ['image', 'image2'])
+    .map((name) => interaction.options.getAttachment(name))
+    .filter((attachment) => attachment !== null)
+    .map(
+      (attachment): AttachmentInfo => ({
+        url: attachment.url,
+        name: attachment.name,
+        contentType: attachment.contentType,
+        size: attachment.size,
+      }),
+    );
+  const options: Partial<InlineFlags> = {};
+  const model = interaction.options.getString('model');
+  if (model) options.model = model;
+  if (!isEdit) {
+    const aspect = interaction.options.getString('aspect');
+    const count = interaction.options.getInteger('count');
+    const seed = interaction.options.getInteger('seed');
+    const quality = interaction.options.getString('quality');
+    const size = interaction.options.getString('size');
+    const no = interaction.options.getString('no');
+    if (aspect) options.aspectRatio = aspect;
+    if (count !== null) options.count = count;
+    if (seed !== null) options.seed = seed;
+    if (quality) options.quality = quality;
+    if (size) options.size = size;
+    if (no) options.negativePrompt = no;
+  }
+  await submitGeneration(context, interaction, { text, options, attachmentInfos });
+}
+
+/** Shared by the slash commands and the "Edit image" context menu's modal. */
+export async function submitGeneration(
+  context: DiscordContext,
+  interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
+  request: { text: string; options: Partial<InlineFlags>; attachmentInfos: readonly AttachmentInfo[] },
+): Promise<void> {
+  const guildId = interaction.guildId;
+  if (!guildId || !interaction.channelId) {
+    await interaction.reply({ content: 'threadpaint works in server channels only.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  if (interaction.attachmentSizeLimit) context.sizeLimits.set(guildId, interaction.attachmentSizeLimit);
+  const threadable = canStartThread(interaction.channel?.type);
+  const missing = missingPermissions(interaction.appPermissions, threadable);
+  if (missing.length > 0) {
+    context.permissionNotices.report(guildId, interaction.channelId, missing);
+    await interaction.reply({ content: missingPermissionsMessage(missing), flags: MessageFlags.Ephemeral });
+    return;
+  }
+  const requester = interactionRequester(interaction, 'quota');
+  const inbound: InboundRequest = {
+    ...requester,
+    idempotencyKey: `discord:${interaction.id}`,
+    action: 'imagine',
+    text: request.text,
+    options: request.options,
+    attachments: request.attachmentInfos.map(() => placeholder),
+    channelId: interaction.channelId,
+    delivery: {},
+  };
+  context.attachments.check(request.attachmentInfos);
+  await context.engine.precheck(inbound);
+
+  const tokenExpiresAt = context.now() + interactionTokenLifetimeMs;
+  const deferred = await interaction.deferReply({ withResponse: true });
+  const messageId =
+    deferred.resource?.message?.id ??
+    (
+      (await context.rest.get(Routes.webhookMessage(interaction.applicationId, interaction.token, '@original'), {
+        auth: false,
+      })) as { id: string }
+    ).id;
+  const attachments = await context.attachments.download(request.attachmentInfos);
+  const delivery = toDelivery({
+    kind: 'interaction',
+    guildId,
+    channelId: interaction.channelId,
+    messageId,
+    applicationId: interaction.applicationId,
+    interactionToken: interaction.token,
+    tokenExpiresAt,
+    startThread: threadable,
+    sizeLimit: interaction.attachmentSizeLimit ?? null,
+  });
+  const result = await context.engine.submit({ ...inbound, attachments, delivery, rootMessageId: messageId });
+  if (result.status === 'duplicate') {
+    await interaction.editReply({ content: 'Already on it: this request was received before.' });
+  }
+}

@@ -1,0 +1,72 @@
+import { type Interaction, type MessageContextMenuCommandInteraction, MessageFlags } from 'discord.js';
+import { isUserFacingError } from '../../core/user-facing-error.js';
+import { newReferenceId } from '../../logging/logger.js';
+import { editModal, handleButton, handleModalSubmit } from './discord-components.js';
+import type { DiscordContext } from './discord-context.js';
+import { encodeCustomId } from './discord-custom-ids.js';
+import { handleGenerateCommand } from './discord-imagine.js';
+import { handleAutocomplete, handleModels, handleSettings, handleUsage } from './discord-info-commands.js';
+
+/** Every interaction goes through here: one error sink, members see a sentence, operators one log line. */
+export async function routeInteraction(context: DiscordContext, interaction: Interaction): Promise<void> {
+  try {
+    if (interaction.isAutocomplete()) return await handleAutocomplete(context, interaction);
+    if (interaction.isChatInputCommand()) {
+      switch (interaction.commandName) {
+        case 'imagine':
+        case 'edit':
+          return await handleGenerateCommand(context, interaction);
+        case 'models':
+          return await handleModels(context, interaction);
+        case 'settings':
+          return await handleSettings(context, interaction);
+        case 'usage':
+          return await handleUsage(context, interaction);
+        default:
+          return;
+      }
+    }
+    if (interaction.isMessageContextMenuCommand()) return await handleEditImageMenu(interaction);
+    if (interaction.isButton()) return await handleButton(context, interaction);
+    if (interaction.isModalSubmit()) return await handleModalSubmit(context, interaction);
+  } catch (error) {
+    await answerError(context, interaction, error);
+  }
+}
+
+async function handleEditImageMenu(interaction: MessageContextMenuCommandInteraction): Promise<void> {
+  const message = interaction.targetMessage;
+  const image = message.attachments.find((attachment) => attachment.contentType?.startsWith('image/') ?? false);
+  if (!image) {
+    await interaction.reply({ content: 'That message has no image to edit.', flags: MessageFlags.Ephemeral });
+    return;
+  }
+  await interaction.showModal(
+    editModal(encodeCustomId({ action: 'ctxedit', channelId: message.channelId, messageId: message.id }), 'Edit image'),
+  );
+}
+
+async function answerError(context: DiscordContext, interaction: Interaction, error: unknown): Promise<void> {
+  let content: string;
+  if (isUserFacingError(error)) content = `⚠️ ${error.message}`;
+  else {
+    const reference = newReferenceId();
+    context.logger.error({ err: error, reference, interactionId: interaction.id }, 'discord: interaction failed');
+    content = `⚠️ Something went wrong on our side, sorry. Please try again (ref ${reference}).`;
+  }
+  if (!interaction.isRepliable()) return;
+  try {
+    if (interaction.deferred && !interaction.ephemeral && interaction.isChatInputCommand()) {
+      await interaction.editReply({ content, components: [] });
+    } else if (interaction.deferred || interaction.replied) {
+      await interaction.followUp({ content, flags: MessageFlags.Ephemeral });
+    } else {
+      await interaction.reply({ content, flags: MessageFlags.Ephemeral });
+    }
+  } catch (replyError) {
+    context.logger.warn(
+      { err: replyError, interactionId: interaction.id },
+      'discord: could not tell the member about an error',
+    );
+  }
+}

@@ -1,0 +1,51 @@
+import { z } from 'zod';
+import type { DeliveryTarget } from '../../core/records.js';
+
+/**
+ * Where a Discord job's status and result go, stored on the job: ids and tokens only, so delivery works after a
+ * restart and from another process. `interaction`: the deferred reply of a slash command (editable through the
+ * interaction token for 15 minutes, then through the channel with the bot token). `channel`: a status message the
+ * bot posted (in a thread, for replies and buttons).
+ */
+export const discordTargetSchema = z.object({
+  kind: z.enum(['interaction', 'channel']),
+  guildId: z.string(),
+  channelId: z.string(),
+  /** The deferred reply or the status message; the result replaces it. */
+  messageId: z.string().nullish(),
+  applicationId: z.string().nullish(),
+  interactionToken: z.string().nullish(),
+  tokenExpiresAt: z.number().nullish(),
+  /** Start a thread on the result (slash commands in text and announcement channels). */
+  startThread: z.boolean().nullish(),
+  /** The member message the result replies to (thread edits). */
+  replyTo: z.string().nullish(),
+  /** The interaction's `attachment_size_limit`, else the last one seen for the guild. */
+  sizeLimit: z.number().nullish(),
+});
+
+export type DiscordTarget = z.infer<typeof discordTargetSchema>;
+
+export function readTarget(delivery: DeliveryTarget): DiscordTarget {
+  return discordTargetSchema.parse(delivery);
+}
+
+export function toDelivery(target: DiscordTarget): DeliveryTarget {
+  return Object.fromEntries(Object.entries(target).filter(([, value]) => value !== undefined)) as DeliveryTarget;
+}
+
+/** Interaction tokens live 15 minutes; stop using one a minute early. */
+export const interactionTokenLifetimeMs = 15 * 60_000;
+export const tokenSafetyMarginMs = 60_000;
+
+export function tokenUsable(target: DiscordTarget, now: number): boolean {
+  return Boolean(
+    target.interactionToken &&
+      target.applicationId &&
+      target.tokenExpiresAt &&
+      now < target.tokenExpiresAt - tokenSafetyMarginMs,
+  );
+}
+
+/** Default upload cap when no interaction told us the guild's: 10 MiB. */
+export const defaultSizeLimit = 10 * 1024 * 1024;
