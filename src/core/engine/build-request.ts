@@ -36,8 +36,11 @@ export function requestInputFrom(
     }
     (merged as Record<string, unknown>)[key] = value;
   }
-  const model = merged.model ?? defaults.conversationModel ?? defaults.member.defaultModel ?? defaults.server.defaultModel;
-  const aspectRatio = merged.aspectRatio ?? (defaults.conversationModel ? undefined : (defaults.member.aspectRatio ?? defaults.server.aspectRatio));
+  const model =
+    merged.model ?? defaults.conversationModel ?? defaults.member.defaultModel ?? defaults.server.defaultModel;
+  const aspectRatio =
+    merged.aspectRatio ??
+    (defaults.conversationModel ? undefined : (defaults.member.aspectRatio ?? defaults.server.aspectRatio));
   const quality = merged.quality ?? defaults.member.quality ?? defaults.server.quality;
   return {
     prompt,
@@ -52,7 +55,10 @@ export function requestInputFrom(
 }
 
 /** The neutral request for one job, once its input images are loaded. */
-export function imagineRequestOf(input: Omit<JobInput, 'attachments' | 'base'>, images: readonly InputImage[]): ImagineRequest {
+export function imagineRequestOf(
+  input: Omit<JobInput, 'attachments' | 'base'>,
+  images: readonly InputImage[],
+): ImagineRequest {
   return {
     prompt: input.prompt,
     ...(input.model !== undefined ? { model: input.model } : {}),

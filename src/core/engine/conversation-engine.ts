@@ -1,6 +1,7 @@
 import type { ImageProvider } from '../image-provider.js';
 import { type JobEventListener, JobEvents } from '../jobs/job-events.js';
 import { createInProcessQueue } from '../jobs/job-queue.js';
+import { checkQuota } from '../jobs/quota.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
 import type {
   ConversationLocation,
@@ -146,6 +147,20 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     ]);
     if (!turn || !conversation)
       throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone.');
+    // A retry is another upstream call: it reserves against the same quota as a new request.
+    await checkQuota(
+      context.store,
+      {
+        platform: inbound.platform,
+        workspaceId: inbound.workspaceId,
+        memberId: inbound.memberId,
+        exempt: inbound.isAdmin === true,
+      },
+      previous.costUnits,
+      settings.quota,
+      await context.store.getServerSettings(inbound.platform, inbound.workspaceId),
+      context.now(),
+    );
     const at = context.now();
     const job: JobRecord = {
       ...previous,
@@ -164,6 +179,23 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     return { conversation, isNewConversation: false, turn, job, notices: [] as string[], tier };
   }
 
+  /** The turn's newest job (a retry points the turn at its new job). */
+  async function currentJobOfTurn(job: JobRecord): Promise<JobRecord> {
+    const turn = await context.store.getTurn(job.turnId);
+    if (!turn || turn.jobId === job.id) return job;
+    return (await context.store.getJob(turn.jobId)) ?? job;
+  }
+
+  /** Resolves once no job runs, or after `ms`, whichever comes first. */
+  async function idleWithin(ms: number): Promise<void> {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const elapsed = new Promise<void>((resolve) => {
+      timer = setTimeout(resolve, ms);
+    });
+    await Promise.race([queue.idle(), elapsed]);
+    clearTimeout(timer);
+  }
+
   async function requireJob(jobId: string): Promise<JobRecord> {
     const job = await context.store.getJob(jobId);
     if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
@@ -173,16 +205,18 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
   return {
     submit: (inbound) => submitPrepared(inbound),
     async precheck(inbound) {
-      if (!accepting) throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
+      if (!accepting)
+        throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
       const prepared = await prepareSubmission(context, inbound, { dryRun: true });
       return { notices: prepared.notices };
     },
     async retry(jobId, requester, idempotencyKey, delivery) {
-      const previous = await requireJob(jobId);
+      // Retry pressed on an older notice (or pressed twice) acts on the turn as it is now: its newest job.
+      const previous = await currentJobOfTurn(await requireJob(jobId));
       if (!['failed', 'interrupted', 'cancelled'].includes(previous.state)) {
         if (previous.state === 'delivery_failed') {
-          await this.redeliver(jobId);
-          return { status: 'duplicate', job: (await context.store.getJob(jobId)) ?? previous };
+          await this.redeliver(previous.id);
+          return { status: 'duplicate', job: (await context.store.getJob(previous.id)) ?? previous };
         }
         return { status: 'duplicate', job: previous };
       }
@@ -295,15 +329,11 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     async shutdown() {
       accepting = false;
       queue.pause();
-      const idle = queue.idle();
-      let timer: NodeJS.Timeout | undefined;
-      const grace = new Promise<void>((resolve) => {
-        timer = setTimeout(resolve, settings.shutdownGraceMs);
-      });
-      await Promise.race([idle, grace]);
-      clearTimeout(timer);
+      await idleWithin(settings.shutdownGraceMs);
       for (const controller of context.running.values()) controller.abort(new ShutdownError());
-      await queue.idle();
+      // Aborted calls end at once and record `interrupted`. A delivery still waiting on its platform is not waited
+      // for: its job stays `generated`, and the next start delivers the stored bytes again.
+      await idleWithin(Math.min(settings.shutdownGraceMs, 1_000));
     },
     get stats() {
       return { waiting: queue.waiting, running: queue.running };

@@ -10,7 +10,10 @@ export async function deliverJob(context: EngineContext, job: JobRecord): Promis
   const { store, events, now } = context;
   const deliverer = context.deliverers.get(job.platform);
   if (!deliverer) return job;
-  const [turn, conversation] = await Promise.all([store.getTurn(job.turnId), store.getConversation(job.conversationId)]);
+  const [turn, conversation] = await Promise.all([
+    store.getTurn(job.turnId),
+    store.getConversation(job.conversationId),
+  ]);
   if (!turn || !conversation) {
     return store.updateJob(job.id, { state: 'delivered', finishedAt: now(), updatedAt: now() });
   }

@@ -3,18 +3,22 @@ import type { HistoryTurn, InputImage } from '../imagine-request.js';
 import { costOf } from '../jobs/quota.js';
 import type { ImageRef, JobError, JobRecord, TurnRecord, UsageOutcome } from '../records.js';
 import { ratioForImage } from '../size-mapping.js';
-import { BlobMissingError } from '../store.js';
+import { BlobCorruptError, BlobMissingError } from '../store.js';
 import { isUserFacingError, UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf } from './build-request.js';
-import type { EngineContext } from './engine-context.js';
 import { deliverJob } from './deliver-job.js';
+import type { EngineContext } from './engine-context.js';
 import { describeJobError } from './job-errors.js';
 
 /** Runs one queued job: resolve inputs, generate, store the bytes, deliver. Every transition is persisted. */
 export async function runJob(context: EngineContext, queued: JobRecord): Promise<void> {
   const { store, events, now } = context;
-  const job = await store.updateJob(queued.id, { state: 'running', startedAt: now(), updatedAt: now() }, { ifStateIn: ['queued'] });
+  const job = await store.updateJob(
+    queued.id,
+    { state: 'running', startedAt: now(), updatedAt: now() },
+    { ifStateIn: ['queued'] },
+  );
   if (!job) return; // cancelled (or deleted) while it waited
   const controller = new AbortController();
   context.running.set(job.id, controller);
@@ -40,7 +44,9 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
     const allNotices = [
       ...notices.map((notice) => notice.message),
       ...(result.notices ?? []),
-      ...(result.offline ? ['Offline preview: no image API key is set, so this image comes from the local renderer.'] : []),
+      ...(result.offline
+        ? ['Offline preview: no image API key is set, so this image comes from the local renderer.']
+        : []),
     ];
     const parameters = {
       model: request.model.id,
@@ -57,9 +63,19 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
     const generated = await store.updateTurnAndJob(
       {
         id: turn.id,
-        patch: { parameters, inputImages: refs, outputImages: outputs, upstreamRequestIds: [...result.requestIds], notices: allNotices },
+        patch: {
+          parameters,
+          inputImages: refs,
+          outputImages: outputs,
+          upstreamRequestIds: [...result.requestIds],
+          notices: allNotices,
+        },
       },
-      { id: job.id, patch: { state: 'generated', costUnits: units, updatedAt: now() }, options: { ifStateIn: ['running'] } },
+      {
+        id: job.id,
+        patch: { state: 'generated', costUnits: units, updatedAt: now() },
+        options: { ifStateIn: ['running'] },
+      },
     );
     const perImage = request.count > 0 ? units / request.count : units;
     await store.settleUsage(job.id, 'succeeded', Math.round(perImage * outputs.length * 100) / 100, outputs.length);
@@ -89,7 +105,8 @@ async function resolveInputs(context: EngineContext, job: JobRecord, turn: TurnR
   const first = refs[0];
   if (input.aspectRatio === undefined && input.size === undefined && first?.width && first.height) {
     const named = context.catalogue.find(input.model ?? context.settings.defaultModel);
-    const model = named && named.maxInputImages === 0 && named.editSibling ? context.catalogue.find(named.editSibling) : named;
+    const model =
+      named && named.maxInputImages === 0 && named.editSibling ? context.catalogue.find(named.editSibling) : named;
     const ratio = model ? ratioForImage(model, first.width, first.height) : undefined;
     if (ratio) input = { ...input, aspectRatio: ratio };
   }
@@ -102,7 +119,11 @@ async function baseImage(context: EngineContext, job: JobRecord, turn: TurnRecor
     ? await context.store.getTurn(picked.turnId)
     : await context.store.latestDeliveredTurn(turn.conversationId);
   if (!source) {
-    if (picked) throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone. Start a new one with /imagine.');
+    if (picked)
+      throw new UserFacingError(
+        'conversation_expired',
+        'This conversation has expired: its images are gone. Start a new one with /imagine.',
+      );
     if (job.input.attachments.length > 0) return undefined;
     throw new UserFacingError('nothing_to_edit', 'There is no finished image in this conversation to edit yet.');
   }
@@ -119,6 +140,15 @@ async function loadImage(context: EngineContext, ref: ImageRef): Promise<InputIm
       throw new UserFacingError(
         'conversation_expired',
         'This conversation has expired: its images are gone. Start a new one with /imagine.',
+        { cause: error },
+      );
+    }
+    if (error instanceof BlobCorruptError) {
+      // Damaged storage is the operator's problem too: the member's message alone would hide it.
+      context.logger.warn({ hash: ref.hash, actualHash: error.actualHash }, 'stored image is corrupt');
+      throw new UserFacingError(
+        'image_corrupt',
+        'The image this starts from is damaged in storage, so it cannot be used. Attach it again or start a new conversation with /imagine.',
         { cause: error },
       );
     }
@@ -150,7 +180,8 @@ async function storeOutputs(context: EngineContext, images: readonly GeneratedIm
   const refs: ImageRef[] = [];
   for (const image of images) {
     const hash = await context.blobs.put(image.bytes);
-    const size = image.width && image.height ? { width: image.width, height: image.height } : await context.measure?.(image.bytes);
+    const size =
+      image.width && image.height ? { width: image.width, height: image.height } : await context.measure?.(image.bytes);
     refs.push({
       hash,
       mimeType: image.mimeType,
@@ -173,7 +204,11 @@ async function failJob(context: EngineContext, job: JobRecord, error: unknown, s
   const { store, events, now } = context;
   const reason: unknown = signal.reason;
   if (signal.aborted && reason instanceof CancelledError) {
-    const cancelled = await store.updateJob(job.id, { state: 'cancelled', finishedAt: now(), updatedAt: now() }, { ifStateIn: ['running'] });
+    const cancelled = await store.updateJob(
+      job.id,
+      { state: 'cancelled', finishedAt: now(), updatedAt: now() },
+      { ifStateIn: ['running'] },
+    );
     // The call may already have been sent (and billed): a cancel while running still counts.
     await store.settleUsage(job.id, 'failed', units);
     if (cancelled) events.emit({ type: 'cancelled', job: cancelled });
@@ -231,6 +266,7 @@ export class ShutdownError extends Error {
 
 export const interruptedError: JobError = {
   code: 'interrupted',
-  message: 'The bot restarted while this image was being made. Nothing was generated twice; press Retry to run it again.',
+  message:
+    'The bot restarted while this image was being made. Nothing was generated twice; press Retry to run it again.',
   retryable: true,
 };

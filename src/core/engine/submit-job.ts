@@ -75,7 +75,8 @@ export async function prepareSubmission(
   const attachments = options.dryRun ? [] : await storeAttachments(context, inbound.attachments ?? []);
   const input: JobInput = { ...requested, attachments: [...requested.attachments, ...attachments] };
   const parentTurnId =
-    parent?.id ?? (conversation && inbound.action === 'edit' ? await latestLiveTurnId(context, conversation.id) : undefined);
+    parent?.id ??
+    (conversation && inbound.action === 'edit' ? await latestLiveTurnId(context, conversation.id) : undefined);
 
   const at = now();
   const record: ConversationRecord = conversation ?? {

@@ -56,8 +56,18 @@ export async function checkQuota(
 ): Promise<void> {
   if (subject.exempt || units === 0) return;
   const limits: Array<{ limit: number | undefined; window: number; memberId?: string; label: string }> = [
-    { limit: server.quotaMemberPerHour ?? defaults.memberPerHour, window: hour, memberId: subject.memberId, label: 'this hour' },
-    { limit: server.quotaMemberPerDay ?? defaults.memberPerDay, window: day, memberId: subject.memberId, label: 'today' },
+    {
+      limit: server.quotaMemberPerHour ?? defaults.memberPerHour,
+      window: hour,
+      memberId: subject.memberId,
+      label: 'this hour',
+    },
+    {
+      limit: server.quotaMemberPerDay ?? defaults.memberPerDay,
+      window: day,
+      memberId: subject.memberId,
+      label: 'today',
+    },
     { limit: server.quotaServerPerDay ?? defaults.serverPerDay, window: day, label: 'server today' },
   ];
   for (const { limit, window, memberId, label } of limits) {
@@ -65,7 +75,8 @@ export async function checkQuota(
     const query = {
       platform: subject.platform,
       workspaceId: subject.workspaceId,
-      since: now - window,
+      // A usage exactly one window old has left it: the member told "at 10:00" is let in at 10:00.
+      since: now - window + 1,
       ...(memberId !== undefined ? { memberId } : {}),
     };
     const used = await store.sumUsage(query);

@@ -1,0 +1,88 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { type FakeImageApi, startFakeImageApi } from '../../fakes/fake-image-api.js';
+import { createFakeApiProvider, type FakeApiProvider } from '../../support/fake-api-provider.js';
+import { harnessTracker } from '../../support/harness-tracker.js';
+import { observeProvider } from '../../support/observed-provider.js';
+
+let fake: FakeImageApi;
+let client: FakeApiProvider;
+const harnesses = harnessTracker();
+
+beforeAll(async () => {
+  fake = await startFakeImageApi();
+  client = createFakeApiProvider(fake.url);
+});
+afterEach(async () => {
+  await harnesses.closeAll();
+  fake.reset();
+});
+afterAll(async () => {
+  await client.close();
+  await fake.close();
+});
+
+const generations = () => fake.requests.filter((request) => request.path === '/v1/images/generations');
+
+describe('a repeated delivery makes one job', () => {
+  it('answers duplicate with the same job while it runs, after it was delivered, and after a restart', async () => {
+    const provider = observeProvider(client.provider);
+    const harness = harnesses.create({ provider });
+    provider.hold();
+    const delivery = harness.inbound({ idempotencyKey: 'slack:T1:C1:1700000000.000100', text: 'a lighthouse' });
+    const first = await harness.engine.submit(delivery);
+    expect(first.status).toBe('queued');
+    await provider.calls.waitFor(() => true);
+    expect((await harness.store.getJob(first.job.id))?.state).toBe('running');
+
+    const whileRunning = await harness.engine.submit(delivery);
+    expect(whileRunning).toMatchObject({ status: 'duplicate', job: { id: first.job.id, state: 'running' } });
+
+    provider.release();
+    await harness.deliverer.waitForDelivery(first.job.id);
+    const afterDelivery = await harness.engine.submit(delivery);
+    expect(afterDelivery).toMatchObject({ status: 'duplicate', job: { id: first.job.id, state: 'delivered' } });
+
+    const restarted = await harness.reopen({ provider: client.provider });
+    await restarted.engine.start();
+    const afterRestart = await restarted.engine.submit(delivery);
+    expect(afterRestart).toMatchObject({ status: 'duplicate', job: { id: first.job.id, state: 'delivered' } });
+
+    expect(generations()).toHaveLength(1);
+    expect(await restarted.allJobs()).toHaveLength(1);
+    expect(harness.deliverer.delivered).toHaveLength(1);
+    expect(harness.events.count('queued')).toBe(1);
+    expect(restarted.events.items).toEqual([]);
+  });
+
+  it('queues a double-clicked Reroll once; another member pressing it gets their own job', async () => {
+    const provider = observeProvider(client.provider);
+    const harness = harnesses.create({ provider });
+    const original = await harness.imagineDelivered('a red fox in snow');
+    const conversationId = original.turn.conversationId;
+    const reroll = { action: 'reroll' as const, conversationId, target: { turnId: original.turn.id }, text: '' };
+
+    provider.hold();
+    const click = await harness.engine.submit(harness.inbound({ ...reroll, idempotencyKey: 'discord:interaction-1' }));
+    const doubleClick = await harness.engine.submit(
+      harness.inbound({ ...reroll, idempotencyKey: 'discord:interaction-2' }),
+    );
+    expect(click.status).toBe('queued');
+    expect(doubleClick).toMatchObject({ status: 'duplicate', job: { id: click.job.id } });
+    const someoneElse = await harness.engine.submit(
+      harness.inbound({ ...reroll, memberId: 'U2', idempotencyKey: 'discord:interaction-3' }),
+    );
+    expect(someoneElse.status).toBe('queued');
+
+    provider.release();
+    await harness.settle(click.job.id);
+    await harness.settle(someoneElse.job.id);
+    const turns = await harness.store.listTurns(conversationId);
+    expect(turns.map((turn) => `${turn.action}:${turn.authorId}`)).toEqual(['imagine:U1', 'reroll:U1', 'reroll:U2']);
+    expect(generations()).toHaveLength(3);
+
+    // Once the first Reroll is done, pressing it again is a new request.
+    const again = await harness.engine.submit(harness.inbound({ ...reroll, idempotencyKey: 'discord:interaction-4' }));
+    expect(again.status).toBe('queued');
+    await harness.settle(again.job.id);
+  });
+});

@@ -1,0 +1,204 @@
+import { existsSync, readdirSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { type ConversationEngine, createConversationEngine } from '../../src/core/engine/conversation-engine.js';
+import type { EngineSettings } from '../../src/core/engine/engine-context.js';
+import type { InboundRequest, SubmitResult } from '../../src/core/engine/engine-types.js';
+import type { ImageProvider } from '../../src/core/image-provider.js';
+import { createModelCatalogue, type ModelCatalogue } from '../../src/core/models/model-catalogue.js';
+import type { JobRecord, JobState, Platform, TurnRecord } from '../../src/core/records.js';
+import type { BlobStore, Store } from '../../src/core/store.js';
+import { measureImage } from '../../src/images/measure-image.js';
+import { createOfflineImageProvider } from '../../src/providers/offline-renderer.js';
+import { createFileBlobStore } from '../../src/store/blob-store.js';
+import { createSqliteStore } from '../../src/store/sqlite-store.js';
+import { type EngineEventLog, recordEngineEvents } from './engine-events.js';
+import { createManualClock, type ManualClock } from './manual-clock.js';
+import { createRecordingDeliverer, type RecordingDeliverer } from './recording-deliverer.js';
+import { createRecordingLogger, describeLogEntries, type RecordingLogger } from './recording-logger.js';
+import { createTempDir } from './temp-dir.js';
+
+export const allJobStates: readonly JobState[] = [
+  'queued',
+  'running',
+  'generated',
+  'delivered',
+  'delivery_failed',
+  'failed',
+  'cancelled',
+  'interrupted',
+];
+
+export interface EngineHarnessOptions {
+  /** An existing `DATA_DIR` (a restart); by default a fresh temp dir the harness owns and removes. */
+  readonly dataDir?: string;
+  /** Default: the offline renderer with small previews (fast, no network). */
+  readonly provider?: ImageProvider;
+  readonly settings?: Partial<EngineSettings>;
+  /** Shared by the engine and the store; default: a manual clock at `defaultClockStart`. */
+  readonly clock?: ManualClock;
+  /** The platform's deliverer; `false` registers none (the platform is not running in this process). */
+  readonly deliverer?: RecordingDeliverer | false;
+  readonly catalogue?: ModelCatalogue;
+}
+
+export type QueuedResult = Extract<SubmitResult, { status: 'queued' }>;
+
+/** Everything a finished job left in the store. */
+export interface SettledJob {
+  readonly job: JobRecord;
+  readonly turn: TurnRecord;
+}
+
+/**
+ * A real conversation engine over a real SQLite store and file blob store in a `DATA_DIR`, with a recording
+ * deliverer standing in for the platform and every engine event recorded.
+ */
+export interface EngineHarness {
+  readonly dataDir: string;
+  readonly store: Store;
+  readonly blobs: BlobStore;
+  readonly engine: ConversationEngine;
+  readonly events: EngineEventLog;
+  readonly deliverer: RecordingDeliverer;
+  readonly clock: ManualClock;
+  readonly logger: RecordingLogger;
+  readonly provider: ImageProvider;
+  readonly platform: Platform;
+  /** A complete inbound request (Slack, workspace T1, member U1, channel C1, a fresh key) with `overrides`. */
+  inbound(overrides?: Partial<InboundRequest>): InboundRequest;
+  /** Submits and expects a new job (a duplicate fails the test). */
+  submit(overrides?: Partial<InboundRequest>): Promise<QueuedResult>;
+  imagine(text: string, overrides?: Partial<InboundRequest>): Promise<QueuedResult>;
+  /** A reply in the conversation's thread. */
+  edit(conversationId: string, text: string, overrides?: Partial<InboundRequest>): Promise<QueuedResult>;
+  /** Waits for the job's ending event, then reads the job and its turn back from the store. */
+  settle(jobId: string, timeoutMs?: number): Promise<SettledJob>;
+  /** Submits an imagine and waits for it to be delivered. */
+  imagineDelivered(text: string, overrides?: Partial<InboundRequest>): Promise<SettledJob>;
+  allJobs(): Promise<JobRecord[]>;
+  /** Where the blob store keeps a hash's file. */
+  blobPath(hash: string): string;
+  /** Every blob file on disk. */
+  blobFiles(): string[];
+  /**
+   * A restart: shuts this engine down, closes the store and opens a new harness on the same dir, with the same
+   * options (settings, provider, clock) unless overridden and a fresh deliverer.
+   */
+  reopen(options?: Omit<EngineHarnessOptions, 'dataDir'>): Promise<EngineHarness>;
+  /** Shuts the engine down and closes the store; removes the dir if this harness owns it. Idempotent. */
+  close(): Promise<void>;
+}
+
+let keyCounter = 0;
+
+export function createEngineHarness(options: EngineHarnessOptions = {}): EngineHarness {
+  return openHarness(options, options.dataDir === undefined);
+}
+
+function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHarness {
+  const dataDir = options.dataDir ?? createTempDir('threadpaint-engine-').path;
+  const clock = options.clock ?? createManualClock();
+  const logger = createRecordingLogger();
+  const provider = options.provider ?? createOfflineImageProvider({ maxLongSide: 128 });
+  const store = createSqliteStore({ path: path.join(dataDir, 'threadpaint.db'), now: clock.now });
+  const blobDir = path.join(dataDir, 'images');
+  const blobs = createFileBlobStore({ directory: blobDir });
+  const engine = createConversationEngine({
+    store,
+    blobs,
+    provider,
+    catalogue: options.catalogue ?? createModelCatalogue(),
+    logger,
+    measure: measureImage,
+    now: clock.now,
+    settings: { defaultModel: 'gemini-2.5-flash-image', ...options.settings },
+  });
+  const events = recordEngineEvents(engine);
+  const deliverer = options.deliverer || createRecordingDeliverer();
+  const platform: Platform = 'slack';
+  if (options.deliverer !== false) engine.registerDeliverer(platform, deliverer);
+  let owner = ownsDir;
+  let closed: Promise<void> | undefined;
+
+  const inbound = (overrides: Partial<InboundRequest> = {}): InboundRequest => ({
+    platform,
+    workspaceId: 'T1',
+    memberId: 'U1',
+    idempotencyKey: `slack:T1:C1:${process.pid}.${++keyCounter}`,
+    action: 'imagine',
+    text: 'a lighthouse at dusk',
+    channelId: 'C1',
+    delivery: { channelId: 'C1' },
+    ...overrides,
+  });
+
+  async function submit(overrides: Partial<InboundRequest> = {}): Promise<QueuedResult> {
+    const result = await engine.submit(inbound(overrides));
+    if (result.status !== 'queued') throw new Error(`expected a new job, got a duplicate of ${result.job.id}`);
+    return result;
+  }
+
+  async function settle(jobId: string, timeoutMs?: number): Promise<SettledJob> {
+    await events.ending(jobId, timeoutMs);
+    const job = await store.getJob(jobId);
+    if (!job) throw new Error(`job ${jobId} is not in the store`);
+    const turn = await store.getTurn(job.turnId);
+    if (!turn) throw new Error(`turn ${job.turnId} of job ${jobId} is not in the store`);
+    return { job, turn };
+  }
+
+  const harness: EngineHarness = {
+    dataDir,
+    store,
+    blobs,
+    engine,
+    events,
+    deliverer,
+    clock,
+    logger,
+    provider,
+    platform,
+    inbound,
+    submit,
+    imagine: (text, overrides) => submit({ text, ...overrides }),
+    edit: (conversationId, text, overrides) => submit({ action: 'edit', conversationId, text, ...overrides }),
+    settle,
+    async imagineDelivered(text, overrides) {
+      const { job } = await submit({ text, ...overrides });
+      const settled = await settle(job.id);
+      if (settled.job.state !== 'delivered') {
+        const logged = logger.entries.filter((entry) => (entry.details as { jobId?: string }).jobId === job.id);
+        throw new Error(
+          `job ${job.id} ended ${settled.job.state}: ${JSON.stringify(settled.job.error)}; log: ${describeLogEntries(logged)}`,
+        );
+      }
+      return settled;
+    },
+    allJobs: () => store.listJobsByState(allJobStates),
+    blobPath: (hash) => path.join(blobDir, hash.slice(0, 2), hash),
+    blobFiles() {
+      if (!existsSync(blobDir)) return [];
+      return readdirSync(blobDir, { recursive: true, withFileTypes: true })
+        .filter((entry) => entry.isFile())
+        .map((entry) => path.join(entry.parentPath, entry.name));
+    },
+    async reopen(reopenOptions = {}) {
+      const transfer = owner;
+      owner = false;
+      await harness.close();
+      // The same settings, provider and clock unless told otherwise; a new deliverer (a new process's platform).
+      const { deliverer: _deliverer, ...kept } = options;
+      return openHarness({ ...kept, provider, clock, ...reopenOptions, dataDir }, transfer);
+    },
+    close() {
+      closed ??= (async () => {
+        events.stop();
+        await engine.shutdown();
+        await store.close();
+        if (owner) rmSync(dataDir, { recursive: true, force: true });
+      })();
+      return closed;
+    },
+  };
+  return harness;
+}
