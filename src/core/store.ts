@@ -170,6 +170,8 @@ export interface Store {
    * by `deleteExpired` only once their job is gone).
    */
   claimIdempotencyKey(key: string, jobId: string, now: number): Promise<IdempotencyClaim>;
+  /** The job that claimed `key`, if any (read-only: a repeated delivery is answered before it is validated again). */
+  findIdempotencyKey(key: string): Promise<string | undefined>;
   /**
    * Atomically claims `key` and writes the conversation, turn and job; when the key was seen before, writes nothing
    * and returns the job that claimed it, whatever state that job is in now. The job is stored with `key` as its

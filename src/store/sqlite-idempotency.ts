@@ -34,6 +34,7 @@ export function prepareIdempotency(
   });
 
   return {
+    find: (key: string): string | undefined => selectKey.get(key),
     claim: (key: string, jobId: string, now: number): IdempotencyClaim => claim(key, jobId, now),
     /** IMMEDIATE: the write lock is taken before the key is read, so two processes cannot both claim it. */
     createWithKey: (key: string, records: NewJobRecords): CreateJobResult => createWithKey.immediate(key, records),

@@ -119,6 +119,7 @@ function storeOn(db: Database.Database, now: () => number, stopCheckpoints: () =
     listJobsOfConversation: async (conversationId) => jobs.listOfConversation(conversationId),
 
     claimIdempotencyKey: async (key, jobId, at) => idempotency.claim(key, jobId, at),
+    findIdempotencyKey: async (key) => idempotency.find(key),
     createJobWithKey: async (key, records) => idempotency.createWithKey(key, records),
 
     getMemberSettings: async (platform, workspaceId, memberId) => settings.getMember(platform, workspaceId, memberId),

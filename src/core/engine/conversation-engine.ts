@@ -41,7 +41,7 @@ export interface ConversationEngine {
    * What `submit` would refuse (flags, model, quota), checked without writing anything: platforms call it before
    * they acknowledge, so a bad request gets an ephemeral answer and makes no job. Attachments may be placeholders.
    */
-  precheck(inbound: InboundRequest): Promise<{ readonly notices: readonly string[] }>;
+  precheck(inbound: InboundRequest): Promise<{ readonly notices: readonly string[]; readonly duplicate?: boolean }>;
   /** Runs a failed or interrupted job's turn again as a new job (the member asked: Retry). */
   retry(jobId: string, requester: Requester, idempotencyKey: string, delivery?: DeliveryTarget): Promise<SubmitResult>;
   /** Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. */
@@ -103,6 +103,10 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     if (!accepting)
       throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
     const { store } = context;
+    // A repeated delivery is answered as a duplicate before anything is validated again: a retry that arrives after
+    // the member reached a quota, or after the conversation expired, must not turn into a refusal.
+    const earlier = await findDuplicate(inbound.idempotencyKey);
+    if (earlier) return { status: 'duplicate', job: earlier };
     if (
       inbound.target &&
       (inbound.action === 'reroll' || inbound.action === 'variations' || inbound.action === 'edit')
@@ -196,6 +200,11 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     clearTimeout(timer);
   }
 
+  async function findDuplicate(key: string): Promise<JobRecord | undefined> {
+    const jobId = await context.store.findIdempotencyKey(key);
+    return jobId ? context.store.getJob(jobId) : undefined;
+  }
+
   async function requireJob(jobId: string): Promise<JobRecord> {
     const job = await context.store.getJob(jobId);
     if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
@@ -207,6 +216,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     async precheck(inbound) {
       if (!accepting)
         throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
+      if (await findDuplicate(inbound.idempotencyKey)) return { notices: [], duplicate: true };
       const prepared = await prepareSubmission(context, inbound, { dryRun: true });
       return { notices: prepared.notices };
     },

@@ -86,3 +86,21 @@ describe('a repeated delivery makes one job', () => {
     await harness.settle(again.job.id);
   });
 });
+
+describe('a repeated delivery after a refusal would apply', () => {
+  it('is answered as a duplicate, not refused, when the member reached the quota meanwhile', async () => {
+    const harness = harnesses.create({ settings: { quota: { memberPerHour: 1 } } });
+    const delivery = harness.inbound({ idempotencyKey: 'slack:T1:C1:1700000000.000900', text: 'a lighthouse' });
+    const first = await harness.engine.submit(delivery);
+    if (first.status !== 'queued') throw new Error('expected the first delivery to queue');
+    await harness.settle(first.job.id);
+    // The hour's single unit is spent: a new request is refused, the same delivery again is a duplicate.
+    await expect(
+      harness.engine.submit(harness.inbound({ idempotencyKey: 'slack:T1:C1:other', text: 'x' })),
+    ).rejects.toThrow(/You have used 1 of 1/);
+    expect(await harness.engine.precheck(delivery)).toEqual({ notices: [], duplicate: true });
+    const again = await harness.engine.submit(delivery);
+    expect(again.status).toBe('duplicate');
+    expect(again.job.id).toBe(first.job.id);
+  });
+});
