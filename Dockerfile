@@ -14,7 +14,8 @@ COPY test/fakes ./test/fakes
 RUN npx tsc -b tsconfig.build.json && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
-ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data
+# glibc keeps one malloc arena per thread; libvips (sharp) threads then hold on to freed image buffers.
+ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist

@@ -62,7 +62,7 @@ function applyEncoding(image: Sharp, attempt: Attempt): Sharp {
       return image.png({ compressionLevel: 9, adaptiveFiltering: true });
     case 'image/jpeg':
       // JPEG has no alpha: transparent areas become white, as most viewers show them.
-      return image.flatten({ background: '#ffffff' }).jpeg({ quality: attempt.quality });
+      return image.flatten({ background: '#ffffff' }).jpeg({ quality: attempt.quality, optimiseCoding: false });
     case 'image/webp':
       return image.webp({ quality: attempt.quality, effort: 4 });
   }

@@ -1,3 +1,12 @@
+/** Settings of {@link B64JsonExtractor}. */
+export interface B64JsonExtractorOptions {
+  /**
+   * The body's length when announced (`Content-Length`). Each image is then decoded in place into one buffer sized
+   * from what is left of the body: no pieces and no copy at the end, so one image costs its own size in memory.
+   */
+  readonly bodyBytes?: number;
+}
+
 /**
  * Streams a JSON response and pulls every `"b64_json"` string value out as decoded bytes while it arrives, so a
  * 27 MB base64 image never exists as a JS string (holding the whole body as a string and JSON-parsing it costs
@@ -7,7 +16,9 @@
 export class B64JsonExtractor {
   private readonly skeleton: Buffer[] = [];
   private skeletonStart = 0;
-  private readonly images: Buffer[][] = [];
+  private readonly images: DecodedImage[] = [];
+  /** Body bytes before the current chunk. */
+  private offset = 0;
   private inString = false;
   private escaped = false;
   private stringBytes: number[] = [];
@@ -16,28 +27,32 @@ export class B64JsonExtractor {
   private afterKeyColon = false;
   /** Inside a b64_json value: decoding. */
   private decoding = false;
+  /** Base64 characters of the current value not decoded yet (fewer than four: an incomplete group). */
   private carry = '';
   private invalid = false;
+  private scratch = Buffer.alloc(0);
+
+  constructor(private readonly options: B64JsonExtractorOptions = {}) {}
 
   write(chunk: Buffer): void {
     this.skeletonStart = 0;
     for (let index = 0; index < chunk.length; index++) {
-      const byte = chunk[index] as number;
       if (this.decoding) {
         const end = this.decodeRun(chunk, index);
-        if (end === -1) return;
+        if (end === -1) break;
         index = end;
         this.skeletonStart = end + 1;
         continue;
       }
-      this.scan(byte, chunk, index);
+      this.scan(chunk[index] as number, chunk, index);
     }
-    if (this.skeletonStart < chunk.length) this.skeleton.push(chunk.subarray(this.skeletonStart));
+    if (!this.decoding && this.skeletonStart < chunk.length) this.skeleton.push(chunk.subarray(this.skeletonStart));
+    this.offset += chunk.length;
   }
 
   /** Parses the skeleton and puts the decoded images back in place of their placeholders. */
   finish(): { json: unknown; images: Buffer[]; invalidBase64: boolean } {
-    const images = this.images.map((parts) => (parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts)));
+    const images = this.images.map((image) => image.bytes());
     const text = Buffer.concat(this.skeleton).toString('utf8');
     const json: unknown = JSON.parse(text);
     return { json, images, invalidBase64: this.invalid || this.decoding };
@@ -69,7 +84,7 @@ export class B64JsonExtractor {
         // Emit the skeleton up to and excluding the opening quote, then the placeholder.
         this.skeleton.push(chunk.subarray(this.skeletonStart, index));
         this.skeleton.push(Buffer.from(JSON.stringify(`\u0000b64:${this.images.length}`)));
-        this.images.push([]);
+        this.images.push(new DecodedImage(this.capacityFrom(this.offset + index + 1)));
         this.decoding = true;
         this.carry = '';
         this.skeletonStart = index + 1;
@@ -82,58 +97,139 @@ export class B64JsonExtractor {
     this.afterKeyColon = false;
   }
 
+  /** The most bytes a base64 value starting at body offset `start` can decode to, when the body length is known. */
+  private capacityFrom(start: number): number | undefined {
+    const { bodyBytes } = this.options;
+    return bodyBytes === undefined || bodyBytes <= start ? undefined : Math.ceil((bodyBytes - start) / 4) * 3;
+  }
+
   /** Decodes base64 from `start`; returns the index of the closing quote, or -1 if the chunk ended first. */
   private decodeRun(chunk: Buffer, start: number): number {
-    let end = start;
-    let text = this.carry;
+    const quote = chunk.indexOf(0x22, start);
+    const end = quote === -1 ? chunk.length : quote;
+    const run = chunk.subarray(start, end);
+    // Fast path: native searches instead of a loop over every byte. Characters outside the alphabet are caught by
+    // the decoded length (see `decode`); escapes and line breaks need the byte loop.
+    if (this.escaped || run.indexOf(0x5c) !== -1 || run.indexOf(0x0a) !== -1 || run.indexOf(0x0d) !== -1) {
+      return this.decodeRunByByte(chunk, start);
+    }
+    if (end > start) this.decode(chunk.toString('latin1', start, end));
+    if (quote === -1) return -1;
+    this.closeValue();
+    return quote;
+  }
+
+  /** The slow path: copies the run's characters into `scratch` without escapes and line breaks, then decodes once. */
+  private decodeRunByByte(chunk: Buffer, start: number): number {
+    if (this.scratch.length < chunk.length - start) this.scratch = Buffer.allocUnsafe(chunk.length - start);
+    const scratch = this.scratch;
+    let length = 0;
     let closed = -1;
-    while (end < chunk.length) {
-      const byte = chunk[end] as number;
-      if (byte === 0x22 && !this.escaped) {
-        closed = end;
-        break;
-      }
-      if (this.escaped) {
-        this.escaped = false;
+    let escaped = this.escaped;
+    for (let index = start; index < chunk.length; index++) {
+      const byte = chunk[index] as number;
+      if (escaped) {
+        escaped = false;
         // Inside base64 only `\/` (an escaped slash) and `\n`/`\r` (line breaks) make sense.
-        if (byte === 0x2f) text += '/';
+        if (byte === 0x2f) scratch[length++] = byte;
         else if (byte !== 0x6e && byte !== 0x72) this.invalid = true;
-      } else if (byte === 0x5c) this.escaped = true;
-      else if (isBase64Byte(byte)) text += String.fromCharCode(byte);
-      else if (byte !== 0x0a && byte !== 0x0d) this.invalid = true;
-      end++;
-      // Decode in slices so `text` stays small.
-      if (text.length >= 65536) text = this.emit(text, false);
+      } else if (byte === 0x22) {
+        closed = index;
+        break;
+      } else if (byte === 0x5c) escaped = true;
+      else if (byte !== 0x0a && byte !== 0x0d) scratch[length++] = byte;
     }
-    if (closed === -1) {
-      this.carry = this.emit(text, false);
-      return -1;
-    }
-    this.emit(text, true);
-    this.carry = '';
-    this.decoding = false;
+    this.escaped = escaped;
+    if (length > 0) this.decode(scratch.toString('latin1', 0, length));
+    if (closed === -1) return -1;
+    this.closeValue();
     return closed;
   }
 
-  private emit(text: string, final: boolean): string {
-    const usable = final ? text.length : text.length - (text.length % 4);
-    if (usable > 0) {
-      const normalized = text.slice(0, usable).replace(/-/g, '+').replace(/_/g, '/');
-      (this.images.at(-1) as Buffer[]).push(Buffer.from(normalized, 'base64'));
+  /** Decodes whole groups of four characters; the rest waits in `carry` for the next characters. */
+  private decode(text: string): void {
+    let rest = text;
+    if (this.carry !== '') {
+      const missing = 4 - this.carry.length;
+      this.carry += rest.slice(0, missing);
+      rest = rest.slice(missing);
+      if (this.carry.length < 4) return;
+      this.emit(this.carry);
+      this.carry = '';
     }
-    return text.slice(usable);
+    const usable = rest.length - (rest.length % 4);
+    if (usable > 0) this.emit(usable === rest.length ? rest : rest.slice(0, usable));
+    this.carry = rest.slice(usable);
+  }
+
+  /**
+   * Node's decoder skips characters outside the base64 alphabets and stops at a `=` before the end, so the value is
+   * invalid exactly when fewer bytes come out than its length promises.
+   */
+  private emit(base64: string): void {
+    if (this.current().write(base64) !== decodedLength(base64)) this.invalid = true;
+  }
+
+  private closeValue(): void {
+    if (this.carry !== '') this.emit(this.carry);
+    this.carry = '';
+    this.decoding = false;
+    this.current().close();
+  }
+
+  private current(): DecodedImage {
+    return this.images.at(-1) as DecodedImage;
   }
 }
 
-function isBase64Byte(byte: number): boolean {
-  return (
-    (byte >= 0x41 && byte <= 0x5a) ||
-    (byte >= 0x61 && byte <= 0x7a) ||
-    (byte >= 0x30 && byte <= 0x39) ||
-    byte === 0x2b ||
-    byte === 0x2f ||
-    byte === 0x3d ||
-    byte === 0x2d ||
-    byte === 0x5f
-  );
+/** The bytes of one b64_json value: decoded in place into one buffer when a capacity is known, else in pieces. */
+class DecodedImage {
+  private buffer: Buffer | undefined;
+  private length = 0;
+  private readonly pieces: Buffer[] = [];
+
+  constructor(capacity: number | undefined) {
+    this.buffer = capacity === undefined ? undefined : Buffer.allocUnsafeSlow(capacity);
+  }
+
+  /** Decodes `base64` (whole groups of four characters, or the value's last characters); returns the byte count. */
+  write(base64: string): number {
+    const most = Math.ceil(base64.length / 4) * 3;
+    if (this.buffer && this.length + most <= this.buffer.length) {
+      const written = this.buffer.write(base64, this.length, 'base64');
+      this.length += written;
+      return written;
+    }
+    // No capacity, or the announced length was wrong: collect pieces instead.
+    if (this.buffer) this.pieces.push(this.buffer.subarray(0, this.length));
+    this.buffer = undefined;
+    const piece = Buffer.from(base64, 'base64');
+    this.pieces.push(piece);
+    return piece.length;
+  }
+
+  /**
+   * Gives back what a capacity sized for several images over-reserved (most of it was never touched), and zeroes the
+   * few spare bytes otherwise: they are uninitialized memory, reachable through the result's `.buffer`.
+   */
+  close(): void {
+    if (!this.buffer) return;
+    if (this.length < this.buffer.length * 0.9) {
+      const exact = Buffer.allocUnsafeSlow(this.length);
+      this.buffer.copy(exact, 0, 0, this.length);
+      this.buffer = exact;
+    } else this.buffer.fill(0, this.length);
+  }
+
+  bytes(): Buffer {
+    if (this.buffer) return this.buffer.subarray(0, this.length);
+    return this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
+  }
+}
+
+/** What base64 made only of alphabet characters (with `=` padding at the end at most) decodes to. */
+function decodedLength(base64: string): number {
+  let length = base64.length;
+  while (length > 0 && base64.charCodeAt(length - 1) === 0x3d) length--;
+  return Math.floor(length / 4) * 3 + Math.max(0, (length % 4) - 1);
 }

@@ -15,7 +15,9 @@ export function buildGeminiRequest(request: GenerationRequest, call: UpstreamCal
     role: turn.role,
     parts: [
       ...(turn.text ? [{ text: turn.text }] : []),
-      ...turn.images.map((image) => ({ image: `data:${image.mimeType};base64,${Buffer.from(image.bytes).toString('base64')}` })),
+      ...turn.images.map((image) => ({
+        image: `data:${image.mimeType};base64,${Buffer.from(image.bytes).toString('base64')}`,
+      })),
     ],
   }));
   if (call.imageUrls.length === 0 && history.length === 0) {

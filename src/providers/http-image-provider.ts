@@ -104,6 +104,7 @@ export function createHttpImageProvider(config: HttpImageProviderConfig): HttpIm
       response.body,
       settings.maxResponseBytes,
       requestId,
+      contentLengthOf(response.headers),
     );
     if (invalidBase64)
       throw new ImageApiError('invalid_response', 'image API answered malformed base64', { requestId });
@@ -123,11 +124,20 @@ export function createHttpImageProvider(config: HttpImageProviderConfig): HttpIm
     }
   }
 
+  /** A failed download of a result URL still names the generation's request id: operators quote it upstream. */
+  async function download(url: string, signal: AbortSignal, requestId: string | undefined) {
+    try {
+      return await settings.downloader.download(url, { signal });
+    } catch (error) {
+      if (!requestId || !(error instanceof ImageApiError) || error.details.requestId) throw error;
+      throw new ImageApiError(error.code, error.message, { ...error.details, requestId }, error.memberMessage);
+    }
+  }
+
   async function toImages(items: ResultItem[], seed: number | undefined, signal: AbortSignal, requestId?: string) {
     const images: GeneratedImage[] = [];
     for (const [index, item] of items.entries()) {
-      const fetched =
-        item.kind === 'bytes' ? { bytes: item.bytes } : await settings.downloader.download(item.url, { signal });
+      const fetched = item.kind === 'bytes' ? { bytes: item.bytes } : await download(item.url, signal, requestId);
       const type = sniffImageType(fetched.bytes);
       if (!type) throw new ImageApiError('invalid_response', 'image API result is not an image', { requestId });
       images.push({
@@ -221,6 +231,12 @@ export function toImageApiError(error: unknown, signal: AbortSignal): ImageApiEr
 function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
+}
+
+/** `Content-Length` as a byte count; undefined when absent or not a plain number (chunked answers). */
+function contentLengthOf(headers: Record<string, string | string[] | undefined>): number | undefined {
+  const value = headerOf(headers, 'content-length');
+  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
 function retryAfterOf(headers: Record<string, string | string[] | undefined>): number | undefined {

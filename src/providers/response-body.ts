@@ -13,15 +13,29 @@ export async function readSmallBody(body: Readable, limit: number): Promise<stri
   return Buffer.concat(chunks).toString('utf8');
 }
 
-/** Streams a success body through the base64 extractor, failing as soon as it passes `maxBytes`. */
-export async function readJsonWithImages(body: Readable, maxBytes: number, requestId: string | undefined) {
-  const extractor = new B64JsonExtractor();
+/**
+ * Streams a success body through the base64 extractor, failing as soon as it passes `maxBytes` (at once when the
+ * announced length already does). An announced length lets the extractor decode each image in place.
+ */
+export async function readJsonWithImages(
+  body: Readable,
+  maxBytes: number,
+  requestId: string | undefined,
+  announcedBytes?: number,
+) {
+  const tooLarge = (detail: string) =>
+    new ImageApiError('invalid_response', `image API response passed the ${maxBytes}-byte cap${detail}`, { requestId });
+  if (announcedBytes !== undefined && announcedBytes > maxBytes) {
+    body.destroy();
+    throw tooLarge(` (${announcedBytes} bytes announced)`);
+  }
+  const extractor = new B64JsonExtractor(announcedBytes === undefined ? {} : { bodyBytes: announcedBytes });
   let size = 0;
   for await (const chunk of body as AsyncIterable<Buffer>) {
     size += chunk.length;
     if (size > maxBytes) {
       body.destroy();
-      throw new ImageApiError('invalid_response', `image API response passed the ${maxBytes}-byte cap`, { requestId });
+      throw tooLarge('');
     }
     extractor.write(chunk);
   }

@@ -5,7 +5,8 @@ import { B64JsonExtractor } from '../../src/providers/b64-json-extractor.js';
 function extract(text: string, chunkSize: number) {
   const extractor = new B64JsonExtractor();
   const bytes = Buffer.from(text);
-  for (let offset = 0; offset < bytes.length; offset += chunkSize) extractor.write(bytes.subarray(offset, offset + chunkSize));
+  for (let offset = 0; offset < bytes.length; offset += chunkSize)
+    extractor.write(bytes.subarray(offset, offset + chunkSize));
   return extractor.finish();
 }
 
@@ -14,7 +15,10 @@ describe('B64JsonExtractor', () => {
   const second = randomBytes(3);
   const body = JSON.stringify({
     created: 1,
-    data: [{ b64_json: first.toString('base64'), revised_prompt: 'a "b64_json": trap' }, { b64_json: second.toString('base64') }],
+    data: [
+      { b64_json: first.toString('base64'), revised_prompt: 'a "b64_json": trap' },
+      { b64_json: second.toString('base64') },
+    ],
     usage: { total_tokens: 5 },
   });
 
@@ -48,7 +52,10 @@ describe('B64JsonExtractor', () => {
   });
 
   it('leaves envelopes and other strings intact', () => {
-    const { json, images } = extract('{"code":200,"msg":"ok","data":{"data":[{"url":"https://x/y.png","b64_json":null}]}}', 3);
+    const { json, images } = extract(
+      '{"code":200,"msg":"ok","data":{"data":[{"url":"https://x/y.png","b64_json":null}]}}',
+      3,
+    );
     expect(images).toEqual([]);
     expect(json).toEqual({ code: 200, msg: 'ok', data: { data: [{ url: 'https://x/y.png', b64_json: null }] } });
   });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ImageApiError } from '../../src/providers/image-api-error.js';
+import type { ImageApiError } from '../../src/providers/image-api-error.js';
 import { classifyError, parseImageResult, parseRetryAfter } from '../../src/providers/image-api-response.js';
 
 const png = Buffer.from([0x89, 0x50, 0x4e, 0x47]);
@@ -25,7 +25,9 @@ describe('parseImageResult', () => {
   });
 
   it('reads both envelope shapes', () => {
-    expect(parseImageResult({ code: 200, msg: 'ok', data: { data: [{ url: 'https://a/b.png' }] } }, [])).toHaveLength(1);
+    expect(parseImageResult({ code: 200, msg: 'ok', data: { data: [{ url: 'https://a/b.png' }] } }, [])).toHaveLength(
+      1,
+    );
     expect(parseImageResult({ code: 0, data: [{ url: 'https://a/b.png' }] }, [])).toHaveLength(1);
   });
 
@@ -43,7 +45,16 @@ describe('parseImageResult', () => {
 
 describe('classifyError', () => {
   it.each([
-    [400, { error: { message: 'rejected by our safety system', type: 'image_generation_user_error', code: 'moderation_blocked' } }],
+    [
+      400,
+      {
+        error: {
+          message: 'rejected by our safety system',
+          type: 'image_generation_user_error',
+          code: 'moderation_blocked',
+        },
+      },
+    ],
     [400, { error: { message: 'blocked', code: 'IMAGE_SAFETY' } }],
     [400, { error: { message: 'The request failed', code: 'InputTextSensitiveContentDetected' } }],
     [400, { error: { message: 'Input data may contain inappropriate content.', code: 'bad_response_status_code' } }],
@@ -51,7 +62,7 @@ describe('classifyError', () => {
     const error = classifyError(status, body, 'req-1', undefined);
     expect(error.code).toBe('content_rejected');
     expect(error.isRetryable).toBe(false);
-    expect(error.memberMessage).toContain("safety system blocked this prompt");
+    expect(error.memberMessage).toContain('safety system blocked this prompt');
   });
 
   it('maps statuses to codes, and only 429 or 503 with Retry-After are retryable', () => {
@@ -64,9 +75,9 @@ describe('classifyError', () => {
   });
 
   it('keeps the request id from the header or from new-api message text', () => {
-    expect(classifyError(500, { error: { message: 'boom (request id: 2025abc)' } }, undefined, undefined).details.requestId).toBe(
-      '2025abc',
-    );
+    expect(
+      classifyError(500, { error: { message: 'boom (request id: 2025abc)' } }, undefined, undefined).details.requestId,
+    ).toBe('2025abc');
     expect(classifyError(500, {}, 'hdr-1', undefined).details.requestId).toBe('hdr-1');
   });
 });

@@ -16,7 +16,9 @@ function bodies(input: ImagineRequest, imageUrls: string[] = []) {
 
 describe('documented dialect request bodies', () => {
   it('Gemini text-to-image: the ratio as size, image_size only where taken', () => {
-    expect(bodies({ prompt: 'orange kitten in a garden', model: 'nano-banana-pro', aspectRatio: '16:9', size: '2K' })).toEqual([
+    expect(
+      bodies({ prompt: 'orange kitten in a garden', model: 'nano-banana-pro', aspectRatio: '16:9', size: '2K' }),
+    ).toEqual([
       {
         method: 'POST',
         path: '/v1/images/generations',
@@ -49,7 +51,14 @@ describe('documented dialect request bodies', () => {
 
   it('Seedream: image array, WxH size, watermark off, seed per call, URL results', () => {
     const calls = bodies(
-      { prompt: 'same character at night', model: 'seedream-4', aspectRatio: '1:1', seed: 42, count: 2, inputImages: [png] },
+      {
+        prompt: 'same character at night',
+        model: 'seedream-4',
+        aspectRatio: '1:1',
+        seed: 42,
+        count: 2,
+        inputImages: [png],
+      },
       [dataUrl],
     );
     expect(calls.map((call) => call.body)).toEqual([
@@ -86,7 +95,9 @@ describe('documented dialect request bodies', () => {
         body: { model: 'gpt-image-1', prompt: 'a fox', size: '1536x1024', quality: 'high', n: 4 },
       },
     ]);
-    expect(bodies({ prompt: 'a fox', model: 'gpt-image-1-mini', inputImages: [png, png] }, [dataUrl, dataUrl])[0]?.body).toEqual({
+    expect(
+      bodies({ prompt: 'a fox', model: 'gpt-image-1-mini', inputImages: [png, png] }, [dataUrl, dataUrl])[0]?.body,
+    ).toEqual({
       model: 'gpt-image-1-mini',
       prompt: 'a fox',
       image: [dataUrl, dataUrl],
@@ -108,7 +119,13 @@ describe('documented dialect request bodies', () => {
   });
 
   it('Qwen text-to-image: W*H size, options flat and in parameters, one image per call', () => {
-    const calls = bodies({ prompt: 'a tea house', model: 'qwen', aspectRatio: '16:9', negativePrompt: 'people', count: 2 });
+    const calls = bodies({
+      prompt: 'a tea house',
+      model: 'qwen',
+      aspectRatio: '16:9',
+      negativePrompt: 'people',
+      count: 2,
+    });
     expect(calls[0]?.body).toEqual({
       model: 'qwen-image-plus',
       prompt: 'a tea house',
@@ -117,7 +134,14 @@ describe('documented dialect request bodies', () => {
       seed: 42,
       negative_prompt: 'people',
       watermark: false,
-      parameters: { size: '1664*928', n: 1, seed: 42, negative_prompt: 'people', watermark: false, prompt_extend: false },
+      parameters: {
+        size: '1664*928',
+        n: 1,
+        seed: 42,
+        negative_prompt: 'people',
+        watermark: false,
+        prompt_extend: false,
+      },
       response_format: 'b64_json',
     });
     expect(calls[1]?.body.seed).toBe(43);
