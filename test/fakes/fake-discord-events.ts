@@ -1,0 +1,155 @@
+import { randomBytes } from 'node:crypto';
+import type {
+  FakeDispatchedInteraction,
+  FakeInteractionInput,
+  FakeMessageInput,
+  FakeThreadPatch,
+} from './fake-discord-inputs.js';
+import { createInteractionData } from './fake-discord-interaction-data.js';
+import { fakeBotPermissions, fakeMemberPermissions, permissionString } from './fake-discord-permissions.js';
+import type { FakeInteractionRecord, FakeMessage } from './fake-discord-records.js';
+import type { FakeApp } from './fake-discord-router.js';
+import { isoTime, isThread, memberObject } from './fake-discord-shapes.js';
+import { patchThread } from './fake-discord-threads.js';
+
+export interface EventSink {
+  /** Throws unless a gateway client is ready: checked before the state changes, so a failed helper leaves none. */
+  assertListening(t: string): void;
+  send(t: string, d: unknown): void;
+}
+
+/** The member side of Discord: interactions, messages, deletions and thread updates, sent over the gateway. */
+export function createEvents(app: FakeApp, defaults: { userId: string; channelId: string }, sink: EventSink) {
+  const { state } = app;
+  const build = createInteractionData(app);
+  let otherBotId: string | undefined;
+
+  function channelOf(id: string) {
+    const channel = state.channel(id);
+    if (!channel) throw new Error(`fake Discord: no channel ${id}`);
+    return channel;
+  }
+
+  return {
+    interaction(input: FakeInteractionInput = {}): FakeDispatchedInteraction {
+      sink.assertListening('INTERACTION_CREATE');
+      const type = input.type ?? 2;
+      const message = build.message(input.message);
+      if (type === 3 && !message) throw new Error('fake Discord: a component interaction needs `message`');
+      const channel = channelOf(input.channelId ?? message?.channel_id ?? defaults.channelId);
+      const guild = state.guilds.get(input.guildId ?? channel.guild_id);
+      if (!guild) throw new Error(`fake Discord: no guild for channel ${channel.id}`);
+      const user = state.user(input.userId ?? defaults.userId, input.username);
+      const appPermissions = permissionString(input.appPermissions ?? fakeBotPermissions);
+      const id = app.snowflake();
+      const token = `aW50ZXJhY3Rpb246${id}${randomBytes(48).toString('base64url')}`;
+      const attachmentSizeLimit = input.attachmentSizeLimit ?? guild.attachmentSizeLimit;
+      const payload: Record<string, unknown> = {
+        id,
+        application_id: app.applicationId,
+        type,
+        token,
+        version: 1,
+        guild_id: guild.id,
+        guild: { id: guild.id, locale: 'en-US', features: [] },
+        channel_id: channel.id,
+        channel: { ...channel, permissions: appPermissions },
+        member: {
+          ...memberObject(user, [], guild.joinedAt),
+          permissions: permissionString(input.memberPermissions ?? fakeMemberPermissions),
+        },
+        app_permissions: appPermissions,
+        locale: input.locale ?? 'en-US',
+        guild_locale: 'en-US',
+        entitlements: [],
+        authorizing_integration_owners: { '0': guild.id },
+        context: 0,
+        attachment_size_limit: attachmentSizeLimit,
+        data: build.data(input, type, guild.id, channel.id),
+        ...(message && { message }),
+      };
+      const dispatchedAt = performance.now();
+      const record: FakeInteractionRecord = {
+        id,
+        token,
+        type,
+        guildId: guild.id,
+        channelId: channel.id,
+        userId: user.id,
+        dispatchedAt,
+        issuedAt: app.now(),
+        attachmentSizeLimit,
+        payload,
+        messageIds: new Set(),
+        expired: false,
+      };
+      state.interactions.set(id, record);
+      state.interactionsByToken.set(token, record);
+      sink.send('INTERACTION_CREATE', payload);
+      return { id, token, dispatchedAt, payload };
+    },
+
+    messageCreate(input: FakeMessageInput): FakeMessage {
+      sink.assertListening('MESSAGE_CREATE');
+      const channelId = input.channelId ?? defaults.channelId;
+      const channel = channelOf(channelId);
+      otherBotId ??= app.snowflake();
+      const authorId = input.authorId ?? (input.bot ? otherBotId : defaults.userId);
+      const author = state.user(authorId, input.username, input.bot ?? false);
+      const mention = `<@${app.botUser.id}>`;
+      const text = input.content ?? '';
+      const content = input.mentionsBot && !text.includes(mention) ? `${mention} ${text}`.trim() : text;
+      const referenced = input.referencedMessageId === undefined ? undefined : state.message(input.referencedMessageId);
+      if (input.referencedMessageId !== undefined && !referenced) {
+        throw new Error(`fake Discord: no message ${input.referencedMessageId} to reply to`);
+      }
+      const message: FakeMessage = {
+        id: app.snowflake(),
+        channel_id: channelId,
+        type: referenced ? 19 : 0,
+        content,
+        author,
+        timestamp: isoTime(app.now()),
+        edited_timestamp: null,
+        tts: false,
+        mention_everyone: false,
+        mentions: input.mentionsBot ? [app.botUser] : [],
+        mention_roles: [],
+        attachments: (input.attachments ?? []).map((file) => app.cdn.store(file, channelId)),
+        embeds: [],
+        components: [],
+        pinned: false,
+        flags: 0,
+        ...(referenced && {
+          message_reference: { type: 0, message_id: referenced.id, channel_id: channelId, guild_id: channel.guild_id },
+          referenced_message: referenced,
+        }),
+      };
+      // A member writing in an archived (unlocked) thread brings it back: THREAD_UPDATE first, as Discord does.
+      if (isThread(channel) && channel.thread_metadata?.archived && !channel.thread_metadata.locked) {
+        patchThread(channel, { archived: false }, app.now());
+        sink.send('THREAD_UPDATE', channel);
+      }
+      state.addMessage(message);
+      sink.send('MESSAGE_CREATE', app.gatewayMessage(message));
+      return message;
+    },
+
+    messageDelete(messageId: string): void {
+      sink.assertListening('MESSAGE_DELETE');
+      const message = state.removeMessage(messageId);
+      if (!message) throw new Error(`fake Discord: no message ${messageId}`);
+      const guildId = state.channel(message.channel_id)?.guild_id;
+      sink.send('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: guildId });
+    },
+
+    threadUpdate(patch: FakeThreadPatch) {
+      sink.assertListening('THREAD_UPDATE');
+      const thread = state.threads.get(patch.threadId);
+      if (!thread) throw new Error(`fake Discord: no thread ${patch.threadId}`);
+      patchThread(thread, { ...patch, auto_archive_duration: patch.autoArchiveDuration }, app.now());
+      sink.send('THREAD_UPDATE', thread);
+      return thread;
+    },
+  };
+}
