@@ -6,12 +6,10 @@ WORKDIR /app
 RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --no-audit --no-fund
-COPY tsconfig.json tsconfig.build.json ./
+COPY tsconfig.json tsconfig.app.json ./
 COPY src ./src
 COPY commands ./commands
-COPY bench ./bench
-COPY test/fakes ./test/fakes
-RUN npx tsc -b tsconfig.build.json && npm prune --omit=dev
+RUN npx tsc -b tsconfig.app.json && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 # glibc keeps one malloc arena per thread; libvips (sharp) threads then hold on to freed image buffers.
