@@ -88,8 +88,10 @@ export async function startApp(): Promise<number> {
   logger.info({ signal }, 'shutting down');
   const forced = setTimeout(() => process.exit(1), 8_000);
   forced.unref();
-  await platforms.stop();
   await server.close();
+  // Running jobs become interrupted while the platforms still listen, so their members are told (with Retry).
+  await engine.engine.shutdown();
+  await platforms.stop();
   await engine.close();
   await provider.close();
   logger.flush();

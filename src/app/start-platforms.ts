@@ -2,6 +2,7 @@ import type { Config } from '../config/config.js';
 import type { ImagePipeline } from '../images/image-pipeline.js';
 import type { Logger } from '../logging/logger.js';
 import { startDiscord } from '../platforms/discord/discord-platform.js';
+import { startSlack } from '../platforms/slack/slack-platform.js';
 import type { AppServer } from '../server/http-server.js';
 import type { EngineHandle } from './create-engine.js';
 
@@ -38,6 +39,20 @@ export async function startPlatforms(options: {
     });
     stops.push(() => discord.stop());
     names.push('discord');
+  }
+  if (config.slackEnabled) {
+    // Mounts POST /slack/events on the shared server (HTTP mode) or opens Socket Mode (SLACK_APP_TOKEN).
+    const slack = await startSlack({
+      config,
+      engine: engine.engine,
+      store: engine.store,
+      blobs: engine.blobs,
+      pipeline: options.pipeline,
+      logger: options.logger,
+      server: options.server,
+    });
+    stops.push(() => slack.stop());
+    names.push(`slack (${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP events on /slack/events'})`);
   }
   return {
     names,

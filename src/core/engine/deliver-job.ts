@@ -23,11 +23,13 @@ export async function deliverJob(context: EngineContext, job: JobRecord): Promis
       turn.outputImages.map(async (ref) => ({ ref, bytes: await context.blobs.get(ref.hash) })),
     );
     const ids = await deliverer.deliver({ job, turn, conversation, images });
+    // Re-read: the platform may have stored ids on the job while it delivered (a late root message).
+    const current = (await store.getJob(job.id)) ?? job;
     const delivered = await store.updateJob(job.id, {
       state: 'delivered',
       finishedAt: now(),
       updatedAt: now(),
-      ...(ids ? { delivery: { ...job.delivery, ...stripUndefined(ids) } } : {}),
+      ...(ids ? { delivery: { ...current.delivery, ...stripUndefined(ids) } } : {}),
     });
     if (delivered) events.emit({ type: 'succeeded', job: delivered });
     return delivered;

@@ -1,0 +1,146 @@
+import type { App } from '@slack/bolt';
+import { z } from 'zod';
+import type { Requester } from '../../core/engine/engine-types.js';
+import type { JobRecord } from '../../core/records.js';
+import { UserFacingError } from '../../core/user-facing-error.js';
+import { withAdminRights } from './slack-admins.js';
+import type { Audience, SlackContext } from './slack-context.js';
+import { deleteTurnForMember } from './slack-delete.js';
+import { actionIdPattern, actionKey, type ParsedAction, parseAction } from './slack-ids.js';
+import { editModal } from './slack-modal.js';
+
+const actionBodySchema = z.object({
+  team: z.object({ id: z.string() }).nullable().optional(),
+  user: z.object({ id: z.string(), team_id: z.string().optional() }),
+  channel: z.object({ id: z.string() }).optional(),
+  container: z
+    .object({ channel_id: z.string().optional(), message_ts: z.string().optional(), thread_ts: z.string().optional() })
+    .optional(),
+  message: z.object({ ts: z.string(), thread_ts: z.string().optional() }).optional(),
+  trigger_id: z.string(),
+  response_url: z.string().optional(),
+  actions: z
+    .array(z.object({ action_id: z.string(), value: z.string().optional(), action_ts: z.string().optional() }))
+    .min(1),
+});
+
+interface Press {
+  readonly action: ParsedAction;
+  readonly requester: Requester;
+  readonly channel: string;
+  /** The conversation's thread: the message's thread, or the root message itself. */
+  readonly thread: string;
+  readonly messageTs: string;
+  readonly key: string;
+  readonly triggerId: string;
+  readonly audience: Audience;
+}
+
+/**
+ * The buttons: Cancel and Retry on status messages; Reroll, Variations, Edit and Delete under each turn. Each
+ * press is acknowledged at once; Edit opens its modal with the `trigger_id` straight away; every other press is
+ * recorded (a new turn in the thread, a cancel, a deletion) before the listener returns.
+ */
+export function registerActions(app: App, context: SlackContext): void {
+  app.action(actionIdPattern, async ({ ack, body }) => {
+    await ack();
+    const press = readPress(body);
+    if (!press) return;
+    try {
+      await handlePress(context, press);
+    } catch (error) {
+      context.tasks.run('tell', () => context.tell(press.audience, error, { action: press.action.kind }));
+    }
+  });
+}
+
+function readPress(body: unknown): Press | undefined {
+  const parsed = actionBodySchema.safeParse(body);
+  if (!parsed.success) return undefined;
+  const { user, container, message, actions, trigger_id, response_url } = parsed.data;
+  const first = actions[0];
+  const action = first ? parseAction(first.action_id, first.value) : undefined;
+  const channel = parsed.data.channel?.id ?? container?.channel_id;
+  const messageTs = message?.ts ?? container?.message_ts;
+  if (!action || !channel || !messageTs) return undefined;
+  const team = parsed.data.team?.id ?? user.team_id ?? '';
+  const thread = message?.thread_ts ?? container?.thread_ts ?? messageTs;
+  return {
+    action,
+    requester: { platform: 'slack', workspaceId: team, memberId: user.id },
+    channel,
+    thread,
+    messageTs,
+    key: actionKey(team, channel, messageTs, first?.action_ts ?? trigger_id),
+    triggerId: trigger_id,
+    audience: { channel, user: user.id, threadTs: thread, ...(response_url ? { responseUrl: response_url } : {}) },
+  };
+}
+
+async function handlePress(context: SlackContext, press: Press): Promise<void> {
+  const { engine } = context;
+  const { action, requester } = press;
+  switch (action.kind) {
+    case 'edit': {
+      const view = editModal({
+        turn: action.id,
+        channel: press.channel,
+        thread: press.thread,
+        ...(action.index !== undefined ? { index: action.index } : {}),
+      });
+      await context.appClient().views.open({ trigger_id: press.triggerId, view });
+      return;
+    }
+    case 'reroll':
+    case 'variations': {
+      const turn = await engine.getTurn(action.id);
+      if (!turn)
+        throw new UserFacingError(
+          'conversation_expired',
+          'That image is no longer stored (it was deleted or expired).',
+        );
+      const result = await engine.submit({
+        ...requester,
+        idempotencyKey: press.key,
+        action: action.kind,
+        text: '',
+        conversationId: turn.conversationId,
+        target: { turnId: turn.id, index: action.index ?? 0 },
+        ...(action.kind === 'variations' ? { options: { count: 2 } } : {}),
+        channelId: press.channel,
+        delivery: { channel: press.channel, threadTs: press.thread },
+      });
+      if (result.status === 'queued') showStatus(context, result.job, result.notices);
+      return;
+    }
+    case 'cancel': {
+      const job = await requireJob(context, action.id);
+      await engine.cancel(job.id, await withAdminRights(context, requester, job.memberId));
+      return;
+    }
+    case 'retry': {
+      const job = await requireJob(context, action.id);
+      const result = await engine.retry(job.id, requester, press.key, {
+        channel: press.channel,
+        threadTs: press.thread,
+      });
+      if (result.status === 'queued') showStatus(context, result.job, result.notices);
+      return;
+    }
+    case 'redeliver':
+      context.tasks.run('redeliver', () => engine.redeliver(action.id));
+      return;
+    case 'delete':
+      return deleteTurnForMember(context, action.id, requester, press.audience);
+  }
+}
+
+function showStatus(context: SlackContext, job: JobRecord, notices: readonly string[]): void {
+  context.tasks.run('action status', () => context.threads.ensureStatus(job, { notices }));
+}
+
+async function requireJob(context: SlackContext, jobId: string): Promise<JobRecord> {
+  const job = await context.engine.getJob(jobId);
+  if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
+  return job;
+}

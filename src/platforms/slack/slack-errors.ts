@@ -1,0 +1,94 @@
+import { webApi } from '@slack/bolt';
+import { QuotaExceededError } from '../../core/jobs/quota.js';
+import { isUserFacingError, UserFacingError } from '../../core/user-facing-error.js';
+import { quotaSentence } from './slack-text.js';
+
+/** What went wrong with a Web API call, as data. */
+export interface SlackFailure {
+  /** Slack's error (`not_in_channel`, `missing_scope`, …), `ratelimited`, `http_<status>` or `request_failed`. */
+  readonly code: string;
+  /** Seconds Slack asked to wait (a 429). */
+  readonly retryAfter?: number;
+  /** The scope a `missing_scope` needs. */
+  readonly needed?: string;
+}
+
+/** Reads a Web API error; undefined for anything that did not come from the Web API client. */
+export function slackFailureOf(error: unknown): SlackFailure | undefined {
+  if (!(error instanceof Error) || !('code' in error)) return undefined;
+  const { ErrorCode } = webApi;
+  switch ((error as { code: unknown }).code) {
+    case ErrorCode.PlatformError: {
+      const data = (error as webApi.WebAPIPlatformError).data as { error?: string; needed?: string };
+      return { code: data.error ?? 'platform_error', ...(data.needed ? { needed: data.needed } : {}) };
+    }
+    case ErrorCode.RateLimitedError:
+      return { code: 'ratelimited', retryAfter: (error as webApi.WebAPIRateLimitedError).retryAfter };
+    case ErrorCode.HTTPError:
+      return { code: `http_${(error as webApi.WebAPIHTTPError).statusCode}` };
+    case ErrorCode.RequestError:
+      return { code: 'request_failed' };
+    default:
+      return undefined;
+  }
+}
+
+const invite = 'Invite me with `/invite @threadpaint`, then try again.';
+
+/** The member's sentence for a Slack failure: specific, and saying what to do. */
+export function slackFailureSentence(failure: SlackFailure, channelId = ''): string {
+  switch (failure.code) {
+    case 'not_in_channel':
+      return `I'm not a member of this channel, so I can't post here. ${invite}`;
+    case 'channel_not_found':
+      return channelId.startsWith('D')
+        ? "I can't post in this direct message. Use `/imagine` in a channel I'm in, or in your DM with threadpaint (Apps → threadpaint)."
+        : `I can't see this conversation: it's private and I'm not in it. ${invite}`;
+    case 'private_channel':
+      return `This is a private channel I'm not in. ${invite}`;
+    case 'is_archived':
+      return "This channel is archived, so I can't post in it.";
+    case 'missing_scope':
+      return `The threadpaint Slack app is missing a permission it needs${failure.needed ? ` (\`${failure.needed}\`)` : ''}. A workspace admin has to reinstall it from the manifest in the README's Slack guide.`;
+    case 'ratelimited':
+      return 'Slack is rate-limiting me right now. Please try again in a minute.';
+    case 'invalid_auth':
+    case 'not_authed':
+    case 'token_revoked':
+    case 'token_expired':
+    case 'account_inactive':
+      return "threadpaint's Slack token is no longer valid. A workspace admin needs to reinstall the app (and update SLACK_BOT_TOKEN).";
+    default:
+      return `Slack refused that (\`${failure.code}\`). Please try again in a moment.`;
+  }
+}
+
+/** A Slack failure during delivery, as the error the engine stores on the job (its message is shown to the member). */
+export class SlackDeliveryError extends UserFacingError {
+  override readonly name = 'SlackDeliveryError';
+  constructor(
+    readonly failure: SlackFailure,
+    channelId: string,
+    options: { cause?: unknown } = {},
+  ) {
+    super(`slack_${failure.code}`, slackFailureSentence(failure, channelId), options);
+  }
+}
+
+/** The member's sentence for anything thrown at the edge; `reference` for errors nobody should see the inside of. */
+export function memberSentenceFor(
+  error: unknown,
+  channelId: string,
+  reference: () => string,
+): { code: string; sentence: string; reference?: string } {
+  if (error instanceof QuotaExceededError) return { code: error.code, sentence: quotaSentence(error) };
+  if (isUserFacingError(error)) return { code: error.code, sentence: error.message };
+  const failure = slackFailureOf(error);
+  if (failure) return { code: `slack_${failure.code}`, sentence: slackFailureSentence(failure, channelId) };
+  const id = reference();
+  return {
+    code: 'internal',
+    sentence: `Something went wrong on our side, sorry. Please try again (ref ${id}).`,
+    reference: id,
+  };
+}

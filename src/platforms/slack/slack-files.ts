@@ -1,0 +1,95 @@
+import type { InputImage } from '../../core/imagine-request.js';
+import { UserFacingError } from '../../core/user-facing-error.js';
+import { hostMatches } from '../../providers/download-guard.js';
+import { createImageDownloader, type ImageDownloader } from '../../providers/image-download.js';
+import type { SlackContext } from './slack-context.js';
+
+/** The fields of a message event's `files[]` entry this platform reads. */
+export interface SlackFileRef {
+  readonly id?: string | undefined;
+  readonly name?: string | undefined;
+  readonly mimetype?: string | undefined;
+  readonly url_private?: string | undefined;
+  readonly url_private_download?: string | undefined;
+}
+
+export interface SlackFileFetcher {
+  /** Downloads the images shared with a message, with the bot token; refuses anything else with a sentence. */
+  fetch(files: readonly SlackFileRef[]): Promise<InputImage[]>;
+  close(): Promise<void>;
+}
+
+/**
+ * `url_private` needs `Authorization: Bearer <bot token>` (files:read). The token is sent only to Slack's file
+ * hosts over https, or to the exact origin of `SLACK_API_URL` (a proxy, or the tests' loopback fake); the
+ * downloader drops it on any redirect that leaves that origin.
+ */
+export function createSlackFileFetcher(
+  context: Pick<SlackContext, 'config' | 'settings' | 'pipeline' | 'logger'>,
+  token: string,
+): SlackFileFetcher {
+  const { settings, config } = context;
+  const apiOrigin = new URL(config.SLACK_API_URL);
+  const downloader: ImageDownloader = createImageDownloader({
+    allowPrivate: config.ALLOW_PRIVATE_DOWNLOADS,
+    allowedHosts: [...settings.fileHosts, apiOrigin.hostname],
+    maxBytes: settings.maxDownloadBytes,
+    timeoutMs: settings.downloadTimeoutMs,
+  });
+
+  function mayCarryToken(url: URL): boolean {
+    if (url.origin === apiOrigin.origin) return true;
+    return (
+      url.protocol === 'https:' &&
+      settings.fileHosts.some((pattern) => hostMatches(url.hostname.toLowerCase(), pattern))
+    );
+  }
+
+  async function fetchOne(file: SlackFileRef): Promise<InputImage> {
+    const name = file.name ?? 'the file';
+    const raw = file.url_private_download ?? file.url_private;
+    const url = raw && URL.canParse(raw) ? new URL(raw) : undefined;
+    if (!url || !mayCarryToken(url)) {
+      context.logger.warn(
+        { platform: 'slack', code: 'file_host_refused', host: url?.host, file: file.id },
+        'slack: file not on a Slack file host; not fetched',
+      );
+      throw new UserFacingError(
+        'file_host_refused',
+        `I can only read files shared in Slack itself; ${name} is hosted elsewhere.`,
+      );
+    }
+    let bytes: Uint8Array;
+    try {
+      ({ bytes } = await downloader.download(url.href, { headers: { authorization: `Bearer ${token}` } }));
+    } catch (error) {
+      context.logger.warn(
+        { platform: 'slack', code: 'file_download_failed', file: file.id, err: error },
+        'slack: file download failed',
+      );
+      throw new UserFacingError(
+        'file_download_failed',
+        `I couldn't download ${name} from Slack. Share it again; if it keeps failing, the app may lack the files:read permission.`,
+        { cause: error },
+      );
+    }
+    const info = await context.pipeline.inspect(bytes, name);
+    return { bytes, mimeType: info.mimeType, name };
+  }
+
+  return {
+    async fetch(files) {
+      const images = files.filter((file) => file.mimetype?.startsWith('image/') ?? true);
+      const others = files.filter((file) => !images.includes(file));
+      if (others.length > 0) {
+        const names = others.map((file) => file.name ?? 'a file').join(', ');
+        throw new UserFacingError('not_an_image', `I can only use images (PNG, JPEG, WebP, GIF); ${names} is not one.`);
+      }
+      if (images.length > settings.maxInputFiles) {
+        throw new UserFacingError('too_many_files', `Share at most ${settings.maxInputFiles} images with one message.`);
+      }
+      return Promise.all(images.map(fetchOne));
+    },
+    close: () => downloader.close(),
+  };
+}
