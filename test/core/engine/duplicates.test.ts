@@ -38,7 +38,7 @@ describe('a repeated delivery makes one job', () => {
     expect(whileRunning).toMatchObject({ status: 'duplicate', job: { id: first.job.id, state: 'running' } });
 
     provider.release();
-    await harness.deliverer.waitForDelivery(first.job.id);
+    await harness.settle(first.job.id);
     const afterDelivery = await harness.engine.submit(delivery);
     expect(afterDelivery).toMatchObject({ status: 'duplicate', job: { id: first.job.id, state: 'delivered' } });
 

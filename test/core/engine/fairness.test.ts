@@ -25,7 +25,7 @@ describe('the queue under load', () => {
     await provider.waitForInFlight(4);
     expect(harness.engine.stats).toEqual({ waiting: 196, running: 4 });
     provider.release();
-    await Promise.all(submitted.map((jobId) => harness.deliverer.waitForDelivery(jobId, 20_000)));
+    await Promise.all(submitted.map((jobId) => harness.settle(jobId, 20_000)));
 
     expect(provider.maxInFlight).toBe(4);
     expect(provider.calls.items).toHaveLength(200);
@@ -53,7 +53,7 @@ describe('the queue under load', () => {
     expect(harness.engine.position(late.job.id)).toBe(0);
     expect(backlog.map(({ job }) => harness.engine.position(job.id))).toEqual([0, 1, 2, 3, 4]);
     provider.release();
-    await Promise.all([...backlog, late].map(({ job }) => harness.deliverer.waitForDelivery(job.id)));
+    await Promise.all([...backlog, late].map(({ job }) => harness.settle(job.id)));
     expect(provider.calls.items.map((call) => call.request.prompt).slice(0, 2)).toEqual(['busy 0', 'late arrival']);
     expect(provider.maxInFlight).toBe(2);
   });
