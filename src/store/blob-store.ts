@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdir, open, readdir, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobCorruptError, BlobMissingError, type BlobStore, isBlobHash } from '../core/store.js';
 
@@ -37,6 +37,9 @@ export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
     return join(directory, hash.slice(0, 2), hash);
   }
 
+  /** Shard directories known to exist (created once per process). */
+  const shards = new Set<string>();
+
   async function exists(path: string): Promise<boolean> {
     try {
       await stat(path);
@@ -49,6 +52,17 @@ export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
 
   async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
     const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    if (!fsync) {
+      // Two thread-pool round trips (write, rename) instead of five: this runs once per generated image.
+      try {
+        await writeFile(temporary, bytes, { flag: 'wx' });
+        await rename(temporary, path);
+      } catch (error) {
+        await unlink(temporary).catch(() => undefined);
+        throw error;
+      }
+      return;
+    }
     const file = await open(temporary, 'wx');
     try {
       try {
@@ -68,9 +82,13 @@ export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
     async put(bytes) {
       const hash = sha256Hex(bytes);
       const path = pathOf(hash);
-      if (await exists(path)) return hash;
-      await mkdir(join(directory, hash.slice(0, 2)), { recursive: true });
-      // Two puts of the same bytes may race here: each renames a complete file of identical content.
+      const shard = hash.slice(0, 2);
+      if (!shards.has(shard)) {
+        await mkdir(join(directory, shard), { recursive: true });
+        shards.add(shard);
+      }
+      // No existence check: content-addressed, so writing the same bytes again (or two puts racing) renames a
+      // complete file of identical content over it.
       await writeAtomically(path, bytes);
       return hash;
     },

@@ -321,10 +321,17 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
         await store.settleUsage(job.id, 'failed', job.costUnits);
         if (interrupted) events.emit({ type: 'interrupted', job: interrupted });
       }
-      const generated = await store.listJobsByState(['generated']);
-      for (const job of generated) await deliverJob(context, job);
+      // Queued jobs resume first; generated ones are delivered in the background, so one platform that does not
+      // answer cannot hold up start-up or the queue.
       const queued = await store.listJobsByState(['queued']);
       for (const job of queued) await enqueue(job);
+      const generated = await store.listJobsByState(['generated']);
+      const redeliveries = generated.map((job) =>
+        deliverJob(context, job).catch((error: unknown) =>
+          context.logger.error({ err: error, jobId: job.id }, 'redelivery after restart failed'),
+        ),
+      );
+      void Promise.all(redeliveries);
       await this.cleanExpired();
       return { resumed: queued.length, interrupted: running.length, redelivered: generated.length };
     },

@@ -1,12 +1,19 @@
 import type { JobRecord } from '../records.js';
 import type { EngineContext } from './engine-context.js';
+import type { DeliveredImage } from './engine-types.js';
 import { describeJobError } from './job-errors.js';
 
 /**
  * Delivers a `generated` job from stored bytes: never generates again. Without a deliverer for its platform (the
- * platform is not running in this process) the job stays `generated` and is delivered at the next start.
+ * platform is not running in this process) the job stays `generated` and is delivered at the next start. The runner
+ * passes the bytes it just stored (no read back); a redelivery reads them from the blob store. A platform that does
+ * not answer within the job timeout leaves the job `delivery_failed` (and its queue slot free).
  */
-export async function deliverJob(context: EngineContext, job: JobRecord): Promise<JobRecord | undefined> {
+export async function deliverJob(
+  context: EngineContext,
+  job: JobRecord,
+  fresh?: readonly DeliveredImage[],
+): Promise<JobRecord | undefined> {
   const { store, events, now } = context;
   const deliverer = context.deliverers.get(job.platform);
   if (!deliverer) return job;
@@ -19,10 +26,13 @@ export async function deliverJob(context: EngineContext, job: JobRecord): Promis
   }
   events.emit({ type: 'progress', job, phase: 'delivering' });
   try {
-    const images = await Promise.all(
-      turn.outputImages.map(async (ref) => ({ ref, bytes: await context.blobs.get(ref.hash) })),
+    const images =
+      fresh ??
+      (await Promise.all(turn.outputImages.map(async (ref) => ({ ref, bytes: await context.blobs.get(ref.hash) }))));
+    const ids = await withTimeout(
+      deliverer.deliver({ job, turn, conversation, images }),
+      context.settings.jobTimeoutMs,
     );
-    const ids = await deliverer.deliver({ job, turn, conversation, images });
     // Re-read: the platform may have stored ids on the job while it delivered (a late root message).
     const current = (await store.getJob(job.id)) ?? job;
     const delivered = await store.updateJob(job.id, {
@@ -50,4 +60,22 @@ export async function deliverJob(context: EngineContext, job: JobRecord): Promis
 
 function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
   return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as never;
+}
+
+class DeliveryTimeoutError extends Error {
+  override readonly name = 'DeliveryTimeoutError';
+  readonly code = 'delivery_timeout';
+  readonly memberMessage =
+    'Posting the image took too long. Press the button to post it again; nothing is regenerated.';
+  constructor() {
+    super('the platform did not confirm the delivery in time');
+  }
+}
+
+function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timeout = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new DeliveryTimeoutError()), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

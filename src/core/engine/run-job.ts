@@ -1,5 +1,5 @@
 import type { GeneratedImage } from '../image-provider.js';
-import type { HistoryTurn, InputImage } from '../imagine-request.js';
+import type { HistoryTurn, InputImage, PreviousTurn } from '../imagine-request.js';
 import { costOf } from '../jobs/quota.js';
 import type { ImageRef, JobError, JobRecord, TurnRecord, UsageOutcome } from '../records.js';
 import { ratioForImage } from '../size-mapping.js';
@@ -28,7 +28,7 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
   try {
     const turn = await store.getTurn(job.turnId);
     if (!turn) throw new UserFacingError('turn_missing', 'This turn was deleted before it could run.');
-    const { images, refs, history, input } = await resolveInputs(context, job, turn);
+    const { images, refs, history, input, previousTurn } = await resolveInputs(context, job, turn);
     const { request, notices } = validateRequest(imagineRequestOf(input, images), {
       catalogue: context.catalogue,
       defaultModel: context.settings.defaultModel,
@@ -36,9 +36,8 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
     });
     units = costOf(request);
     events.emit({ type: 'progress', job, phase: 'generating' });
-    const result = await context.provider.generate(history.length > 0 ? { ...request, history } : request, {
-      signal: controller.signal,
-    });
+    const sent = { ...request, ...(history.length > 0 ? { history } : {}), ...(previousTurn ? { previousTurn } : {}) };
+    const result = await context.provider.generate(sent, { signal: controller.signal });
     events.emit({ type: 'progress', job, phase: 'storing' });
     const outputs = await storeOutputs(context, result.images);
     const allNotices = [
@@ -69,6 +68,7 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
           outputImages: outputs,
           upstreamRequestIds: [...result.requestIds],
           notices: allNotices,
+          ...(result.providerState !== undefined ? { providerState: result.providerState } : {}),
         },
       },
       {
@@ -82,7 +82,10 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
     await store.updateConversation(job.conversationId, { model: request.model.id, updatedAt: now() });
     clearTimeout(timeout);
     context.running.delete(job.id);
-    if (generated.job) await deliverJob(context, generated.job);
+    if (generated.job) {
+      const fresh = outputs.map((ref, index) => ({ ref, bytes: (result.images[index] as GeneratedImage).bytes }));
+      await deliverJob(context, generated.job, fresh);
+    }
   } catch (error) {
     clearTimeout(timeout);
     context.running.delete(job.id);
@@ -92,9 +95,14 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
 
 async function resolveInputs(context: EngineContext, job: JobRecord, turn: TurnRecord) {
   const refs: ImageRef[] = [];
+  let previousTurn: PreviousTurn | undefined;
   if (turn.action === 'edit') {
     const base = await baseImage(context, job, turn);
-    if (base) refs.push(base);
+    if (base) refs.push(base.ref);
+    // Native multi-turn continues from the turn the base image came from (its thought signatures).
+    if (base?.turn.providerState !== undefined && base.turn.providerState !== null) {
+      previousTurn = { providerState: base.turn.providerState, outputIndex: base.index };
+    }
   }
   refs.push(...job.input.attachments);
   const images = await Promise.all(refs.map((ref) => loadImage(context, ref)));
@@ -110,10 +118,14 @@ async function resolveInputs(context: EngineContext, job: JobRecord, turn: TurnR
     const ratio = model ? ratioForImage(model, first.width, first.height) : undefined;
     if (ratio) input = { ...input, aspectRatio: ratio };
   }
-  return { images, refs, history, input };
+  return { images, refs, history, input, previousTurn };
 }
 
-async function baseImage(context: EngineContext, job: JobRecord, turn: TurnRecord): Promise<ImageRef | undefined> {
+async function baseImage(
+  context: EngineContext,
+  job: JobRecord,
+  turn: TurnRecord,
+): Promise<{ ref: ImageRef; turn: TurnRecord; index: number } | undefined> {
   const picked = job.input.base;
   const source = picked
     ? await context.store.getTurn(picked.turnId)
@@ -127,9 +139,10 @@ async function baseImage(context: EngineContext, job: JobRecord, turn: TurnRecor
     if (job.input.attachments.length > 0) return undefined;
     throw new UserFacingError('nothing_to_edit', 'There is no finished image in this conversation to edit yet.');
   }
-  const ref = source.outputImages[picked?.index ?? 0] ?? source.outputImages[0];
+  const index = source.outputImages[picked?.index ?? 0] ? (picked?.index ?? 0) : 0;
+  const ref = source.outputImages[index];
   if (!ref) throw new UserFacingError('nothing_to_edit', 'That turn has no image to edit.');
-  return ref;
+  return { ref, turn: source, index };
 }
 
 async function loadImage(context: EngineContext, ref: ImageRef): Promise<InputImage> {

@@ -65,7 +65,7 @@ describe('starting an engine over a store a previous process left behind', () =>
     // generated → delivered from the stored bytes, without generating again.
     const redelivery = await after.deliverer.waitForDelivery(generated.job.id);
     expect(redelivery.images.map(sha256)).toEqual(storedOutputs.map((image) => image.hash));
-    expect((await after.store.getJob(generated.job.id))?.state).toBe('delivered');
+    expect((await after.settle(generated.job.id)).job.state).toBe('delivered');
     expect(callsFor('job G')).toBe(1);
 
     // queued → resumed and delivered.
@@ -181,7 +181,7 @@ describe('shutdown', () => {
 
     const next = await harness.reopen();
     expect(await next.engine.start()).toEqual({ resumed: 0, interrupted: 0, redelivered: 1 });
-    expect((await next.store.getJob(job.id))?.state).toBe('delivered');
+    expect((await next.settle(job.id)).job.state).toBe('delivered');
     expect(next.deliverer.deliveriesOf(job.id)).toHaveLength(1);
     expect(callsFor('a postcard that never arrives')).toBe(1);
   });
