@@ -11,11 +11,14 @@ function sourceFiles(directory: string): string[] {
 }
 
 const importsOf = (file: string) =>
-  [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map((match) => match[1] as string);
+  [...readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"]+)['"]/g)].map(
+    (match) => match[1] as string,
+  );
 
 describe('architecture boundaries', () => {
   it('keeps src/core free of platform SDKs, HTTP clients, loggers and database drivers', () => {
-    const forbidden = /^(discord\.js|@discordjs\/|@slack\/|undici|pino|better-sqlite3|pg|ioredis|bullmq|sharp|ws|node:http|node:https|node:net|node:fs)/;
+    const forbidden =
+      /^(discord\.js|@discordjs\/|@slack\/|undici|pino|better-sqlite3|pg|ioredis|bullmq|sharp|ws|node:http|node:https|node:net|node:fs)/;
     const offenders = sourceFiles('src/core').flatMap((file) =>
       importsOf(file)
         .filter((specifier) => forbidden.test(specifier) || /\/(platforms|providers|store|images)\//.test(specifier))

@@ -24,6 +24,7 @@ export function createProvider(config: Config, pipeline: ImagePipeline): Provide
     baseUrl: config.IMAGE_API_URL,
     apiKey: config.IMAGE_API_KEY ?? '',
     timeoutMs: config.IMAGE_API_TIMEOUT_MS,
+    dialect: config.IMAGE_API_DIALECT,
     pipeline,
     downloader,
   });

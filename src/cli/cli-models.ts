@@ -12,7 +12,9 @@ export function formatModels(catalogue: ModelCatalogue, defaultModel: string): s
 function formatModel(model: ModelSpec, isDefault: boolean): string {
   const abilities = [
     model.textToImage ? 'text to image' : 'edits only',
-    model.maxInputImages > 0 ? `up to ${model.maxInputImages} input image${model.maxInputImages > 1 ? 's' : ''}` : 'no input images',
+    model.maxInputImages > 0
+      ? `up to ${model.maxInputImages} input image${model.maxInputImages > 1 ? 's' : ''}`
+      : 'no input images',
     model.multiImageFusion ? 'fuses several images' : undefined,
     `up to ${model.maxCount} per request`,
     model.seed ? 'seed' : undefined,

@@ -1,16 +1,15 @@
+import { randomInt } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Config } from '../config/config.js';
-import type { GenerationResult } from '../core/image-provider.js';
+import { describeParameters } from '../core/describe-request.js';
+import type { GenerationResult, ImageProvider } from '../core/image-provider.js';
 import type { InputImage, ValidatedRequest } from '../core/imagine-request.js';
 import { parseInlineFlags } from '../core/inline-flags.js';
-import { describeParameters } from '../core/describe-request.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { validateRequest } from '../core/validate-request.js';
 import type { ImagePipeline } from '../images/image-pipeline.js';
-import type { ImageProvider } from '../core/image-provider.js';
 import { sniffImageType } from '../images/image-type.js';
-import { randomInt } from 'node:crypto';
 
 export interface CliContext {
   readonly config: Config;
@@ -49,7 +48,11 @@ function validateText(context: CliContext, text: string, images: InputImage[]): 
   const { prompt, flags } = parseInlineFlags(text);
   return validateRequest(
     { prompt, ...flags, inputImages: images },
-    { catalogue: context.config.catalogue, defaultModel: context.config.DEFAULT_MODEL, randomSeed: () => randomInt(0, 2 ** 31 - 1) },
+    {
+      catalogue: context.config.catalogue,
+      defaultModel: context.config.DEFAULT_MODEL,
+      randomSeed: () => randomInt(0, 2 ** 31 - 1),
+    },
   );
 }
 
@@ -57,7 +60,10 @@ async function generateAndWrite(context: CliContext, validated: ValidatedRequest
   const { request, notices } = validated;
   for (const notice of notices) context.print(`note: ${notice.message}`);
   const started = Date.now();
-  const result: GenerationResult = await context.provider.generate(request, context.signal ? { signal: context.signal } : {});
+  const result: GenerationResult = await context.provider.generate(
+    request,
+    context.signal ? { signal: context.signal } : {},
+  );
   await mkdir(outDir, { recursive: true });
   const stamp = (context.now?.() ?? new Date()).toISOString().replace(/[-:]/g, '').replace(/\..*/, '');
   const files: string[] = [];
@@ -71,7 +77,8 @@ async function generateAndWrite(context: CliContext, validated: ValidatedRequest
   }
   for (const notice of result.notices ?? []) context.print(`note: ${notice}`);
   context.print(`reproduce: ${describeParameters(request)}`);
-  if (result.offline) context.print('offline preview: no IMAGE_API_KEY is set, so these images come from the local renderer.');
+  if (result.offline)
+    context.print('offline preview: no IMAGE_API_KEY is set, so these images come from the local renderer.');
   context.print(`done in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return files;
 }

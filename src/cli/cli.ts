@@ -1,11 +1,12 @@
 import path from 'node:path';
+import { createProvider } from '../app/create-provider.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { isUserFacingError } from '../core/user-facing-error.js';
-import { createProvider } from '../app/create-provider.js';
 import { createImagePipeline } from '../images/image-pipeline.js';
-import { isImageApiError } from '../providers/image-api-error.js';
 import { startApp } from '../main.js';
+import { isImageApiError } from '../providers/image-api-error.js';
 import { CliUsageError, cliHelp, parseCliArgs } from './cli-args.js';
+import { runDoctor } from './cli-doctor.js';
 import { formatModels } from './cli-models.js';
 import { runEdit, runImagine } from './cli-run.js';
 
@@ -33,13 +34,16 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       case 'models':
         io.out(formatModels(config.catalogue, config.DEFAULT_MODEL));
         return 0;
+      case 'doctor':
+        return await runDoctor(config, io);
       case 'imagine':
         return await withProvider(config, io, async (context) => {
           await runImagine(context, args.words.join(' '), outDir(args.out));
         });
       case 'edit': {
         const [file, ...rest] = args.words;
-        if (!file || rest.length === 0) throw new CliUsageError('usage: threadpaint edit <image file> "<instruction>" [--out DIR]');
+        if (!file || rest.length === 0)
+          throw new CliUsageError('usage: threadpaint edit <image file> "<instruction>" [--out DIR]');
         return await withProvider(config, io, async (context) => {
           await runEdit(context, file, rest.join(' '), outDir(args.out));
         });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { imageApiDialects } from '../core/models/model-spec.js';
 
 const whole = (name: string, min: number, max: number) =>
   z.coerce
@@ -19,6 +20,7 @@ const baseUrl = z
 export const configSchema = z.object({
   IMAGE_API_URL: baseUrl.default('https://console.mixroute.io'),
   IMAGE_API_KEY: z.string().optional(),
+  IMAGE_API_DIALECT: z.enum(imageApiDialects).default('documented'),
   DEFAULT_MODEL: z.string().default('gemini-2.5-flash-image'),
   IMAGE_MODELS_FILE: z.string().optional(),
   IMAGE_API_TIMEOUT_MS: whole('IMAGE_API_TIMEOUT_MS', 1_000, 3_600_000).default(300_000),
@@ -35,13 +37,25 @@ export const configSchema = z.object({
   QUOTA_SERVER_PER_DAY: z.coerce.number().nonnegative().optional(),
   RETENTION_DAYS: whole('RETENTION_DAYS', 1, 3650).default(30),
   DISCORD_TOKEN: z.string().optional(),
-  DISCORD_APPLICATION_ID: z.string().regex(/^\d{17,20}$/, 'must be a Discord application id (digits)').optional(),
-  DISCORD_GUILD_ID: z.string().regex(/^\d{17,20}$/, 'must be a Discord server id (digits)').optional(),
+  DISCORD_APPLICATION_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, 'must be a Discord application id (digits)')
+    .optional(),
+  DISCORD_GUILD_ID: z
+    .string()
+    .regex(/^\d{17,20}$/, 'must be a Discord server id (digits)')
+    .optional(),
   DISCORD_API_URL: baseUrl.default('https://discord.com/api'),
   DISCORD_MESSAGE_CONTENT: flag.default(true),
-  SLACK_BOT_TOKEN: z.string().regex(/^xoxb-/, 'must be a bot token starting with xoxb-').optional(),
+  SLACK_BOT_TOKEN: z
+    .string()
+    .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')
+    .optional(),
   SLACK_SIGNING_SECRET: z.string().optional(),
-  SLACK_APP_TOKEN: z.string().regex(/^xapp-/, 'must be an app-level token starting with xapp-').optional(),
+  SLACK_APP_TOKEN: z
+    .string()
+    .regex(/^xapp-/, 'must be an app-level token starting with xapp-')
+    .optional(),
   SLACK_API_URL: z
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
     .transform((value) => value.replace(/\/*$/, '/'))
@@ -54,6 +68,7 @@ export type RawConfig = z.infer<typeof configSchema>;
 /** How to fix each variable, for start-up errors. */
 export const configHints: Partial<Record<keyof RawConfig, string>> = {
   IMAGE_API_URL: 'the base URL of the image API, e.g. IMAGE_API_URL=https://console.mixroute.io',
+  IMAGE_API_DIALECT: 'documented (the default: image-api.md) or new-api (a stock new-api / one-api gateway)',
   PORT: 'a TCP port, e.g. PORT=3000 (0 picks a free one)',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   CONVERSATION_CONTEXT: 'last-image (default) or full',

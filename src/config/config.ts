@@ -65,7 +65,9 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     );
   }
   if (!raw.SLACK_BOT_TOKEN && (raw.SLACK_SIGNING_SECRET || raw.SLACK_APP_TOKEN)) {
-    throw new ConfigError('Invalid configuration: SLACK_SIGNING_SECRET/SLACK_APP_TOKEN are set but SLACK_BOT_TOKEN is not; Slack needs the bot token too.');
+    throw new ConfigError(
+      'Invalid configuration: SLACK_SIGNING_SECRET/SLACK_APP_TOKEN are set but SLACK_BOT_TOKEN is not; Slack needs the bot token too.',
+    );
   }
   const discordApiUrl = raw.DISCORD_API_URL.replace(/\/v\d+$/, '');
   return {
@@ -87,7 +89,8 @@ function nonEmpty(value: string | undefined): string | undefined {
 }
 
 function buildCatalogue(raw: RawConfig, cwd: string): ModelCatalogue {
-  if (!raw.IMAGE_MODELS_FILE) return createModelCatalogue();
+  const options = { dialect: raw.IMAGE_API_DIALECT };
+  if (!raw.IMAGE_MODELS_FILE) return createModelCatalogue([], options);
   const file = path.resolve(cwd, raw.IMAGE_MODELS_FILE);
   let entries: unknown;
   try {
@@ -103,7 +106,7 @@ function buildCatalogue(raw: RawConfig, cwd: string): ModelCatalogue {
     );
   }
   try {
-    return createModelCatalogue(list as ModelOverride[]);
+    return createModelCatalogue(list as ModelOverride[], options);
   } catch (error) {
     throw new ConfigError(`Invalid configuration: IMAGE_MODELS_FILE=${file}: ${(error as Error).message}`);
   }

@@ -20,6 +20,8 @@ export interface GenerationResult {
   readonly offline: boolean;
   /** Member-facing sentences about the result (some of several calls failed, …). */
   readonly notices?: readonly string[];
+  /** Continuation state to keep on the turn (Gemini thought signatures); JSON-serializable, opaque to the core. */
+  readonly providerState?: unknown;
 }
 
 export interface GenerateOptions {

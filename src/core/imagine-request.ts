@@ -51,6 +51,17 @@ export interface GenerationRequest {
    * the member's instruction, then the images the model answered with.
    */
   readonly history?: readonly HistoryTurn[];
+  /**
+   * For an edit: the turn it starts from, as its provider left it (`providerState`, opaque to the core) and which of
+   * its outputs is the base image. Dialects with native multi-turn (Gemini `generateContent`) continue from it.
+   */
+  readonly previousTurn?: PreviousTurn;
+}
+
+export interface PreviousTurn {
+  readonly providerState: unknown;
+  /** Index of the base image among that turn's outputs. */
+  readonly outputIndex: number;
 }
 
 export interface HistoryTurn {

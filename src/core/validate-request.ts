@@ -1,4 +1,5 @@
 import type { GenerationRequest, ImagineRequest, RequestNotice, ValidatedRequest } from './imagine-request.js';
+import { dialectSupport } from './models/dialect-support.js';
 import type { ModelCatalogue } from './models/model-catalogue.js';
 import type { ModelSpec } from './models/model-spec.js';
 import { chooseSize } from './size-mapping.js';
@@ -43,20 +44,29 @@ export function validateRequest(input: ImagineRequest, context: ValidationContex
     throw new UserFacingError('bad_count', `--n takes 1 to ${model.maxCount} on ${model.id}, not ${count}.`);
   }
 
+  // A stock new-api gateway drops some fields: the option then has no effect, and no seed is shown.
+  const support = dialectSupport(model);
+  const takesSeed = model.seed && support.seed;
   let seed: number | undefined;
   if (input.seed !== undefined) {
     if (!Number.isInteger(input.seed) || input.seed < 0 || input.seed > maxSeed) {
       throw new UserFacingError('bad_seed', `--seed takes a whole number from 0 to ${maxSeed}, not ${input.seed}.`);
     }
-    if (model.seed) seed = input.seed;
+    if (takesSeed) seed = input.seed;
+    else if (model.seed) notices.push({ code: 'seed_ignored', message: droppedByGateway(model.id, '--seed', 'seed') });
     else notices.push({ code: 'seed_ignored', message: `${model.id} does not take a seed, so --seed has no effect.` });
-  } else if (model.seed) {
+  } else if (takesSeed) {
     seed = context.randomSeed() % (maxSeed + 1);
   }
 
   let negativePrompt: string | undefined;
   if (input.negativePrompt !== undefined && input.negativePrompt.trim() !== '') {
-    if (model.negativePrompt) negativePrompt = input.negativePrompt.trim();
+    if (model.negativePrompt && support.negativePrompt) negativePrompt = input.negativePrompt.trim();
+    else if (model.negativePrompt)
+      notices.push({
+        code: 'negative_ignored',
+        message: `${droppedByGateway(model.id, '--no', 'negative prompt')} Say what to avoid in the prompt instead.`,
+      });
     else
       notices.push({
         code: 'negative_ignored',
@@ -94,6 +104,10 @@ export function validateRequest(input: ImagineRequest, context: ValidationContex
     inputImages,
   };
   return { request, notices };
+}
+
+function droppedByGateway(model: string, flag: string, field: string): string {
+  return `${model} takes a ${field}, but this image gateway (stock new-api) drops it, so ${flag} has no effect there.`;
 }
 
 function chooseModel(catalogue: ModelCatalogue, name: string, inputCount: number, notices: RequestNotice[]): ModelSpec {

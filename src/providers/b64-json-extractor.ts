@@ -5,10 +5,12 @@ export interface B64JsonExtractorOptions {
    * from what is left of the body: no pieces and no copy at the end, so one image costs its own size in memory.
    */
   readonly bodyBytes?: number;
+  /** The keys whose string values are base64 images (`b64_json`; native Gemini answers use `data`). */
+  readonly keys?: readonly string[];
 }
 
 /**
- * Streams a JSON response and pulls every `"b64_json"` string value out as decoded bytes while it arrives, so a
+ * Streams a JSON response and pulls every `"b64_json"` string value (or those of the configured keys) out as decoded bytes while it arrives, so a
  * 27 MB base64 image never exists as a JS string (holding the whole body as a string and JSON-parsing it costs
  * about three copies of each image). What remains (the skeleton, small) is parsed with JSON.parse; each extracted
  * value is replaced by the placeholder `"\u0000b64:<index>"`.
@@ -31,8 +33,11 @@ export class B64JsonExtractor {
   private carry = '';
   private invalid = false;
   private scratch = Buffer.alloc(0);
+  private readonly keys: ReadonlySet<string>;
 
-  constructor(private readonly options: B64JsonExtractorOptions = {}) {}
+  constructor(private readonly options: B64JsonExtractorOptions = {}) {
+    this.keys = new Set(options.keys ?? ['b64_json']);
+  }
 
   write(chunk: Buffer): void {
     this.skeletonStart = 0;
@@ -73,7 +78,7 @@ export class B64JsonExtractor {
     }
     if (byte === 0x20 || byte === 0x0a || byte === 0x0d || byte === 0x09) return;
     if (byte === 0x3a && this.expectingValue) {
-      this.afterKeyColon = this.lastString === 'b64_json';
+      this.afterKeyColon = this.lastString !== undefined && this.keys.has(this.lastString);
       this.expectingValue = false;
       return;
     }

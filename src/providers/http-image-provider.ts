@@ -1,12 +1,21 @@
-import { Agent, type Dispatcher, errors, request as undiciRequest } from 'undici';
-import { z } from 'zod';
+import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
 import type { GeneratedImage, GenerateOptions, GenerationResult, ImageProvider } from '../core/image-provider.js';
 import type { GenerationRequest, InputImage } from '../core/imagine-request.js';
+import type { ImageApiDialect } from '../core/models/model-spec.js';
 import { sniffImageType } from '../images/image-type.js';
+import { toDataUrl } from './data-url.js';
+import { type GatewayProbe, probeGateway } from './gateway-probe.js';
+import { geminiNativeState } from './gemini-native-state.js';
 import { ImageApiError } from './image-api-error.js';
-import { classifyError, parseImageResult, parseRetryAfter, type ResultItem } from './image-api-response.js';
+import { classifyError, type ResultItem } from './image-api-response.js';
 import { chooseRequestBuilder, planUpstreamCalls, type UpstreamCall } from './request-builder.js';
-import { readJsonWithImages, readSmallBody } from './response-body.js';
+import { readSmallBody } from './response-body.js';
+import { readUpstreamAnswer } from './upstream-answer.js';
+import { encodeUpstreamBody } from './upstream-body.js';
+import { delay, rethrowAs, toImageApiError } from './upstream-errors.js';
+import { contentLengthOf, requestIdOf, retryAfterOf, safeJson } from './upstream-http.js';
+
+export { toImageApiError } from './upstream-errors.js';
 
 /** What the client needs from the image pipeline: fitting an input to a family's formats and byte limit. */
 export interface InputPreparer {
@@ -36,6 +45,8 @@ export interface HttpImageProviderConfig {
   readonly maxRetries?: number;
   /** A `Retry-After` longer than this is not waited for: the call fails as rate limited. */
   readonly maxRetryWaitMs?: number;
+  /** The dialect of models whose catalogue entry names none (`IMAGE_API_DIALECT`). */
+  readonly dialect?: ImageApiDialect;
   readonly dispatcher?: Dispatcher;
 }
 
@@ -46,15 +57,16 @@ export const httpImageProviderDefaults = {
   maxResponseBytes: 256 * 1024 * 1024,
   maxRetries: 2,
   maxRetryWaitMs: 30_000,
+  dialect: 'documented',
 } as const satisfies Partial<HttpImageProviderConfig>;
 
 export interface HttpImageProvider extends ImageProvider {
   /** `GET /v1/models`: the model ids the key can use. */
   listModels(options?: GenerateOptions): Promise<string[]>;
+  /** `GET /v1/models` with what its answer tells about the gateway (`X-New-Api-Version`, request id). */
+  probe(options?: GenerateOptions): Promise<GatewayProbe>;
   close(): Promise<void>;
 }
-
-const modelListSchema = z.object({ data: z.array(z.object({ id: z.string() })) });
 
 export function createHttpImageProvider(config: HttpImageProviderConfig): HttpImageProvider {
   const settings = { ...httpImageProviderDefaults, ...config };
@@ -77,38 +89,36 @@ export function createHttpImageProvider(config: HttpImageProviderConfig): HttpIm
     if (total > model.maxRequestInputBytes) {
       prepared = await fitAll(Math.floor(model.maxRequestInputBytes / prepared.length));
     }
-    return prepared.map((image) => `data:${image.mimeType};base64,${Buffer.from(image.bytes).toString('base64')}`);
+    return prepared.map(toDataUrl);
   }
 
   async function callOnce(request: GenerationRequest, call: UpstreamCall, signal: AbortSignal) {
-    const upstream = chooseRequestBuilder(request.model.family, request.model.dialect as 'documented')(request, call);
+    const dialect = request.model.dialect ?? settings.dialect;
+    const upstream = chooseRequestBuilder(request.model.family, dialect)(request, call);
+    const { body, contentType } = encodeUpstreamBody(upstream);
     const response = await undiciRequest(`${baseUrl}${upstream.path}`, {
       method: upstream.method,
       dispatcher,
       signal,
-      headers: {
-        authorization: `Bearer ${settings.apiKey}`,
-        'content-type': 'application/json',
-        accept: 'application/json',
-      },
-      body: JSON.stringify(upstream.body),
+      headers: { authorization: `Bearer ${settings.apiKey}`, 'content-type': contentType, accept: 'application/json' },
+      body,
       headersTimeout: settings.timeoutMs,
       bodyTimeout: settings.bodyTimeoutMs,
     });
-    const requestId = headerOf(response.headers, 'x-oneapi-request-id') ?? headerOf(response.headers, 'x-request-id');
-    if (response.statusCode >= 400) {
-      const text = await readSmallBody(response.body, 64 * 1024);
-      throw classifyError(response.statusCode, safeJson(text), requestId, retryAfterOf(response.headers));
+    const requestId = requestIdOf(response.headers);
+    try {
+      if (response.statusCode >= 400) {
+        const text = await readSmallBody(response.body, 64 * 1024);
+        throw classifyError(response.statusCode, safeJson(text), requestId, retryAfterOf(response.headers));
+      }
+      const limits = { maxBytes: settings.maxResponseBytes, announcedBytes: contentLengthOf(response.headers) };
+      const items = await readUpstreamAnswer(upstream.route ?? 'images', response.body, limits, requestId);
+      return { items, requestId };
+    } catch (error) {
+      // Whatever went wrong once the gateway answered (a body timeout included) names its request id.
+      const failure = toImageApiError(error, signal);
+      throw requestId && !failure.details.requestId ? failure.withDetails({ requestId }) : failure;
     }
-    const { json, images, invalidBase64 } = await readJsonWithImages(
-      response.body,
-      settings.maxResponseBytes,
-      requestId,
-      contentLengthOf(response.headers),
-    );
-    if (invalidBase64)
-      throw new ImageApiError('invalid_response', 'image API answered malformed base64', { requestId });
-    return { items: parseImageResult(json, images, requestId), requestId };
   }
 
   async function callWithRetries(request: GenerationRequest, call: UpstreamCall, signal: AbortSignal) {
@@ -130,7 +140,7 @@ export function createHttpImageProvider(config: HttpImageProviderConfig): HttpIm
       return await settings.downloader.download(url, { signal });
     } catch (error) {
       if (!requestId || !(error instanceof ImageApiError) || error.details.requestId) throw error;
-      throw new ImageApiError(error.code, error.message, { ...error.details, requestId }, error.memberMessage);
+      throw error.withDetails({ requestId });
     }
   }
 
@@ -150,6 +160,16 @@ export function createHttpImageProvider(config: HttpImageProviderConfig): HttpIm
     return images;
   }
 
+  async function probe(options: GenerateOptions = {}): Promise<GatewayProbe> {
+    const timeout = AbortSignal.timeout(settings.connectTimeoutMs * 3);
+    const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
+    try {
+      return await probeGateway({ baseUrl, apiKey: settings.apiKey, dispatcher }, signal);
+    } catch (error) {
+      throw toImageApiError(error, signal);
+    }
+  }
+
   return {
     name: 'image-api',
     offline: false,
@@ -161,12 +181,15 @@ export function createHttpImageProvider(config: HttpImageProviderConfig): HttpIm
       const outcomes = await Promise.allSettled(
         calls.map(async (call) => {
           const { items, requestId } = await callWithRetries(request, call, signal);
-          return { images: await toImages(items, call.seed, signal, requestId).catch(rethrowAs(signal)), requestId };
+          const images = await toImages(items, call.seed, signal, requestId).catch(rethrowAs(signal));
+          return { images, requestId, parts: items.map((item) => item.parts) };
         }),
       );
       const done = outcomes.flatMap((outcome) => (outcome.status === 'fulfilled' ? [outcome.value] : []));
       const failed = outcomes.find((outcome) => outcome.status === 'rejected');
       if (done.length === 0 && failed) throw toImageApiError(failed.reason, signal);
+      // Native Gemini answers carry thought signatures: they stay with the turn for the next edit.
+      const parts = done.flatMap((result) => result.parts);
       return {
         images: done.flatMap((result) => result.images),
         requestIds: done.flatMap((result) => (result.requestId ? [result.requestId] : [])),
@@ -174,94 +197,22 @@ export function createHttpImageProvider(config: HttpImageProviderConfig): HttpIm
         ...(failed
           ? { notices: [`Some images could not be made: ${toImageApiError(failed.reason, signal).memberMessage}`] }
           : {}),
+        ...(parts.some((part) => part !== undefined)
+          ? {
+              providerState: geminiNativeState(
+                request,
+                parts.map((part) => part ?? []),
+              ),
+            }
+          : {}),
       };
     },
+    probe,
     async listModels(options: GenerateOptions = {}) {
-      const timeout = AbortSignal.timeout(settings.connectTimeoutMs * 3);
-      const signal = options.signal ? AbortSignal.any([options.signal, timeout]) : timeout;
-      try {
-        const response = await undiciRequest(`${baseUrl}/v1/models`, {
-          dispatcher,
-          signal,
-          headers: { authorization: `Bearer ${settings.apiKey}`, accept: 'application/json' },
-        });
-        const text = await readSmallBody(response.body, 4 * 1024 * 1024);
-        const requestId = headerOf(response.headers, 'x-oneapi-request-id');
-        if (response.statusCode >= 400) throw classifyError(response.statusCode, safeJson(text), requestId, undefined);
-        const parsed = modelListSchema.safeParse(safeJson(text));
-        if (!parsed.success) throw new ImageApiError('invalid_response', 'GET /v1/models answered without data[].id');
-        return parsed.data.data.map((model) => model.id);
-      } catch (error) {
-        throw toImageApiError(error, signal);
-      }
+      return [...(await probe(options)).modelIds];
     },
     async close() {
       await ownDispatcher?.close();
     },
   };
-}
-
-function rethrowAs(signal: AbortSignal) {
-  return (error: unknown): never => {
-    throw toImageApiError(error, signal);
-  };
-}
-
-/** Normalizes anything a call can throw; a cancellation by the caller stays an AbortError. */
-export function toImageApiError(error: unknown, signal: AbortSignal): ImageApiError {
-  if (error instanceof ImageApiError) return error;
-  if (signal.aborted) {
-    const reason: unknown = signal.reason;
-    if (reason instanceof DOMException && reason.name === 'TimeoutError') {
-      return new ImageApiError('timeout', 'image API call exceeded its total timeout', { cause: error });
-    }
-    throw reason instanceof Error ? reason : error;
-  }
-  if (
-    error instanceof errors.HeadersTimeoutError ||
-    error instanceof errors.BodyTimeoutError ||
-    error instanceof errors.ConnectTimeoutError
-  ) {
-    return new ImageApiError('timeout', `image API call timed out (${(error as Error).name})`, { cause: error });
-  }
-  const message = error instanceof Error ? error.message : String(error);
-  return new ImageApiError('upstream', `image API unreachable: ${message}`, { cause: error });
-}
-
-function headerOf(headers: Record<string, string | string[] | undefined>, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
-/** `Content-Length` as a byte count; undefined when absent or not a plain number (chunked answers). */
-function contentLengthOf(headers: Record<string, string | string[] | undefined>): number | undefined {
-  const value = headerOf(headers, 'content-length');
-  return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
-}
-
-function retryAfterOf(headers: Record<string, string | string[] | undefined>): number | undefined {
-  return parseRetryAfter(headerOf(headers, 'retry-after'));
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return { message: text.slice(0, 200) };
-  }
-}
-
-function delay(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal.removeEventListener('abort', abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }
-    signal.addEventListener('abort', abort, { once: true });
-  });
 }

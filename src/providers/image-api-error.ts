@@ -48,6 +48,11 @@ export class ImageApiError extends Error {
     return this.memberSentence ?? memberMessages[this.code];
   }
 
+  /** The same failure with more details, e.g. the request id of the answer it was read from. */
+  withDetails(details: Partial<ImageApiErrorDetails>): ImageApiError {
+    return new ImageApiError(this.code, this.message, { ...this.details, ...details }, this.memberSentence);
+  }
+
   /** Only what cannot have been billed may be retried: a rate limit, or a 503 that says when to come back. */
   get isRetryable(): boolean {
     return this.code === 'rate_limited' || (this.details.status === 503 && this.details.retryAfterMs !== undefined);

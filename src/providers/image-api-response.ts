@@ -1,10 +1,17 @@
 import { z } from 'zod';
+import type { NativeStatePart } from './gemini-native-state.js';
 import { ImageApiError } from './image-api-error.js';
 
-/** One result item: decoded bytes (b64_json) or a URL to download at once. */
+interface ResultExtras {
+  readonly revisedPrompt?: string;
+  /** Native Gemini: the answer's parts around this image (thought signatures), kept on the turn. */
+  readonly parts?: readonly NativeStatePart[];
+}
+
+/** One result item: decoded bytes (b64_json, data URL, inlineData) or a URL to download at once. */
 export type ResultItem =
-  | { readonly kind: 'bytes'; readonly bytes: Buffer; readonly revisedPrompt?: string }
-  | { readonly kind: 'url'; readonly url: string; readonly revisedPrompt?: string };
+  | ({ readonly kind: 'bytes'; readonly bytes: Buffer } & ResultExtras)
+  | ({ readonly kind: 'url'; readonly url: string } & ResultExtras);
 
 const itemSchema = z.object({
   b64_json: z.string().nullish(),
@@ -42,14 +49,14 @@ export function parseImageResult(json: unknown, images: readonly Buffer[], reque
   const items: ResultItem[] = [];
   for (const item of parsed.data.data) {
     const revised = item.revised_prompt ? { revisedPrompt: item.revised_prompt } : {};
-    if (item.b64_json) {
-      const placeholder = placeholderPattern.exec(item.b64_json);
-      const bytes = placeholder ? images[Number(placeholder[1])] : Buffer.from(item.b64_json, 'base64');
-      if (!bytes || bytes.length === 0) {
-        throw new ImageApiError('invalid_response', 'image API answered an empty b64_json', { requestId });
-      }
-      items.push({ kind: 'bytes', bytes, ...revised });
-    } else if (item.url) items.push({ kind: 'url', url: item.url, ...revised });
+    const placeholder = item.b64_json ? placeholderPattern.exec(item.b64_json) : null;
+    const bytes = placeholder ? images[Number(placeholder[1])] : Buffer.from(item.b64_json ?? '', 'base64');
+    // Stock new-api's Qwen answers `{"url": "...", "b64_json": ""}` whatever was asked: the URL counts then.
+    if (bytes && bytes.length > 0) items.push({ kind: 'bytes', bytes, ...revised });
+    else if (item.url) items.push({ kind: 'url', url: item.url, ...revised });
+    else if (item.b64_json !== undefined && item.b64_json !== null) {
+      throw new ImageApiError('invalid_response', 'image API answered an empty b64_json', { requestId });
+    }
   }
   if (items.length === 0) {
     throw new ImageApiError('invalid_response', 'image API answered no images', { requestId });
@@ -89,6 +96,15 @@ export function classifyError(
   if (refusalPattern.test(`${upstreamCode ?? ''} ${upstreamMessage}`) && status < 500) {
     return new ImageApiError('content_rejected', summary, details);
   }
+  if (upstreamCode === 'convert_request_failed') {
+    // Stock new-api refuses this model on the route the dialect chose (Gemini on /v1/images/generations).
+    return new ImageApiError(
+      'bad_request',
+      summary,
+      details,
+      'The image service cannot run this model the way the bot sends it. An operator needs to check IMAGE_API_DIALECT (`threadpaint doctor` tells).',
+    );
+  }
   if (status === 401) return new ImageApiError('auth', summary, details);
   if (status === 403) {
     return new ImageApiError(
@@ -102,7 +118,8 @@ export function classifyError(
   if (status === 413) {
     return new ImageApiError('bad_request', summary, details, 'The images are too large for the image service.');
   }
-  if (status >= 500) return new ImageApiError('upstream', summary, details);
+  // new-api answers its own validation failures with HTTP 500 `new_api_error` / `invalid_request`.
+  if (status >= 500 && upstreamCode !== 'invalid_request') return new ImageApiError('upstream', summary, details);
   const shown = upstreamMessage.replace(/\s*\(request id: [^)]*\)/i, '').slice(0, 200);
   return new ImageApiError(
     'bad_request',

@@ -1,9 +1,15 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
-import type { ModelFamily } from '../core/models/model-spec.js';
+import type { ImageApiDialect, ModelFamily } from '../core/models/model-spec.js';
 import { buildGeminiRequest } from './gemini-request.js';
 import { buildGptImageRequest } from './gpt-image-request.js';
+import { buildNewApiGeminiRequest } from './new-api-gemini-request.js';
+import { buildNewApiGptImageRequest } from './new-api-gpt-image-request.js';
+import { buildNewApiQwenRequest } from './new-api-qwen-request.js';
+import { buildNewApiSeedreamRequest } from './new-api-seedream-request.js';
 import { buildQwenRequest } from './qwen-request.js';
 import { buildSeedreamRequest } from './seedream-request.js';
+
+export type { ImageApiDialect } from '../core/models/model-spec.js';
 
 /** One upstream call of a request that may need several (models that make one image per call). */
 export interface UpstreamCall {
@@ -15,26 +21,48 @@ export interface UpstreamCall {
   readonly imageUrls: readonly string[];
 }
 
+/** How a call's answer is read: `data[]` of the images endpoints, a chat completion, or a native Gemini answer. */
+export type UpstreamRoute = 'images' | 'chat' | 'gemini-native';
+
+/** One file part of a multipart request. */
+export interface UpstreamFile {
+  readonly field: string;
+  readonly filename: string;
+  readonly mimeType: string;
+  readonly bytes: Uint8Array;
+}
+
 export interface UpstreamRequest {
   readonly method: 'POST';
   readonly path: string;
+  /** The JSON body; for a multipart request, its text fields (in order). */
   readonly body: Record<string, unknown>;
+  /** Present for a `multipart/form-data` request (GPT Image edits on stock new-api). */
+  readonly files?: readonly UpstreamFile[];
+  /** How the answer is read; `images` when absent. */
+  readonly route?: UpstreamRoute;
 }
 
 export type RequestBuilder = (request: GenerationRequest, call: UpstreamCall) => UpstreamRequest;
 
-export type ImageApiDialect = 'documented';
-
-const documentedBuilders: Record<ModelFamily, RequestBuilder> = {
-  gemini: buildGeminiRequest,
-  seedream: buildSeedreamRequest,
-  'gpt-image': buildGptImageRequest,
-  qwen: buildQwenRequest,
+const builders: Record<ImageApiDialect, Record<ModelFamily, RequestBuilder>> = {
+  documented: {
+    gemini: buildGeminiRequest,
+    seedream: buildSeedreamRequest,
+    'gpt-image': buildGptImageRequest,
+    qwen: buildQwenRequest,
+  },
+  'new-api': {
+    gemini: buildNewApiGeminiRequest,
+    seedream: buildNewApiSeedreamRequest,
+    'gpt-image': buildNewApiGptImageRequest,
+    qwen: buildNewApiQwenRequest,
+  },
 };
 
-/** The seam where a second gateway dialect plugs in: builders are chosen per model family and dialect. */
-export function chooseRequestBuilder(family: ModelFamily, _dialect: ImageApiDialect = 'documented'): RequestBuilder {
-  return documentedBuilders[family];
+/** The dialect seam: builders are chosen per model family and gateway dialect. */
+export function chooseRequestBuilder(family: ModelFamily, dialect: ImageApiDialect = 'documented'): RequestBuilder {
+  return builders[dialect][family];
 }
 
 /** Splits a request for N images into calls of at most the model's per-call maximum, each with its own seed. */
@@ -55,3 +83,5 @@ export function planUpstreamCalls(request: GenerationRequest, imageUrls: readonl
 }
 
 export const generationsPath = '/v1/images/generations';
+export const editsPath = '/v1/images/edits';
+export const chatCompletionsPath = '/v1/chat/completions';

@@ -36,7 +36,12 @@ afterAll(async () => {
 
 describe('threadpaint CLI', () => {
   it('writes real images offline and prints what reproduces them', async () => {
-    const result = await cli(['imagine', 'a red fox in the snow --ar 16:9 --model seedream --seed 7 --n 2', '--out', 'out1']);
+    const result = await cli([
+      'imagine',
+      'a red fox in the snow --ar 16:9 --model seedream --seed 7 --n 2',
+      '--out',
+      'out1',
+    ]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const files = readdirSync(path.join(work, 'out1')).sort();
@@ -51,16 +56,34 @@ describe('threadpaint CLI', () => {
 
   it('edits an image file, handing it to the edit sibling of a model that takes no images', async () => {
     const input = path.join(work, 'in.png');
-    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3366aa' } }).png().toFile(input);
+    await sharp({ create: { width: 300, height: 200, channels: 3, background: '#3366aa' } })
+      .png()
+      .toFile(input);
     const result = await cli(['edit', input, 'make it night time --model qwen', '--out', 'out2']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toContain('note: qwen-image-plus cannot take images, so this edit uses qwen-image-edit-plus.');
+    expect(result.stdout).toContain(
+      'note: qwen-image-plus cannot take images, so this edit uses qwen-image-edit-plus.',
+    );
     expect(readdirSync(path.join(work, 'out2'))).toHaveLength(1);
   });
 
   it('sends the documented body to the image API when a key is set', async () => {
     const env = { IMAGE_API_KEY: 'sk-test', IMAGE_API_URL: `${fake.url}/`, ALLOW_PRIVATE_DOWNLOADS: 'true' };
-    const result = await cli(['imagine', '"orange kitten" in a garden', '--model', 'nano-banana-pro', '--ar', '16:9', '--size', '2K', '--out', 'out3'], env);
+    const result = await cli(
+      [
+        'imagine',
+        '"orange kitten" in a garden',
+        '--model',
+        'nano-banana-pro',
+        '--ar',
+        '16:9',
+        '--size',
+        '2K',
+        '--out',
+        'out3',
+      ],
+      env,
+    );
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const request = fake.requests.at(-1);

@@ -66,7 +66,10 @@ describe('loadConfig', () => {
   });
 
   it('adds models from IMAGE_MODELS_FILE and explains a broken file', () => {
-    writeFileSync(path.join(directory, 'models.json'), JSON.stringify([{ id: 'gpt-image-1', aliases: ['openai-image'] }]));
+    writeFileSync(
+      path.join(directory, 'models.json'),
+      JSON.stringify([{ id: 'gpt-image-1', aliases: ['openai-image'] }]),
+    );
     expect(load({ IMAGE_MODELS_FILE: 'models.json' }).catalogue.resolve('openai-image').id).toBe('gpt-image-1');
     writeFileSync(path.join(directory, 'broken.json'), '{');
     expect(failure({ IMAGE_MODELS_FILE: 'broken.json' })).toContain('could not be read as JSON');

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseInlineFlags } from '../../src/core/inline-flags.js';
-import { UserFacingError } from '../../src/core/user-facing-error.js';
+import type { UserFacingError } from '../../src/core/user-facing-error.js';
 
 const failure = (text: string) => {
   try {
@@ -40,7 +40,9 @@ describe('parseInlineFlags', () => {
   });
 
   it('keeps quoted text and numbers after double dashes in the prompt', () => {
-    expect(parseInlineFlags('a sign that says "--ar" and --2 degrees').prompt).toBe('a sign that says "--ar" and --2 degrees');
+    expect(parseInlineFlags('a sign that says "--ar" and --2 degrees').prompt).toBe(
+      'a sign that says "--ar" and --2 degrees',
+    );
   });
 
   it('rejects an unknown flag, naming the flags it knows', () => {

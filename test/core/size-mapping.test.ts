@@ -15,7 +15,11 @@ const message = (run: () => unknown) => {
 
 describe('chooseSize', () => {
   it('sends Gemini the ratio itself, and the tier only to models that take it', () => {
-    expect(chooseSize(model('nano-banana-pro'), '16:9', '2K')).toMatchObject({ size: '16:9', imageSize: '2K', tier: '2K' });
+    expect(chooseSize(model('nano-banana-pro'), '16:9', '2K')).toMatchObject({
+      size: '16:9',
+      imageSize: '2K',
+      tier: '2K',
+    });
     expect(chooseSize(model('nano-banana'), '32:18')).toMatchObject({ size: '16:9', tier: '1K' });
     expect(chooseSize(model('nano-banana'), '16:9').imageSize).toBeUndefined();
     expect(message(() => chooseSize(model('nano-banana'), '7:5'))).toContain('takes aspect ratios 1:1, 3:2');

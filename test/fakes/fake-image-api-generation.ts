@@ -56,6 +56,28 @@ export function createGenerationAnswerer(settings: GenerationSettings) {
       return sendResult(response, items, settings.envelope);
     },
 
+    /**
+     * Stock new-api: GPT answers `n` base64 images; Seedream's Ark body comes back as is (URLs with `size`, or base64
+     * when asked); Qwen always answers a time-limited URL with `b64_json: ""`, whatever was asked.
+     */
+    answerNewApi(response: ServerResponse, { model, family, body }: AcceptedRequest): Promise<void> {
+      const count = family === 'gpt' ? Number(body['n'] ?? 1) || 1 : 1;
+      const images = Array.from(
+        { length: count },
+        (_, index) => settings.b64Image?.({ model, family, body, index }) ?? settings.imageBytes,
+      );
+      const items = images.map((bytes): ResultItem => {
+        if (family === 'gpt' || (family === 'seedream' && body['response_format'] === 'b64_json')) {
+          return { b64: base64Of(bytes) };
+        }
+        const url = store(bytes);
+        return family === 'seedream' ? { url, size: sizeOf(bytes, body['size']) } : { url, b64_json: '' };
+      });
+      return sendResult(response, items, settings.envelope);
+    },
+
+    imageFor: (request: FakeGenerationRequest): Uint8Array => settings.b64Image?.(request) ?? settings.imageBytes,
+
     file: (id: string): Uint8Array | undefined => files.get(id),
   };
 }

@@ -49,3 +49,24 @@ export function describe(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 60 ? `${text.slice(0, 57)}...` : text;
 }
+
+/** Checks an uploaded image file (multipart): real image bytes of a type the family takes, within its limit. */
+export function checkImageFile(
+  bytes: Uint8Array,
+  declared: string | undefined,
+  family: FakeFamily,
+  where: string,
+): string | undefined {
+  const type = sniffImageType(bytes);
+  if (!type) return `${where} is not an image (no known magic bytes)`;
+  const declaredType = declared?.toLowerCase().replace('image/jpg', 'image/jpeg');
+  if (declaredType && declaredType !== type.mimeType) {
+    return `${where} is declared ${declaredType} but the bytes are ${type.mimeType}`;
+  }
+  const limits = inputLimits[family];
+  if (!limits.formats.includes(type.mimeType)) return `${where} is ${type.mimeType}, which ${family} does not take`;
+  if (bytes.byteLength > limits.maxBytes) {
+    return `${where} is ${bytes.byteLength} bytes, over the ${limits.maxBytes} bytes ${family} takes`;
+  }
+  return undefined;
+}

@@ -1,7 +1,10 @@
 import type { ServerResponse } from 'node:http';
 
 /** One entry of `data[]`: an image as base64 (kept as ASCII bytes, never as a string) or a URL. */
-export type ResultItem = { readonly b64: Buffer } | { readonly url: string; readonly size?: string };
+export type ResultItem =
+  | { readonly b64: Buffer }
+  /** `b64_json: ""` beside the URL is how stock new-api's Qwen answers. */
+  | { readonly url: string; readonly size?: string; readonly b64_json?: '' };
 
 const base64Cache = new WeakMap<Uint8Array, Buffer>();
 
@@ -54,7 +57,12 @@ export async function sendResult(
     else pieces.push(Buffer.from(separator + JSON.stringify(item)));
   });
   pieces.push(Buffer.from(envelope ? `],"created":${created}}}` : ']}'));
-  response.writeHead(200, {
+  return sendPieces(response, 200, pieces);
+}
+
+/** Streams a JSON body made of pieces (cached base64 buffers among them) with its Content-Length. */
+export async function sendPieces(response: ServerResponse, status: number, pieces: readonly Buffer[]): Promise<void> {
+  response.writeHead(status, {
     'content-type': 'application/json',
     'content-length': pieces.reduce((total, piece) => total + piece.byteLength, 0),
   });

@@ -3,6 +3,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 /** The fake decides a request's family from the model id prefix: `gemini-`, `doubao-`, `gpt-image`, `qwen-`. */
 export type FakeFamily = 'gemini' | 'seedream' | 'gpt' | 'qwen';
 
+/**
+ * Which gateway the fake plays: `documented` (image-api.md: everything on `/v1/images/generations`) or `new-api`
+ * (stock new-api: kept fields only, Gemini through chat completions or native `generateContent`, GPT edits on
+ * `/v1/images/edits`, Qwen `parameters` + `input`, its error and refusal shapes).
+ */
+export type FakeDialect = 'documented' | 'new-api';
+
 /** What the `b64Image` hook is told about the image it should make. */
 export interface FakeGenerationRequest {
   readonly model: string;
@@ -14,6 +21,13 @@ export interface FakeGenerationRequest {
 }
 
 export interface FakeImageApiOptions {
+  /** The gateway dialect to play (`documented`). */
+  readonly dialect?: FakeDialect;
+  /**
+   * `X-New-Api-Version` sent on every answer: stock new-api sends it (`v0.9.0-fake` in the new-api dialect);
+   * null sends none (the documented dialect's default).
+   */
+  readonly newApiVersion?: string | null;
   /** The key `Authorization: Bearer` must carry (`sk-test`). */
   readonly apiKey?: string;
   /** Simulated upstream latency before each generation answer, in ms (0). */
@@ -57,7 +71,14 @@ export type FakeFault =
   /** HTTP 200 carrying `{"code":400,"msg":"bad param","data":null}`. */
   | { readonly kind: 'envelope-error' }
   /** 200 with `count` (1) copies of exactly these bytes as `b64_json`; the base64 is built once per buffer. */
-  | { readonly kind: 'b64-of-size'; readonly bytes: Uint8Array; readonly count?: number };
+  | { readonly kind: 'b64-of-size'; readonly bytes: Uint8Array; readonly count?: number }
+  /**
+   * new-api Gemini: 200 with no image, `finish_reason: "content_filter"` (chat) or `finishReason: "IMAGE_SAFETY"`
+   * (native). On the images endpoints it is the family's moderation refusal.
+   */
+  | { readonly kind: 'content-filter' }
+  /** new-api Gemini: 200 whose answer is only words, no image. */
+  | { readonly kind: 'text-only'; readonly text?: string };
 
 export interface RecordedRequest {
   /** The `X-Oneapi-Request-Id` the fake answered with. */
@@ -69,8 +90,21 @@ export interface RecordedRequest {
   /** Parsed JSON body; undefined without a JSON body or with `recordBodies: false`. */
   readonly body: unknown;
   readonly rawBytes: number;
+  /** new-api dialect: the fields the gateway silently dropped (`seed`, `parameters.negative_prompt`, …). */
+  readonly dropped?: readonly string[];
+  /** A multipart request's parts in order (then `body` holds its text fields); undefined for JSON. */
+  readonly parts?: readonly FakeFormPart[];
   /** `performance.now()` when the request arrived. */
   readonly receivedAt: number;
+}
+
+/** One part of a multipart request: a text field (`value`) or a file (`filename`, `type`, `bytes`). */
+export interface FakeFormPart {
+  readonly name: string;
+  readonly value?: string;
+  readonly filename?: string;
+  readonly type?: string;
+  readonly bytes?: Buffer;
 }
 
 /** A request body that breaks image-api.md: the client under test has a bug. */
@@ -83,6 +117,7 @@ export interface FakeViolation {
 export interface FakeImageApi {
   /** Base URL without a trailing slash, e.g. `http://127.0.0.1:41234`. */
   readonly url: string;
+  readonly dialect: FakeDialect;
   readonly requests: readonly RecordedRequest[];
   /** Empty when every generation request followed the wire format. */
   readonly violations: readonly FakeViolation[];

@@ -7,6 +7,7 @@ import { builtinModels } from '../../src/core/models/builtin-models.js';
 import { sniffImageType } from '../../src/images/image-type.js';
 import { answerFault, invalidTokenBody } from './fake-image-api-faults.js';
 import { createGenerationAnswerer } from './fake-image-api-generation.js';
+import { createNewApiGateway, type RecordedFields } from './fake-image-api-new-api.js';
 import { defaultFakePng } from './fake-image-api-png.js';
 import { errorBody, sendJson } from './fake-image-api-responses.js';
 import type {
@@ -19,8 +20,10 @@ import type {
 import { createWaiters } from './fake-image-api-waiters.js';
 
 export type {
+  FakeDialect,
   FakeFamily,
   FakeFault,
+  FakeFormPart,
   FakeGenerationRequest,
   FakeImageApi,
   FakeImageApiOptions,
@@ -32,14 +35,19 @@ export type {
 const maxRequestBytes = 128 * 1024 * 1024;
 
 /**
- * Starts a loopback fake of the unified image API (image-api.md, documented dialect): it checks every generation
- * body against the wire format, records requests, and plays scripted faults. Listens on 127.0.0.1, port 0.
+ * Starts a loopback fake of the unified image API (image-api.md): it checks every generation body against the wire
+ * format of its dialect (`documented` by default, or stock `new-api`), records requests, and plays scripted faults.
+ * Listens on 127.0.0.1, port 0.
  */
 export async function startFakeImageApi(options: FakeImageApiOptions = {}): Promise<FakeImageApi> {
   const apiKey = options.apiKey ?? 'sk-test';
   const recordBodies = options.recordBodies ?? true;
   const maxRecorded = options.maxRecordedRequests ?? 10_000;
   const models = options.models ?? builtinModels.map((model) => model.id);
+  const dialect = options.dialect ?? 'documented';
+  // Stock new-api names its version on every answer; the documented gateway's headers are not documented.
+  const versionHeader =
+    options.newApiVersion !== undefined ? options.newApiVersion : dialect === 'new-api' ? 'v0.9.0-fake' : null;
   const requests: RecordedRequest[] = [];
   const violations: FakeViolation[] = [];
   const faults: FakeFault[] = [];
@@ -56,28 +64,42 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
     envelope: options.envelope ?? false,
     fileUrl: (id) => `${baseUrl}/files/${id}.png`,
   });
+  const newApi =
+    dialect === 'new-api'
+      ? createNewApiGateway({
+          apiKey,
+          models,
+          recordBodies,
+          envelope: options.envelope ?? false,
+          generation,
+          imageFor: generation.imageFor,
+          violation: (requestId, model, message) => void violations.push({ requestId, model, message }),
+          nextFault: () => faults.shift() ?? defaultResult,
+          wait: () => (latencyMs > 0 ? delay(latencyMs, closing.signal) : Promise.resolve(true)),
+          missingFileUrl: (requestId) => `${baseUrl}/files/expired-${requestId}.png`,
+        })
+      : undefined;
+
+  function record(entry: RecordedRequest): void {
+    requests.push(entry);
+    if (requests.length > maxRecorded) requests.shift();
+    waiters.notify(entry);
+  }
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const receivedAt = performance.now();
     const requestId = `fake-${tag}-${++counter}`;
     response.setHeader('x-oneapi-request-id', requestId);
-    response.setHeader('x-new-api-version', 'fake');
+    if (versionHeader !== null) response.setHeader('x-new-api-version', versionHeader);
     const raw = await readBody(request);
-    const body = parseJson(raw.bytes);
     const method = request.method ?? 'GET';
     const path = request.url ?? '/';
-    const recorded: RecordedRequest = {
-      requestId,
-      method,
-      path,
-      headers: request.headers,
-      body: recordBodies ? body.value : undefined,
-      rawBytes: raw.length,
-      receivedAt,
-    };
-    requests.push(recorded);
-    if (requests.length > maxRecorded) requests.shift();
-    waiters.notify(recorded);
+    const base = { requestId, method, path, headers: request.headers, rawBytes: raw.length, receivedAt };
+    if (newApi) {
+      return newApi(request, response, raw, requestId, (fields: RecordedFields) => record({ ...base, ...fields }));
+    }
+    const body = parseJson(raw.bytes);
+    record({ ...base, body: recordBodies ? body.value : undefined });
 
     const route = `${method} ${path.split('?')[0]}`;
     if (method === 'GET' && path.startsWith('/files/')) return serveFile(response, path);
@@ -134,6 +156,7 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
 
   return {
     url: baseUrl,
+    dialect,
     get requests() {
       return requests;
     },

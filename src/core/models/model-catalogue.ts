@@ -1,6 +1,6 @@
 import { UserFacingError } from '../user-facing-error.js';
 import { builtinModels } from './builtin-models.js';
-import { type ModelSpec, type ModelSpecInput, modelSpecSchema } from './model-spec.js';
+import { type ImageApiDialect, type ModelSpec, type ModelSpecInput, modelSpecSchema } from './model-spec.js';
 
 /** The models the bot knows, looked up by id or friendly alias. */
 export interface ModelCatalogue {
@@ -17,7 +17,15 @@ export interface ModelCatalogue {
  */
 export type ModelOverride = Partial<ModelSpecInput> & { id: string };
 
-export function createModelCatalogue(overrides: readonly ModelOverride[] = []): ModelCatalogue {
+export interface ModelCatalogueOptions {
+  /** The gateway dialect (`IMAGE_API_DIALECT`) of every model whose entry names none. */
+  readonly dialect?: ImageApiDialect;
+}
+
+export function createModelCatalogue(
+  overrides: readonly ModelOverride[] = [],
+  options: ModelCatalogueOptions = {},
+): ModelCatalogue {
   const byId = new Map<string, ModelSpecInput>(builtinModels.map((model) => [model.id, model]));
   for (const override of overrides) {
     const base = byId.get(override.id);
@@ -30,7 +38,9 @@ export function createModelCatalogue(overrides: readonly ModelOverride[] = []): 
       const issue = parsed.error.issues[0];
       throw new Error(`model "${id}": ${issue?.path.join('.') || 'entry'}: ${issue?.message ?? 'invalid'}`);
     }
-    models.push(parsed.data);
+    models.push(
+      parsed.data.dialect === undefined && options.dialect ? { ...parsed.data, dialect: options.dialect } : parsed.data,
+    );
   }
   const lookup = new Map<string, ModelSpec>();
   for (const model of models) lookup.set(model.id.toLowerCase(), model);

@@ -3,6 +3,13 @@ import { z } from 'zod';
 export const modelFamilies = ['gemini', 'seedream', 'gpt-image', 'qwen'] as const;
 export type ModelFamily = (typeof modelFamilies)[number];
 
+/**
+ * How requests are written for a gateway: `documented` (image-api.md: everything on `/v1/images/generations`) or
+ * `new-api` (stock new-api / one-api: Gemini through chat completions, GPT edits on `/v1/images/edits`, …).
+ */
+export const imageApiDialects = ['documented', 'new-api'] as const;
+export type ImageApiDialect = (typeof imageApiDialects)[number];
+
 export const sizeTiers = ['1K', '2K', '4K'] as const;
 export type SizeTier = (typeof sizeTiers)[number];
 
@@ -76,7 +83,7 @@ export const modelSpecSchema = z.object({
   /** The model that takes over edits when this one takes no images. */
   editSibling: z.string().optional(),
   /** Request dialect for this model; unset follows `IMAGE_API_DIALECT`. */
-  dialect: z.enum(['documented', 'new-api']).optional(),
+  dialect: z.enum(imageApiDialects).optional(),
   /** Family-specific wire switches for the open questions of image-api.md. */
   wire: z
     .object({
@@ -86,6 +93,12 @@ export const modelSpecSchema = z.object({
       qwenOptions: z.enum(['parameters', 'flat', 'both']).optional(),
       /** Seedream: `watermark` value (upstream defaults to true). */
       watermark: z.boolean().optional(),
+      /** new-api dialect, Gemini: native `/v1beta/models/{model}:generateContent` (true multi-turn) instead of chat. */
+      geminiNative: z.boolean().optional(),
+      /** new-api dialect, GPT Image edits on `/v1/images/edits`: multipart files (default) or JSON `images`. */
+      gptImageEdits: z.enum(['multipart', 'json']).optional(),
+      /** new-api dialect, GPT Image edits: `input_fidelity` (`low` by default; gpt-image-1 also takes `high`). */
+      inputFidelity: z.enum(['high', 'low']).optional(),
     })
     .default({}),
   cost: costSchema,

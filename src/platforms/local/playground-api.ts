@@ -31,7 +31,8 @@ export function createPlaygroundApi(options: PlaygroundOptions) {
       delivery: {},
     };
     const result = await engine.submit(inbound);
-    if (result.status === 'duplicate') return { jobId: result.job.id, conversationId: result.job.conversationId, duplicate: true };
+    if (result.status === 'duplicate')
+      return { jobId: result.job.id, conversationId: result.job.conversationId, duplicate: true };
     return {
       jobId: result.job.id,
       conversationId: result.conversation.id,
@@ -53,7 +54,12 @@ export function createPlaygroundApi(options: PlaygroundOptions) {
       turnId: job.turnId,
       parameters: turn?.parameters,
       notices: turn?.notices ?? [],
-      images: (turn?.outputImages ?? []).map((ref) => ({ url: `/api/images/${ref.hash}`, seed: ref.seed, width: ref.width, height: ref.height })),
+      images: (turn?.outputImages ?? []).map((ref) => ({
+        url: `/api/images/${ref.hash}`,
+        seed: ref.seed,
+        width: ref.width,
+        height: ref.height,
+      })),
     };
   }
 

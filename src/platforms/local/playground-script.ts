@@ -1,5 +1,5 @@
 /** The playground page's browser script (plain JS, no build step): submit, poll, render the thread. */
-export const playgroundScript = String.raw`
+export const playgroundScript = `
 const $ = (id) => document.getElementById(id);
 let conversationId = null; let picked = null;
 const asDataUrl = (f) => new Promise((ok, no) => { const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = no; r.readAsDataURL(f); });
