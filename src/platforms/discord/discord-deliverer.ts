@@ -1,4 +1,4 @@
-import { type RawFile, type REST, Routes } from 'discord.js';
+import { type RawFile, Routes } from 'discord.js';
 import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
 import type { Deliverer, DeliveryContext, EngineLogger } from '../../core/engine/engine-types.js';
 import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
@@ -7,6 +7,7 @@ import { sniffImageType } from '../../images/image-type.js';
 import type { PermissionNotices } from './discord-permissions.js';
 import { resultContent, resultRows, threadName } from './discord-render.js';
 import {
+  type DiscordRests,
   discordCode,
   discordCodes,
   editTargetMessage,
@@ -14,11 +15,12 @@ import {
   MissingMessageError,
   nonceOf,
   postChannelMessage,
+  redactDiscordError,
 } from './discord-rest-messages.js';
 import { type DiscordTarget, defaultSizeLimit, readTarget } from './discord-target.js';
 
 export interface DiscordDelivererOptions {
-  readonly rest: REST;
+  readonly rests: DiscordRests;
   readonly engine: ConversationEngine;
   readonly catalogue: ModelCatalogue;
   readonly pipeline: ImagePipeline;
@@ -27,6 +29,8 @@ export interface DiscordDelivererOptions {
   readonly messageContent: boolean;
   readonly botUserId: () => string | undefined;
   readonly permissionNotices: PermissionNotices;
+  /** Resolves once the job's status edits are done and stops later ones (the result replaces the status). */
+  readonly settleStatus: (jobId: string) => Promise<void>;
 }
 
 /**
@@ -35,7 +39,8 @@ export interface DiscordDelivererOptions {
  * maps the message to the turn so replies and buttons find it.
  */
 export function createDiscordDeliverer(options: DiscordDelivererOptions): Deliverer {
-  const { rest, engine } = options;
+  const { rests, engine } = options;
+  const rest = rests.bot;
 
   async function filesFor(context: DeliveryContext, target: DiscordTarget): Promise<RawFile[]> {
     const maxBytes = target.sizeLimit ?? defaultSizeLimit;
@@ -76,45 +81,56 @@ export function createDiscordDeliverer(options: DiscordDelivererOptions): Delive
 
   return {
     async deliver(context) {
-      const target = readTarget(context.job.delivery);
-      const model = options.catalogue.find(context.turn.parameters?.model ?? '');
-      const files = await filesFor(context, target);
-      const body: MessageBody = {
-        content: resultContent(context.turn, context.job, undefined),
-        components: resultRows(context.turn, (model?.maxInputImages ?? 0) > 0),
-        attachments: files.map((_, index) => ({ id: index })),
-        allowed_mentions: { users: [context.job.memberId] },
-      };
-      let message: { id: string; channel_id: string };
       try {
-        message = await editTargetMessage(rest, target, body, files, options.now());
+        return await deliverTurn(context);
       } catch (error) {
-        if (!(error instanceof MissingMessageError) && discordCode(error) !== discordCodes.unknownMessage) throw error;
-        // The status message is gone (deleted by someone): post the result as a new message instead.
-        message = await postChannelMessage(
-          rest,
-          target.channelId,
-          {
-            ...body,
-            nonce: nonceOf(context.job.id),
-            ...(target.replyTo ? { message_reference: { message_id: target.replyTo, fail_if_not_exists: false } } : {}),
-          },
-          files,
-        );
+        // The engine logs a failed delivery: without the interaction token or the image bytes.
+        throw redactDiscordError(error);
       }
-      await engine.linkMessage({
-        platform: 'discord',
-        workspaceId: target.guildId,
-        channelId: message.channel_id ?? target.channelId,
-        messageId: message.id,
-        conversationId: context.conversation.id,
-        turnId: context.turn.id,
-      });
-      if (context.turn.action === 'imagine' && !context.conversation.rootMessageId) {
-        await engine.updateConversation(context.conversation.id, { rootMessageId: message.id });
-      }
-      await startThread(context, target, message.id);
-      return { messageId: message.id };
     },
   };
+
+  async function deliverTurn(context: DeliveryContext): Promise<{ messageId: string }> {
+    const target = readTarget(context.job.delivery);
+    const model = options.catalogue.find(context.turn.parameters?.model ?? '');
+    const files = await filesFor(context, target);
+    await options.settleStatus(context.job.id);
+    const body: MessageBody = {
+      content: resultContent(context.turn, context.job, undefined),
+      components: resultRows(context.turn, (model?.maxInputImages ?? 0) > 0),
+      // Discord's schema types the id of a new upload as a string: the index of its `files[n]` part.
+      attachments: files.map((_, index) => ({ id: String(index) })),
+      allowed_mentions: { users: [context.job.memberId] },
+    };
+    let message: { id: string; channel_id: string };
+    try {
+      message = await editTargetMessage(rests, target, body, files, options.now());
+    } catch (error) {
+      if (!(error instanceof MissingMessageError) && discordCode(error) !== discordCodes.unknownMessage) throw error;
+      // The status message is gone (deleted by someone): post the result as a new message instead.
+      message = await postChannelMessage(
+        rest,
+        target.channelId,
+        {
+          ...body,
+          nonce: nonceOf(context.job.id),
+          ...(target.replyTo ? { message_reference: { message_id: target.replyTo, fail_if_not_exists: false } } : {}),
+        },
+        files,
+      );
+    }
+    await engine.linkMessage({
+      platform: 'discord',
+      workspaceId: target.guildId,
+      channelId: message.channel_id ?? target.channelId,
+      messageId: message.id,
+      conversationId: context.conversation.id,
+      turnId: context.turn.id,
+    });
+    if (context.turn.action === 'imagine' && !context.conversation.rootMessageId) {
+      await engine.updateConversation(context.conversation.id, { rootMessageId: message.id });
+    }
+    await startThread(context, target, message.id);
+    return { messageId: message.id };
+  }
 }

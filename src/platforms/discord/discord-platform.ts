@@ -1,4 +1,5 @@
 import { Client, Events, GatewayIntentBits, type REST, Routes } from 'discord.js';
+import pino from 'pino';
 import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
 import type { JobEvent } from '../../core/jobs/job-events.js';
 import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
@@ -11,6 +12,8 @@ import type { DiscordContext } from './discord-context.js';
 import { createDiscordDeliverer } from './discord-deliverer.js';
 import { createPermissionNotices } from './discord-permissions.js';
 import { registerDiscordCommands } from './discord-registration.js';
+import { redactDiscordError } from './discord-rest-messages.js';
+import { createDiscordRestTransport } from './discord-rest-request.js';
 import { routeInteraction } from './discord-router.js';
 import { createDiscordStatus } from './discord-status.js';
 import { handleThreadMessage } from './discord-thread-messages.js';
@@ -50,15 +53,24 @@ export class DiscordStartError extends Error {
  * REST with stored ids, so they work after a restart.
  */
 export async function startDiscord(options: DiscordPlatformOptions): Promise<DiscordPlatform> {
-  const logger = options.logger.child({ platform: 'discord' });
+  // Every error this adapter logs loses its interaction token and image bytes first.
+  const logger = options.logger.child(
+    { platform: 'discord' },
+    { serializers: { err: (error: unknown) => pino.stdSerializers.err(redactDiscordError(error) as Error) } },
+  );
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
   if (options.messageContent) intents.push(GatewayIntentBits.MessageContent);
-  const client = new Client({ intents, rest: { api: options.apiUrl } });
+  // REST through a dispatcher of our own (see createDiscordRequest for why the global one cannot be trusted).
+  const transport = createDiscordRestTransport(options.apiUrl);
+  const client = new Client({ intents, rest: { api: options.apiUrl, makeRequest: transport.makeRequest } });
+  const rests = { bot: client.rest, interaction: transport.interaction };
   // One error sink: a rejected listener or a gateway error is logged, never a crash.
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord: client error'));
-  client.rest.on('rateLimited', (info) =>
-    logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord: rate limited'),
-  );
+  for (const rest of [rests.bot, rests.interaction]) {
+    rest.on('rateLimited', (info) =>
+      logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord: rate limited'),
+    );
+  }
   const downloader = createImageDownloader({
     allowPrivate: options.allowPrivateDownloads,
     allowedHosts: discordDownloadHosts(options.apiUrl),
@@ -79,11 +91,11 @@ export async function startDiscord(options: DiscordPlatformOptions): Promise<Dis
     permissionNotices,
     sizeLimits: new Map(),
   };
-  const status = createDiscordStatus({ rest: client.rest, engine: options.engine, logger, now: context.now });
+  const status = createDiscordStatus({ rests, engine: options.engine, logger, now: context.now });
   options.engine.registerDeliverer(
     'discord',
     createDiscordDeliverer({
-      rest: client.rest,
+      rests,
       engine: options.engine,
       catalogue: options.catalogue,
       pipeline: options.pipeline,
@@ -92,6 +104,7 @@ export async function startDiscord(options: DiscordPlatformOptions): Promise<Dis
       messageContent: options.messageContent,
       botUserId: () => client.user?.id,
       permissionNotices,
+      settleStatus: (jobId) => status.settle(jobId),
     }),
   );
   const unsubscribe = options.engine.onEvent((event: JobEvent) => status.handle(event));
@@ -109,6 +122,7 @@ export async function startDiscord(options: DiscordPlatformOptions): Promise<Dis
     unsubscribe();
     await client.destroy();
     await downloader.close();
+    await transport.close();
     throw describeLoginError(error);
   }
   const applicationId =
@@ -134,6 +148,7 @@ export async function startDiscord(options: DiscordPlatformOptions): Promise<Dis
       await status.flush();
       await client.destroy();
       await downloader.close();
+      await transport.close();
     },
   };
 }

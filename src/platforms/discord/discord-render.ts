@@ -56,11 +56,7 @@ export function resultContent(turn: TurnRecord, job: JobRecord, replyHint: strin
   const facts = parameters
     ? [
         `\`${parameters.model}\``,
-        parameters.size
-          ? parameters.imageSize
-            ? `${parameters.size} @ ${parameters.imageSize}`
-            : parameters.size
-          : undefined,
+        sizeFact(parameters.size, parameters.imageSize, turn.outputImages[0]),
         parameters.quality ? `quality ${parameters.quality}` : undefined,
         ...turn.outputImages.map((image, index) =>
           image.seed !== undefined
@@ -118,4 +114,16 @@ export function resultRows(turn: TurnRecord, modelTakesImages: boolean): ActionR
 export function threadName(prompt: string): string {
   const name = prompt.replace(/\s+/g, ' ').trim() || 'image';
   return name.length <= 100 ? name : `${name.slice(0, 99)}…`;
+}
+
+/** The size that reproduces a result, with the real pixels when the wire size is a ratio (`16:9 (1344×768)`). */
+function sizeFact(
+  size: string | undefined,
+  tier: string | undefined,
+  first: { width?: number; height?: number } | undefined,
+): string | undefined {
+  const pixels = first?.width && first.height ? `${first.width}×${first.height}` : undefined;
+  if (!size) return pixels;
+  const wire = tier ? `${size} @ ${tier}` : size;
+  return pixels && !/^\d+[x*]\d+$/.test(size) ? `${wire} (${pixels})` : wire;
 }

@@ -1,10 +1,10 @@
-import { DiscordAPIError, type RawFile, type REST, Routes } from 'discord.js';
+import { DiscordAPIError, HTTPError, type RawFile, type REST, Routes } from 'discord.js';
 import { type DiscordTarget, tokenUsable } from './discord-target.js';
 
 export interface MessageBody {
   readonly content?: string;
   readonly components?: readonly unknown[];
-  readonly attachments?: readonly { id: number }[];
+  readonly attachments?: readonly { id: string }[];
   readonly allowed_mentions?: unknown;
 }
 
@@ -22,12 +22,41 @@ export function discordCode(error: unknown): number | undefined {
   return error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
 }
 
+/** An interaction token in a REST URL (`/webhooks/{app}/{token}`, `/interactions/{id}/{token}`) is a credential. */
+const tokenInUrl = /\/(webhooks|interactions)\/(\d+)\/[^/?]+/g;
+
+/**
+ * Makes a discord.js REST error fit for the operator log, in place (it stays the same error, with its code): the
+ * interaction token in its URL is blanked, and the files of the failed request — whole images, which the log would
+ * print byte by byte — are reduced to their names and sizes.
+ */
+export function redactDiscordError<T>(error: T): T {
+  if (error instanceof DiscordAPIError || error instanceof HTTPError) {
+    error.url = error.url.replace(tokenInUrl, '/$1/$2/[token]');
+    const files = error.requestBody.files?.map(({ data, ...file }) => ({
+      ...file,
+      data: `[${typeof data === 'string' ? data.length : (data as Uint8Array).byteLength} bytes]`,
+    }));
+    error.requestBody = { ...error.requestBody, files };
+  }
+  return error;
+}
+
+/**
+ * The REST clients: `bot` for bot-token calls; `interaction` for interaction-token webhook calls, which Discord
+ * exempts from its global limit of 50 requests a second (discord.js would count them against it).
+ */
+export interface DiscordRests {
+  readonly bot: REST;
+  readonly interaction: REST;
+}
+
 /**
  * Edits the message a target points at: through the interaction webhook while its token lives, else through the
  * channel with the bot token (the 15-minute token life is the normal case for a deep queue or a restart).
  */
 export async function editTargetMessage(
-  rest: REST,
+  rests: DiscordRests,
   target: DiscordTarget,
   body: MessageBody,
   files: RawFile[] | undefined,
@@ -35,7 +64,7 @@ export async function editTargetMessage(
 ): Promise<{ id: string; channel_id: string }> {
   if (target.kind === 'interaction' && tokenUsable(target, now)) {
     try {
-      return (await rest.patch(
+      return (await rests.interaction.patch(
         Routes.webhookMessage(target.applicationId as string, target.interactionToken as string, '@original'),
         { body, ...(files ? { files } : {}), auth: false },
       )) as { id: string; channel_id: string };
@@ -45,7 +74,7 @@ export async function editTargetMessage(
     }
   }
   if (!target.messageId) throw new MissingMessageError();
-  return (await rest.patch(Routes.channelMessage(target.channelId, target.messageId), {
+  return (await rests.bot.patch(Routes.channelMessage(target.channelId, target.messageId), {
     body,
     ...(files ? { files } : {}),
   })) as { id: string; channel_id: string };

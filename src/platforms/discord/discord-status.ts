@@ -1,15 +1,14 @@
-import type { REST } from 'discord.js';
 import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
 import type { EngineLogger } from '../../core/engine/engine-types.js';
 import type { JobEvent } from '../../core/jobs/job-events.js';
 import type { JobRecord } from '../../core/records.js';
 import { encodeCustomId } from './discord-custom-ids.js';
 import { cancelRow, clip, failedLine, queuedLine, retryRow, startedLine, statusContent } from './discord-render.js';
-import { editTargetMessage, type MessageBody, postChannelMessage } from './discord-rest-messages.js';
+import { type DiscordRests, editTargetMessage, type MessageBody, postChannelMessage } from './discord-rest-messages.js';
 import { readTarget } from './discord-target.js';
 
 export interface DiscordStatusOptions {
-  readonly rest: REST;
+  readonly rests: DiscordRests;
   readonly engine: ConversationEngine;
   readonly logger: EngineLogger;
   readonly now: () => number;
@@ -21,9 +20,16 @@ export interface DiscordStatusOptions {
  */
 export function createDiscordStatus(options: DiscordStatusOptions): {
   handle(event: JobEvent): void;
+  /**
+   * Called before a job's result replaces its status message: later progress edits of that job are dropped and the
+   * ones under way are waited for, so a slow "Generating…" edit cannot land on top of the result.
+   */
+  settle(jobId: string): Promise<void>;
   flush(): Promise<void>;
 } {
   const chains = new Map<string, Promise<void>>();
+  /** Jobs whose result is being posted: their status message is no longer a status. */
+  const settled = new Set<string>();
 
   function bodyFor(event: JobEvent): MessageBody | undefined {
     const { job } = event;
@@ -73,7 +79,7 @@ export function createDiscordStatus(options: DiscordStatusOptions): {
     const target = readTarget(job.delivery);
     try {
       await editTargetMessage(
-        options.rest,
+        options.rests,
         target,
         { ...body, allowed_mentions: { parse: [] } },
         undefined,
@@ -82,7 +88,7 @@ export function createDiscordStatus(options: DiscordStatusOptions): {
     } catch (error) {
       if (!final) throw error;
       // The status message is gone: a final word (failure, interruption) still reaches the member.
-      await postChannelMessage(options.rest, target.channelId, {
+      await postChannelMessage(options.rests.bot, target.channelId, {
         ...body,
         allowed_mentions: { users: [job.memberId] },
       });
@@ -92,9 +98,11 @@ export function createDiscordStatus(options: DiscordStatusOptions): {
   return {
     handle(event) {
       if (event.job.platform !== 'discord') return;
+      const final = event.type !== 'queued' && event.type !== 'started';
+      if (!final && settled.has(event.job.id)) return;
+      if (final && event.type !== 'progress') settled.delete(event.job.id);
       const body = bodyFor(event);
       if (!body) return;
-      const final = event.type !== 'queued' && event.type !== 'started';
       // Edits happen on state changes only (a handful per job); one chain per job keeps them in order.
       const previous = chains.get(event.job.id) ?? Promise.resolve();
       const next = previous
@@ -106,6 +114,10 @@ export function createDiscordStatus(options: DiscordStatusOptions): {
       void next.finally(() => {
         if (chains.get(event.job.id) === next) chains.delete(event.job.id);
       });
+    },
+    async settle(jobId) {
+      settled.add(jobId);
+      await chains.get(jobId);
     },
     async flush() {
       await Promise.all(chains.values());
