@@ -1,5 +1,6 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
-import { generationsPath, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+import type { UpstreamCall, UpstreamRequest } from './request-builder.js';
+import { buildSeedreamRequest } from './seedream-request.js';
 
 /**
  * Doubao Seedream / SeedEdit on stock new-api: only the fields its image request keeps reach Ark (`image`, `size`,
@@ -7,20 +8,8 @@ import { generationsPath, type UpstreamCall, type UpstreamRequest } from './requ
  * told the member). The Ark body comes back as is: URLs to download at once.
  */
 export function buildNewApiSeedreamRequest(request: GenerationRequest, call: UpstreamCall): UpstreamRequest {
-  const { model } = request;
-  const image =
-    call.imageUrls.length === 0 ? {} : { image: model.maxInputImages === 1 ? call.imageUrls[0] : [...call.imageUrls] };
-  return {
-    method: 'POST',
-    path: generationsPath,
-    body: {
-      model: model.id,
-      prompt: request.prompt,
-      ...image,
-      ...(request.size !== undefined ? { size: request.size } : {}),
-      watermark: model.wire.watermark ?? false,
-      n: call.count,
-      response_format: model.responseFormat,
-    },
-  };
+  const { seed: _dropped, ...withoutSeed } = call;
+  const documented = buildSeedreamRequest(request, withoutSeed);
+  const { response_format, ...fields } = documented.body;
+  return { ...documented, body: { ...fields, n: call.count, response_format } };
 }
