@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { renameSync, writeFileSync } from 'node:fs';
 import { mkdir, open, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { BlobCorruptError, BlobMissingError, type BlobStore, isBlobHash } from '../core/store.js';
@@ -37,6 +38,8 @@ export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
     return join(directory, hash.slice(0, 2), hash);
   }
 
+  /** Blobs up to this size are written synchronously (see writeAtomically). */
+  const smallBlobBytes = 256 * 1024;
   /** Shard directories known to exist (created once per process). */
   const shards = new Set<string>();
 
@@ -52,6 +55,18 @@ export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
 
   async function writeAtomically(path: string, bytes: Uint8Array): Promise<void> {
     const temporary = `${path}.${randomBytes(6).toString('hex')}.tmp`;
+    if (!fsync && bytes.length <= smallBlobBytes) {
+      // A small file is written in a fraction of a millisecond; two thread-pool round trips cost more than that
+      // under load, so small blobs are written synchronously.
+      try {
+        writeFileSync(temporary, bytes, { flag: 'wx' });
+        renameSync(temporary, path);
+      } catch (error) {
+        await unlink(temporary).catch(() => undefined);
+        throw error;
+      }
+      return;
+    }
     if (!fsync) {
       // Two thread-pool round trips (write, rename) instead of five: this runs once per generated image.
       try {
