@@ -42,7 +42,7 @@ export function createOfflineImageProvider(options: OfflineImageProviderOptions 
   ): Promise<GeneratedImage> {
     // Image i of a request takes seed + i, as a model's batch would. A model without seeds answers differently each
     // time (a Reroll must look like one), so a seedless request draws a fresh one, mixed with the prompt.
-    const seed = (request.seed ?? (promptSeed(request.prompt) ^ Math.floor(Math.random() * 0x7fffffff))) + index;
+    const seed = (request.seed ?? promptSeed(request.prompt) ^ Math.floor(Math.random() * 0x7fffffff)) + index;
     const reportedSeed = request.seed === undefined ? undefined : seed;
     const random = createRandom(request.prompt, seed);
     const details = detailsLine(request, size, reportedSeed);
