@@ -1,3 +1,5 @@
+import { Base64Value } from './base64-value.js';
+
 /** Settings of {@link B64JsonExtractor}. */
 export interface B64JsonExtractorOptions {
   /**
@@ -18,7 +20,7 @@ export interface B64JsonExtractorOptions {
 export class B64JsonExtractor {
   private readonly skeleton: Buffer[] = [];
   private skeletonStart = 0;
-  private readonly images: DecodedImage[] = [];
+  private readonly images: Base64Value[] = [];
   /** Body bytes before the current chunk. */
   private offset = 0;
   private inString = false;
@@ -29,8 +31,6 @@ export class B64JsonExtractor {
   private afterKeyColon = false;
   /** Inside a b64_json value: decoding. */
   private decoding = false;
-  /** Base64 characters of the current value not decoded yet (fewer than four: an incomplete group). */
-  private carry = '';
   private invalid = false;
   private scratch = Buffer.alloc(0);
   private readonly keys: ReadonlySet<string>;
@@ -60,7 +60,7 @@ export class B64JsonExtractor {
     const images = this.images.map((image) => image.bytes());
     const text = Buffer.concat(this.skeleton).toString('utf8');
     const json: unknown = JSON.parse(text);
-    return { json, images, invalidBase64: this.invalid || this.decoding };
+    return { json, images, invalidBase64: this.invalid || this.images.some((image) => image.invalid) };
   }
 
   private scan(byte: number, chunk: Buffer, index: number): void {
@@ -89,9 +89,8 @@ export class B64JsonExtractor {
         // Emit the skeleton up to and excluding the opening quote, then the placeholder.
         this.skeleton.push(chunk.subarray(this.skeletonStart, index));
         this.skeleton.push(Buffer.from(JSON.stringify(`\u0000b64:${this.images.length}`)));
-        this.images.push(new DecodedImage(this.capacityFrom(this.offset + index + 1)));
+        this.images.push(new Base64Value(this.capacityFrom(this.offset + index + 1)));
         this.decoding = true;
-        this.carry = '';
         this.skeletonStart = index + 1;
         return;
       }
@@ -118,7 +117,7 @@ export class B64JsonExtractor {
     if (this.escaped || run.indexOf(0x5c) !== -1 || run.indexOf(0x0a) !== -1 || run.indexOf(0x0d) !== -1) {
       return this.decodeRunByByte(chunk, start);
     }
-    if (end > start) this.decode(chunk.toString('latin1', start, end));
+    if (end > start) this.current().decode(chunk.toString('latin1', start, end));
     if (quote === -1) return -1;
     this.closeValue();
     return quote;
@@ -145,96 +144,18 @@ export class B64JsonExtractor {
       else if (byte !== 0x0a && byte !== 0x0d) scratch[length++] = byte;
     }
     this.escaped = escaped;
-    if (length > 0) this.decode(scratch.toString('latin1', 0, length));
+    if (length > 0) this.current().decode(scratch.toString('latin1', 0, length));
     if (closed === -1) return -1;
     this.closeValue();
     return closed;
   }
 
-  /** Decodes whole groups of four characters; the rest waits in `carry` for the next characters. */
-  private decode(text: string): void {
-    let rest = text;
-    if (this.carry !== '') {
-      const missing = 4 - this.carry.length;
-      this.carry += rest.slice(0, missing);
-      rest = rest.slice(missing);
-      if (this.carry.length < 4) return;
-      this.emit(this.carry);
-      this.carry = '';
-    }
-    const usable = rest.length - (rest.length % 4);
-    if (usable > 0) this.emit(usable === rest.length ? rest : rest.slice(0, usable));
-    this.carry = rest.slice(usable);
-  }
-
-  /**
-   * Node's decoder skips characters outside the base64 alphabets and stops at a `=` before the end, so the value is
-   * invalid exactly when fewer bytes come out than its length promises.
-   */
-  private emit(base64: string): void {
-    if (this.current().write(base64) !== decodedLength(base64)) this.invalid = true;
-  }
-
   private closeValue(): void {
-    if (this.carry !== '') this.emit(this.carry);
-    this.carry = '';
     this.decoding = false;
     this.current().close();
   }
 
-  private current(): DecodedImage {
-    return this.images.at(-1) as DecodedImage;
+  private current(): Base64Value {
+    return this.images.at(-1) as Base64Value;
   }
-}
-
-/** The bytes of one b64_json value: decoded in place into one buffer when a capacity is known, else in pieces. */
-class DecodedImage {
-  private buffer: Buffer | undefined;
-  private length = 0;
-  private readonly pieces: Buffer[] = [];
-
-  constructor(capacity: number | undefined) {
-    this.buffer = capacity === undefined ? undefined : Buffer.allocUnsafeSlow(capacity);
-  }
-
-  /** Decodes `base64` (whole groups of four characters, or the value's last characters); returns the byte count. */
-  write(base64: string): number {
-    const most = Math.ceil(base64.length / 4) * 3;
-    if (this.buffer && this.length + most <= this.buffer.length) {
-      const written = this.buffer.write(base64, this.length, 'base64');
-      this.length += written;
-      return written;
-    }
-    // No capacity, or the announced length was wrong: collect pieces instead.
-    if (this.buffer) this.pieces.push(this.buffer.subarray(0, this.length));
-    this.buffer = undefined;
-    const piece = Buffer.from(base64, 'base64');
-    this.pieces.push(piece);
-    return piece.length;
-  }
-
-  /**
-   * Gives back what a capacity sized for several images over-reserved (most of it was never touched), and zeroes the
-   * few spare bytes otherwise: they are uninitialized memory, reachable through the result's `.buffer`.
-   */
-  close(): void {
-    if (!this.buffer) return;
-    if (this.length < this.buffer.length * 0.9) {
-      const exact = Buffer.allocUnsafeSlow(this.length);
-      this.buffer.copy(exact, 0, 0, this.length);
-      this.buffer = exact;
-    } else this.buffer.fill(0, this.length);
-  }
-
-  bytes(): Buffer {
-    if (this.buffer) return this.buffer.subarray(0, this.length);
-    return this.pieces.length === 1 ? (this.pieces[0] as Buffer) : Buffer.concat(this.pieces);
-  }
-}
-
-/** What base64 made only of alphabet characters (with `=` padding at the end at most) decodes to. */
-function decodedLength(base64: string): number {
-  let length = base64.length;
-  while (length > 0 && base64.charCodeAt(length - 1) === 0x3d) length--;
-  return Math.floor(length / 4) * 3 + Math.max(0, (length % 4) - 1);
 }

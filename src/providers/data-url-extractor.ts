@@ -1,3 +1,5 @@
+import { Base64Value } from './base64-value.js';
+
 /** `data:image/<type>;base64,` at the start of a JSON string or after `(` (markdown `![image](…)`), ending a window. */
 const prefixPattern = /(?:^|["(])data:image\/[a-z0-9.+-]+;base64,$/i;
 const windowBytes = 64;
@@ -11,13 +13,12 @@ const windowBytes = 64;
 export class DataUrlExtractor {
   private readonly skeleton: Buffer[] = [];
   private skeletonStart = 0;
-  private readonly images: Buffer[][] = [];
+  private readonly images: Base64Value[] = [];
   /** The last bytes of the previous chunk: a prefix may straddle two chunks. */
   private previousTail = Buffer.alloc(0);
   private inString = false;
   private escaped = false;
   private decoding = false;
-  private carry = '';
   private invalid = false;
 
   write(chunk: Buffer): void {
@@ -41,9 +42,9 @@ export class DataUrlExtractor {
 
   /** Parses the skeleton; the images are in placeholder order. */
   finish(): { json: unknown; images: Buffer[]; invalidBase64: boolean } {
-    const images = this.images.map((pieces) => (pieces.length === 1 ? (pieces[0] as Buffer) : Buffer.concat(pieces)));
+    const images = this.images.map((image) => image.bytes());
     const json: unknown = JSON.parse(Buffer.concat(this.skeleton).toString('utf8'));
-    return { json, images, invalidBase64: this.invalid || this.decoding };
+    return { json, images, invalidBase64: this.invalid || this.images.some((image) => image.invalid) };
   }
 
   private scan(chunk: Buffer, index: number): void {
@@ -61,9 +62,8 @@ export class DataUrlExtractor {
     else if (byte === 0x2c && prefixPattern.test(this.window(chunk, index))) {
       this.skeleton.push(chunk.subarray(this.skeletonStart, index + 1));
       this.skeleton.push(Buffer.from(`\\u0000img:${this.images.length}`));
-      this.images.push([]);
+      this.images.push(new Base64Value());
       this.decoding = true;
-      this.carry = '';
       this.skeletonStart = index + 1;
     }
   }
@@ -85,43 +85,29 @@ export class DataUrlExtractor {
         // Inside base64 only `\/` (an escaped slash) and `\n`/`\r` (line breaks) make sense.
         const byte = chunk[index] as number;
         this.escaped = false;
-        if (byte === 0x2f) this.decode('/');
+        if (byte === 0x2f) this.current().decode('/');
         else if (byte !== 0x6e && byte !== 0x72) this.invalid = true;
         index++;
         continue;
       }
       const stop = stops.first(index);
       const end = stop === -1 ? chunk.length : stop;
-      if (end > index) this.decode(chunk.toString('latin1', index, end));
+      if (end > index) this.current().decode(chunk.toString('latin1', index, end));
       if (stop === -1) return -1;
       if (chunk[stop] === 0x5c) {
         this.escaped = true;
         index = stop + 1;
         continue;
       }
-      if (this.carry !== '') this.emit(this.carry);
-      this.carry = '';
+      this.current().close();
       this.decoding = false;
       return stop;
     }
     return -1;
   }
 
-  /** Decodes whole groups of four characters; the rest waits in `carry`. */
-  private decode(text: string): void {
-    const all = this.carry + text;
-    const usable = all.length - (all.length % 4);
-    if (usable > 0) this.emit(all.slice(0, usable));
-    this.carry = all.slice(usable);
-  }
-
-  /** A value is invalid when fewer bytes come out than its length promises (Node skips foreign characters). */
-  private emit(base64: string): void {
-    const piece = Buffer.from(base64, 'base64');
-    let length = base64.length;
-    while (length > 0 && base64.charCodeAt(length - 1) === 0x3d) length--;
-    if (piece.length !== Math.floor(length / 4) * 3 + Math.max(0, (length % 4) - 1)) this.invalid = true;
-    (this.images.at(-1) as Buffer[]).push(piece);
+  private current(): Base64Value {
+    return this.images.at(-1) as Base64Value;
   }
 }
 
