@@ -1,5 +1,6 @@
 import { lookup as dnsLookup } from 'node:dns';
 import { Agent, request } from 'undici';
+import { withoutUndefined } from '../core/defined.js';
 import { sniffImageType } from '../images/image-type.js';
 import { isPrivateAddress } from './download-address.js';
 import { BodyTooLargeError, discardBody, readCappedBody } from './download-body.js';
@@ -54,7 +55,7 @@ export interface ImageDownloader {
 const redirectStatuses = new Set([301, 302, 303, 307, 308]);
 
 export function createImageDownloader(options: ImageDownloaderOptions = {}): ImageDownloader {
-  const settings = { ...imageDownloaderDefaults, ...definedOnly(options) };
+  const settings = { ...imageDownloaderDefaults, ...withoutUndefined(options) };
   const isPrivate = settings.allowPrivate ? undefined : (options.isPrivateAddress ?? isPrivateAddress);
   const lookup = options.lookup ?? (dnsLookup as unknown as LookupFunction);
   const agent = new Agent({ connect: { lookup: isPrivate ? guardLookup(lookup, isPrivate) : lookup } });
@@ -135,8 +136,4 @@ export function createImageDownloader(options: ImageDownloaderOptions = {}): Ima
     },
     close: () => agent.close(),
   };
-}
-
-function definedOnly<T extends object>(value: T): Partial<T> {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as Partial<T>;
 }

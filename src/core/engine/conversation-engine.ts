@@ -1,3 +1,4 @@
+import { withoutUndefined } from '../defined.js';
 import type { ImageProvider } from '../image-provider.js';
 import { type JobEventListener, JobEvents } from '../jobs/job-events.js';
 import { createInProcessQueue } from '../jobs/job-queue.js';
@@ -16,7 +17,8 @@ import { UserFacingError } from '../user-facing-error.js';
 import { deliverJob } from './deliver-job.js';
 import { type EngineContext, type EngineSettings, engineDefaults } from './engine-context.js';
 import type { Deliverer, EngineLogger, InboundRequest, Requester, SubmitResult } from './engine-types.js';
-import { CancelledError, interruptedError, runJob, ShutdownError } from './run-job.js';
+import { conversationExpired, shuttingDown } from './job-errors.js';
+import { CancelledError, markInterrupted, runJob, ShutdownError } from './run-job.js';
 import { prepareSubmission } from './submit-job.js';
 
 export interface ConversationEngineConfig {
@@ -100,8 +102,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
   }
 
   async function submitPrepared(inbound: InboundRequest, retryOf?: JobRecord): Promise<SubmitResult> {
-    if (!accepting)
-      throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
+    if (!accepting) throw shuttingDown();
     const { store } = context;
     // A repeated delivery is answered as a duplicate before anything is validated again: a retry that arrives after
     // the member reached a quota, or after the conversation expired, must not turn into a refusal.
@@ -149,8 +150,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
       context.store.getTurn(previous.turnId),
       context.store.getConversation(previous.conversationId),
     ]);
-    if (!turn || !conversation)
-      throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone.');
+    if (!turn || !conversation) throw conversationExpired();
     // A retry is another upstream call: it reserves against the same quota as a new request.
     await checkQuota(
       context.store,
@@ -214,8 +214,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
   return {
     submit: (inbound) => submitPrepared(inbound),
     async precheck(inbound) {
-      if (!accepting)
-        throw new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
+      if (!accepting) throw shuttingDown();
       if (await findDuplicate(inbound.idempotencyKey)) return { notices: [], duplicate: true };
       const prepared = await prepareSubmission(context, inbound, { dryRun: true });
       return { notices: prepared.notices };
@@ -297,9 +296,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     async updateDelivery(jobId, delivery) {
       const job = await context.store.getJob(jobId);
       if (!job) return undefined;
-      const merged = Object.fromEntries(
-        Object.entries({ ...job.delivery, ...delivery }).filter(([, value]) => value !== undefined),
-      ) as DeliveryTarget;
+      const merged: DeliveryTarget = withoutUndefined({ ...job.delivery, ...delivery });
       return context.store.updateJob(jobId, { delivery: merged, updatedAt: context.now() });
     },
     getJob: (jobId) => context.store.getJob(jobId),
@@ -310,17 +307,9 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     },
     onEvent: (listener) => events.on(listener),
     async start() {
-      const { store, now } = context;
+      const { store } = context;
       const running = await store.listJobsByState(['running']);
-      for (const job of running) {
-        const interrupted = await store.updateJob(
-          job.id,
-          { state: 'interrupted', finishedAt: now(), updatedAt: now(), error: interruptedError },
-          { ifStateIn: ['running'] },
-        );
-        await store.settleUsage(job.id, 'failed', job.costUnits);
-        if (interrupted) events.emit({ type: 'interrupted', job: interrupted });
-      }
+      for (const job of running) await markInterrupted(context, job, job.costUnits);
       // Queued jobs resume first; generated ones are delivered in the background, so one platform that does not
       // answer cannot hold up start-up or the queue.
       const queued = await store.listJobsByState(['queued']);

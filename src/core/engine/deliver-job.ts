@@ -1,3 +1,4 @@
+import { withoutUndefined } from '../defined.js';
 import type { JobRecord } from '../records.js';
 import type { EngineContext } from './engine-context.js';
 import type { DeliveredImage } from './engine-types.js';
@@ -39,7 +40,7 @@ export async function deliverJob(
       state: 'delivered',
       finishedAt: now(),
       updatedAt: now(),
-      ...(ids ? { delivery: { ...current.delivery, ...stripUndefined(ids) } } : {}),
+      ...(ids ? { delivery: { ...current.delivery, ...withoutUndefined(ids) } } : {}),
     });
     if (delivered) events.emit({ type: 'succeeded', job: delivered });
     return delivered;
@@ -56,10 +57,6 @@ export async function deliverJob(
     if (failed) events.emit({ type: 'delivery_failed', job: failed, error: jobError });
     return failed;
   }
-}
-
-function stripUndefined<T extends object>(value: T): { [K in keyof T]: Exclude<T[K], undefined> } {
-  return Object.fromEntries(Object.entries(value).filter(([, entry]) => entry !== undefined)) as never;
 }
 
 class DeliveryTimeoutError extends Error {

@@ -1,5 +1,19 @@
 import type { JobError, UsageOutcome } from '../records.js';
-import { isUserFacingError } from '../user-facing-error.js';
+import { isUserFacingError, UserFacingError } from '../user-facing-error.js';
+
+/** A conversation (or the images it needs) is gone: retention deleted it, or someone deleted the turn. */
+export function conversationExpired(cause?: unknown): UserFacingError {
+  return new UserFacingError(
+    'conversation_expired',
+    'This conversation has expired: its images are gone. Start a new one with /imagine.',
+    cause === undefined ? {} : { cause },
+  );
+}
+
+/** Refused while the engine shuts down (SIGTERM): nothing is recorded, so sending again after the restart works. */
+export function shuttingDown(): UserFacingError {
+  return new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
+}
 
 /** What an upstream error looks like to the core (the providers' ImageApiError satisfies it). */
 interface UpstreamFailure {

@@ -9,7 +9,7 @@ import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf } from './build-request.js';
 import { deliverJob } from './deliver-job.js';
 import type { EngineContext } from './engine-context.js';
-import { describeJobError } from './job-errors.js';
+import { conversationExpired, describeJobError } from './job-errors.js';
 
 /** Runs one queued job: resolve inputs, generate, store the bytes, deliver. Every transition is persisted. */
 export async function runJob(context: EngineContext, queued: JobRecord): Promise<void> {
@@ -131,11 +131,7 @@ async function baseImage(
     ? await context.store.getTurn(picked.turnId)
     : await context.store.latestDeliveredTurn(turn.conversationId);
   if (!source) {
-    if (picked)
-      throw new UserFacingError(
-        'conversation_expired',
-        'This conversation has expired: its images are gone. Start a new one with /imagine.',
-      );
+    if (picked) throw conversationExpired();
     if (job.input.attachments.length > 0) return undefined;
     throw new UserFacingError('nothing_to_edit', 'There is no finished image in this conversation to edit yet.');
   }
@@ -150,11 +146,7 @@ async function loadImage(context: EngineContext, ref: ImageRef): Promise<InputIm
     return { bytes: await context.blobs.get(ref.hash), mimeType: ref.mimeType };
   } catch (error) {
     if (error instanceof BlobMissingError) {
-      throw new UserFacingError(
-        'conversation_expired',
-        'This conversation has expired: its images are gone. Start a new one with /imagine.',
-        { cause: error },
-      );
+      throw conversationExpired(error);
     }
     if (error instanceof BlobCorruptError) {
       // Damaged storage is the operator's problem too: the member's message alone would hide it.
@@ -228,13 +220,7 @@ async function failJob(context: EngineContext, job: JobRecord, error: unknown, s
     return;
   }
   if (signal.aborted && reason instanceof ShutdownError) {
-    const interrupted = await store.updateJob(
-      job.id,
-      { state: 'interrupted', finishedAt: now(), updatedAt: now(), error: interruptedError },
-      { ifStateIn: ['running'] },
-    );
-    await store.settleUsage(job.id, 'failed', units);
-    if (interrupted) events.emit({ type: 'interrupted', job: interrupted });
+    await markInterrupted(context, job, units);
     return;
   }
   const timedOut = signal.aborted && reason instanceof JobTimeoutError;
@@ -277,7 +263,22 @@ export class ShutdownError extends Error {
   }
 }
 
-export const interruptedError: JobError = {
+/**
+ * A running job that will not finish in this process (shutdown, or found `running` after a crash): `interrupted`,
+ * offered for Retry, never run again on its own. Its reservation counts, since the call may have been billed.
+ */
+export async function markInterrupted(context: EngineContext, job: JobRecord, units: number): Promise<void> {
+  const { store, events, now } = context;
+  const interrupted = await store.updateJob(
+    job.id,
+    { state: 'interrupted', finishedAt: now(), updatedAt: now(), error: interruptedError },
+    { ifStateIn: ['running'] },
+  );
+  await store.settleUsage(job.id, 'failed', units);
+  if (interrupted) events.emit({ type: 'interrupted', job: interrupted });
+}
+
+const interruptedError: JobError = {
   code: 'interrupted',
   message:
     'The bot restarted while this image was being made. Nothing was generated twice; press Retry to run it again.',

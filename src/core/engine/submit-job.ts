@@ -6,6 +6,7 @@ import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf, requestInputFrom } from './build-request.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest } from './engine-types.js';
+import { conversationExpired } from './job-errors.js';
 
 export interface PreparedSubmission {
   readonly conversation: ConversationRecord;
@@ -29,10 +30,7 @@ export async function prepareSubmission(
   const { store, now } = context;
   const conversation = inbound.conversationId ? await store.getConversation(inbound.conversationId) : undefined;
   if (inbound.conversationId && !conversation) {
-    throw new UserFacingError(
-      'conversation_expired',
-      'This conversation has expired: its images are gone. Start a new one with /imagine.',
-    );
+    throw conversationExpired();
   }
   const parent = inbound.target ? await store.getTurn(inbound.target.turnId) : undefined;
   if (inbound.target && !parent) {

@@ -8,6 +8,7 @@ import {
   TextInputBuilder,
   TextInputStyle,
 } from 'discord.js';
+import { conversationExpired } from '../../core/engine/job-errors.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { DiscordContext } from './discord-context.js';
 import { continueConversation } from './discord-continue.js';
@@ -47,10 +48,7 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
   switch (id.action) {
     case 'reroll':
     case 'vary': {
-      const turn = await engine.getTurn(id.turnId);
-      const conversation = turn ? await context.store.getConversation(turn.conversationId) : undefined;
-      if (!turn || !conversation)
-        throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone.');
+      const { turn, conversation } = await turnAndConversation(context, id.turnId);
       const index = id.action === 'vary' ? id.index : 0;
       const action = id.action === 'reroll' ? 'reroll' : 'variations';
       // Acknowledge first: posting the status message is a REST call that must not eat the 3 s budget.
@@ -106,10 +104,7 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
   if (!id) return;
   const instruction = interaction.fields.getTextInputValue('instruction');
   if (id.action === 'editmodal') {
-    const turn = await context.engine.getTurn(id.turnId);
-    const conversation = turn ? await context.store.getConversation(turn.conversationId) : undefined;
-    if (!turn || !conversation)
-      throw new UserFacingError('conversation_expired', 'This conversation has expired: its images are gone.');
+    const { turn, conversation } = await turnAndConversation(context, id.turnId);
     if (interaction.isFromMessage()) await interaction.deferUpdate();
     else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const outcome = await continueConversation(context, {
@@ -140,4 +135,12 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
       ],
     });
   }
+}
+
+/** The turn a button or modal acts on, and its conversation; either gone means the conversation expired. */
+async function turnAndConversation(context: DiscordContext, turnId: string) {
+  const turn = await context.engine.getTurn(turnId);
+  const conversation = turn ? await context.store.getConversation(turn.conversationId) : undefined;
+  if (!turn || !conversation) throw conversationExpired();
+  return { turn, conversation };
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { withoutUndefined } from '../../core/defined.js';
 import type { DeliveryTarget } from '../../core/records.js';
 
 /**
@@ -31,7 +32,7 @@ export function readTarget(delivery: DeliveryTarget): DiscordTarget {
 }
 
 export function toDelivery(target: DiscordTarget): DeliveryTarget {
-  return Object.fromEntries(Object.entries(target).filter(([, value]) => value !== undefined)) as DeliveryTarget;
+  return withoutUndefined(target);
 }
 
 /** Interaction tokens live 15 minutes; stop using one a minute early. */

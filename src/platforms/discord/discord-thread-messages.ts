@@ -19,25 +19,16 @@ export async function handleThreadMessage(context: DiscordContext, message: Mess
   const mentioned = botId !== undefined && message.mentions.users.has(botId);
   if (!context.messageContent && !mentioned) return;
   const text = message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), '').trim();
-  const images = [...message.attachments.values()];
-  if (text === '' && images.length === 0) return;
+  const infos = [...message.attachments.values()].map((attachment) => ({
+    url: attachment.url,
+    name: attachment.name,
+    contentType: attachment.contentType,
+    size: attachment.size,
+  }));
+  if (text === '' && infos.length === 0) return;
   try {
-    context.attachments.check(
-      images.map((attachment) => ({
-        url: attachment.url,
-        name: attachment.name,
-        contentType: attachment.contentType,
-        size: attachment.size,
-      })),
-    );
-    const attachments = await context.attachments.download(
-      images.map((attachment) => ({
-        url: attachment.url,
-        name: attachment.name,
-        contentType: attachment.contentType,
-        size: attachment.size,
-      })),
-    );
+    context.attachments.check(infos);
+    const attachments = await context.attachments.download(infos);
     await continueConversation(context, {
       requester: messageRequester(message),
       idempotencyKey: `discord:${message.id}`,
