@@ -19,6 +19,7 @@ import { createImagePipeline, type ImagePipeline } from '../src/images/image-pip
 import { createHttpImageProvider, type HttpImageProvider } from '../src/providers/http-image-provider.js';
 import { createImageDownloader } from '../src/providers/image-download.js';
 import { chooseRequestBuilder, planUpstreamCalls } from '../src/providers/request-builder.js';
+import { percentile, sampleRss } from './bench-stats.js';
 import type { BenchCommand, BenchImageName, BenchReply } from './fake-image-api-child.js';
 
 const settings = {
@@ -101,8 +102,7 @@ interface Quantiles {
 
 function quantiles(values: readonly number[]): Quantiles {
   const sorted = [...values].sort((a, b) => a - b);
-  const at = (fraction: number) => sorted[Math.max(0, Math.ceil(fraction * sorted.length) - 1)] ?? Number.NaN;
-  return { p50: round2(at(0.5)), p99: round2(at(0.99)) };
+  return { p50: round2(percentile(sorted, 50)), p99: round2(percentile(sorted, 99)) };
 }
 
 /** Wall time and this process's CPU time (all its threads: main, libuv, GC helpers) of one task, in ms. */
@@ -116,18 +116,6 @@ async function measure(task: () => Promise<void>): Promise<{ wallMs: number; cpu
 }
 
 /** Samples the process RSS on a timer; `stop()` returns the highest sample. */
-function sampleRss(everyMs: number): { stop(): number } {
-  let peak = process.memoryUsage.rss();
-  const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage.rss());
-  }, everyMs);
-  return {
-    stop() {
-      clearInterval(timer);
-      return Math.max(peak, process.memoryUsage.rss());
-    },
-  };
-}
 
 function collectGarbage(): void {
   const gc = (globalThis as { gc?: () => void }).gc;

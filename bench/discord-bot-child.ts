@@ -6,7 +6,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createEngine, type EngineHandle } from '../src/app/create-engine.js';
 import { createProvider } from '../src/app/create-provider.js';
 import { type StartedPlatforms, startPlatforms } from '../src/app/start-platforms.js';
@@ -14,6 +13,7 @@ import { loadConfig } from '../src/config/config.js';
 import { createImagePipeline } from '../src/images/image-pipeline.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createAppServer } from '../src/server/http-server.js';
+import { monitorProcess } from './bench-stats.js';
 
 export type BotChildCommand =
   | {
@@ -40,11 +40,7 @@ export type BotChildReply =
 
 const reply = (message: BotChildReply) => process.send?.(message);
 
-let peakRss = 0;
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 10);
-const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+const monitor = monitorProcess();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'threadpaint-discord-bench-'));
 const logs: { level: number; msg: string }[] = [];
 let running: { engine: EngineHandle; platforms: StartedPlatforms; closeProvider: () => Promise<void> } | undefined;
@@ -84,24 +80,22 @@ async function start(command: Extract<BotChildCommand, { kind: 'start' }>): Prom
   const platforms = await startPlatforms({ config, engine, pipeline, logger, server });
   await engine.engine.start();
   running = { engine, platforms, closeProvider: () => provider.close() };
-  loopDelay.enable();
+  monitor.startMeasuring();
   reply({ kind: 'ready', rss: process.memoryUsage.rss() });
 }
 
 async function stop(): Promise<void> {
-  loopDelay.disable();
+  monitor.stopMeasuring();
   await running?.platforms.stop();
   await running?.engine.close();
   await running?.closeProvider();
-  clearInterval(sampler);
+  const figures = monitor.stop();
   rmSync(dataDir, { recursive: true, force: true });
   reply({
     kind: 'stopped',
-    peakRss,
-    maxRss: process.resourceUsage().maxRSS * 1024,
+    ...figures,
     errors: logs.filter((line) => line.level >= 50).length,
     warnings: [...new Set(logs.filter((line) => line.level >= 40).map((line) => line.msg))].slice(0, 10),
-    loop: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
   });
   process.disconnect();
 }

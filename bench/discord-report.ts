@@ -1,4 +1,5 @@
 import type { FakeDiscordRequest } from '../test/fakes/fake-discord.js';
+import { percentile } from './bench-stats.js';
 
 export interface DiscordBenchResult {
   readonly settings: {
@@ -31,12 +32,6 @@ export interface DiscordBenchResult {
     warnings: readonly string[];
     loop: { p50: number; p99: number; max: number };
   };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] as number;
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;

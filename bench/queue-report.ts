@@ -1,9 +1,5 @@
+import { percentile } from './bench-stats.js';
 /** Nearest-rank percentile of already sorted values (`p` in 0–100). */
-export function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const rank = Math.min(sorted.length, Math.max(1, Math.ceil((p / 100) * sorted.length)));
-  return sorted[rank - 1] as number;
-}
 
 export interface Distribution {
   readonly p50: number;

@@ -6,8 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { type SlackBot, startSlackBot } from '../test/fakes/fake-slack-bot.js';
+import { monitorProcess } from './bench-stats.js';
 
 export type AppChildCommand =
   | {
@@ -39,12 +39,8 @@ export type AppChildReply =
 const reply = (message: AppChildReply) => process.send?.(message);
 
 let bot: SlackBot | undefined;
-let peakRss = 0;
 let serverAcks: number[] = [];
-const sampler = setInterval(() => {
-  peakRss = Math.max(peakRss, process.memoryUsage.rss());
-}, 10);
-const loopDelay = monitorEventLoopDelay({ resolution: 5 });
+const monitor = monitorProcess();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'threadpaint-slack-bench-'));
 
 process.on('message', async (command: AppChildCommand) => {
@@ -67,25 +63,22 @@ process.on('message', async (command: AppChildCommand) => {
   }
   if (command.kind === 'mark') {
     serverAcks = [];
-    loopDelay.reset();
-    loopDelay.enable();
+    monitor.startMeasuring();
     return reply({ kind: 'ok' });
   }
-  loopDelay.disable();
+  monitor.stopMeasuring();
   const logs = bot?.logs ?? [];
   await bot?.stop();
-  clearInterval(sampler);
+  const figures = monitor.stop();
   rmSync(dataDir, { recursive: true, force: true });
   reply({
     kind: 'stopped',
-    peakRss,
-    maxRss: process.resourceUsage().maxRSS * 1024,
+    ...figures,
     errors: logs.filter((line) => line.level >= 50).length,
     warnings: logs
       .filter((line) => line.level >= 40)
       .map((line) => line.msg)
       .slice(0, 10),
-    loop: { p50: loopDelay.percentile(50) / 1e6, p99: loopDelay.percentile(99) / 1e6, max: loopDelay.max / 1e6 },
     serverAcks,
   });
   process.disconnect();

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import type { SignedResponse } from '../test/fakes/fake-slack-signer.js';
+import { percentile } from './bench-stats.js';
 import type { AppChildReply } from './slack-app-child.js';
 import type { CompletionStats } from './slack-fakes-child.js';
 
@@ -11,12 +12,6 @@ export interface SlackBenchResult {
   /** 1-minute load average around the measured burst. */
   readonly load: { readonly before: number; readonly after: number };
   readonly app: Omit<Extract<AppChildReply, { kind: 'stopped' }>, 'kind'> & { readonly readyRss: number };
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const index = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return sorted[index] as number;
 }
 
 const ms = (value: number) => `${value.toFixed(1)} ms`;
