@@ -1,31 +1,15 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeImageApi, startFakeImageApi } from '../../fakes/fake-image-api.js';
-import { createFakeApiProvider, type FakeApiProvider } from '../../support/fake-api-provider.js';
-import { harnessTracker } from '../../support/harness-tracker.js';
+import { describe, expect, it } from 'vitest';
+import { useFakeApiSuite } from '../../support/fake-api-suite.js';
 import { observeProvider } from '../../support/observed-provider.js';
 
-let fake: FakeImageApi;
-let client: FakeApiProvider;
-const harnesses = harnessTracker();
+const suite = useFakeApiSuite();
+const harnesses = suite.harnesses;
 
-beforeAll(async () => {
-  fake = await startFakeImageApi();
-  client = createFakeApiProvider(fake.url);
-});
-afterEach(async () => {
-  await harnesses.closeAll();
-  fake.reset();
-});
-afterAll(async () => {
-  await client.close();
-  await fake.close();
-});
-
-const generations = () => fake.requests.filter((request) => request.path === '/v1/images/generations');
+const generations = () => suite.fake.requests.filter((request) => request.path === '/v1/images/generations');
 
 describe('a repeated delivery makes one job', () => {
   it('answers duplicate with the same job while it runs, after it was delivered, and after a restart', async () => {
-    const provider = observeProvider(client.provider);
+    const provider = observeProvider(suite.client.provider);
     const harness = harnesses.create({ provider });
     provider.hold();
     const delivery = harness.inbound({ idempotencyKey: 'slack:T1:C1:1700000000.000100', text: 'a lighthouse' });
@@ -42,7 +26,7 @@ describe('a repeated delivery makes one job', () => {
     const afterDelivery = await harness.engine.submit(delivery);
     expect(afterDelivery).toMatchObject({ status: 'duplicate', job: { id: first.job.id, state: 'delivered' } });
 
-    const restarted = await harness.reopen({ provider: client.provider });
+    const restarted = await harness.reopen({ provider: suite.client.provider });
     await restarted.engine.start();
     const afterRestart = await restarted.engine.submit(delivery);
     expect(afterRestart).toMatchObject({ status: 'duplicate', job: { id: first.job.id, state: 'delivered' } });
@@ -55,7 +39,7 @@ describe('a repeated delivery makes one job', () => {
   });
 
   it('queues a double-clicked Reroll once; another member pressing it gets their own job', async () => {
-    const provider = observeProvider(client.provider);
+    const provider = observeProvider(suite.client.provider);
     const harness = harnesses.create({ provider });
     const original = await harness.imagineDelivered('a red fox in snow');
     const conversationId = original.turn.conversationId;

@@ -1,40 +1,25 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeImageApi, type RecordedRequest, startFakeImageApi } from '../../fakes/fake-image-api.js';
-import { createFakeApiProvider, type FakeApiProvider } from '../../support/fake-api-provider.js';
-import { harnessTracker } from '../../support/harness-tracker.js';
+import { describe, expect, it } from 'vitest';
+import type { RecordedRequest } from '../../fakes/fake-image-api.js';
+import { useFakeApiSuite } from '../../support/fake-api-suite.js';
 import { dataUrlImages, distinctFakeImages, sha256 } from '../../support/image-bytes.js';
 import { observeProvider } from '../../support/observed-provider.js';
 
-let fake: FakeImageApi;
-let client: FakeApiProvider;
-const harnesses = harnessTracker();
-
-beforeAll(async () => {
-  fake = await startFakeImageApi({ b64Image: distinctFakeImages() });
-  client = createFakeApiProvider(fake.url);
-});
-afterEach(async () => {
-  await harnesses.closeAll();
-  fake.reset();
-});
-afterAll(async () => {
-  await client.close();
-  await fake.close();
-});
+const suite = useFakeApiSuite({ b64Image: distinctFakeImages() });
+const harnesses = suite.harnesses;
 
 const generationFor = (prompt: string) => (request: RecordedRequest) =>
   request.path === '/v1/images/generations' && JSON.stringify(request.body).includes(prompt);
 
 /** The images one recorded upstream request carried, as sha256 hashes (what the blob store keys them by). */
 function sentImages(prompt: string): string[] {
-  const requests = fake.requests.filter(generationFor(prompt));
+  const requests = suite.fake.requests.filter(generationFor(prompt));
   expect(requests, `upstream requests for "${prompt}"`).toHaveLength(1);
   return dataUrlImages(requests[0]?.body).map(sha256);
 }
 
 describe('edits chain against the image API', () => {
   it("sends turn 2's output as the input of turn 3", async () => {
-    const harness = harnesses.create({ provider: client.provider });
+    const harness = harnesses.create({ provider: suite.client.provider });
     const first = await harness.imagineDelivered('a lighthouse at dusk');
     const conversationId = first.turn.conversationId;
     const second = await harness.settle((await harness.edit(conversationId, 'make it stormy')).job.id);
@@ -47,17 +32,19 @@ describe('edits chain against the image API', () => {
     expect(sentImages('a lighthouse at dusk')).toEqual([]);
     expect(sentImages('make it stormy')).toEqual([turn1Output?.hash]);
     // The bytes the fake received for turn 3 are exactly the stored output of turn 2.
-    const [sent] = dataUrlImages(fake.requests.find(generationFor('add a red boat'))?.body);
+    const [sent] = dataUrlImages(suite.fake.requests.find(generationFor('add a red boat'))?.body);
     expect(Buffer.compare(sent ?? Buffer.alloc(0), Buffer.from(await harness.blobs.get(turn2Output?.hash ?? '')))).toBe(
       0,
     );
     expect(third.turn.inputImages.map((image) => image.hash)).toEqual([turn2Output?.hash]);
-    expect(third.turn.upstreamRequestIds).toEqual([fake.requests.find(generationFor('add a red boat'))?.requestId]);
-    expect(fake.violations).toEqual([]);
+    expect(third.turn.upstreamRequestIds).toEqual([
+      suite.fake.requests.find(generationFor('add a red boat'))?.requestId,
+    ]);
+    expect(suite.fake.violations).toEqual([]);
   });
 
   it('chains two quick replies: the second edits the output of the first, not the original', async () => {
-    const provider = observeProvider(client.provider);
+    const provider = observeProvider(suite.client.provider);
     const harness = harnesses.create({ provider });
     const first = await harness.imagineDelivered('a harbour at dawn');
     const conversationId = first.turn.conversationId;

@@ -1,28 +1,12 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeImageApi, startFakeImageApi } from '../../fakes/fake-image-api.js';
+import { describe, expect, it } from 'vitest';
 import type { EngineHarness } from '../../support/engine-harness.js';
-import { createFakeApiProvider, type FakeApiProvider } from '../../support/fake-api-provider.js';
-import { harnessTracker } from '../../support/harness-tracker.js';
+import { useFakeApiSuite } from '../../support/fake-api-suite.js';
 
-let fake: FakeImageApi;
-let client: FakeApiProvider;
-const harnesses = harnessTracker();
-
-beforeAll(async () => {
-  fake = await startFakeImageApi();
-  client = createFakeApiProvider(fake.url);
-});
-afterEach(async () => {
-  await harnesses.closeAll();
-  fake.reset();
-});
-afterAll(async () => {
-  await client.close();
-  await fake.close();
-});
+const suite = useFakeApiSuite();
+const harnesses = suite.harnesses;
 
 const callsFor = (prompt: string) =>
-  fake.requests.filter(
+  suite.fake.requests.filter(
     (request) => request.path === '/v1/images/generations' && JSON.stringify(request.body).includes(prompt),
   ).length;
 
@@ -31,8 +15,8 @@ const usage = (harness: EngineHarness) =>
 
 describe('upstream failures end the job with a sentence for the member', () => {
   it('reports a moderation refusal once, without retrying it, and bills it', async () => {
-    const harness = harnesses.create({ provider: client.provider });
-    fake.enqueue({ kind: 'moderation' });
+    const harness = harnesses.create({ provider: suite.client.provider });
+    suite.fake.enqueue({ kind: 'moderation' });
     const { job } = await harness.imagine('something the safety system blocks');
     const failed = await harness.settle(job.id);
 
@@ -51,8 +35,8 @@ describe('upstream failures end the job with a sentence for the member', () => {
   });
 
   it('tells the member an operator must fix the API key on a 401, with a reference, and does not bill it', async () => {
-    const harness = harnesses.create({ provider: client.provider });
-    fake.enqueue({ kind: 'status', status: 401 });
+    const harness = harnesses.create({ provider: suite.client.provider });
+    suite.fake.enqueue({ kind: 'status', status: 401 });
     const { job } = await harness.imagine('a lighthouse');
     const failed = await harness.settle(job.id);
 
@@ -71,8 +55,8 @@ describe('upstream failures end the job with a sentence for the member', () => {
   });
 
   it('stops a job that outlives JOB_TIMEOUT_MS and fails it as a timeout', async () => {
-    const harness = harnesses.create({ provider: client.provider, settings: { jobTimeoutMs: 150 } });
-    fake.enqueue({ kind: 'hang' });
+    const harness = harnesses.create({ provider: suite.client.provider, settings: { jobTimeoutMs: 150 } });
+    suite.fake.enqueue({ kind: 'hang' });
     const { job } = await harness.imagine('a slow painting');
     const failed = await harness.settle(job.id);
 

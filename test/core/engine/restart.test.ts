@@ -1,37 +1,22 @@
 import { performance } from 'node:perf_hooks';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeImageApi, type RecordedRequest, startFakeImageApi } from '../../fakes/fake-image-api.js';
-import { createFakeApiProvider, type FakeApiProvider } from '../../support/fake-api-provider.js';
-import { harnessTracker } from '../../support/harness-tracker.js';
+import { describe, expect, it } from 'vitest';
+import type { RecordedRequest } from '../../fakes/fake-image-api.js';
+import { useFakeApiSuite } from '../../support/fake-api-suite.js';
 import { distinctFakeImages, sha256 } from '../../support/image-bytes.js';
 import { seedImagineJob } from '../../support/seed-records.js';
 
-let fake: FakeImageApi;
-let client: FakeApiProvider;
-const harnesses = harnessTracker();
-
-beforeAll(async () => {
-  fake = await startFakeImageApi({ b64Image: distinctFakeImages() });
-  client = createFakeApiProvider(fake.url);
-});
-afterEach(async () => {
-  await harnesses.closeAll();
-  fake.reset();
-});
-afterAll(async () => {
-  await client.close();
-  await fake.close();
-});
+const suite = useFakeApiSuite({ b64Image: distinctFakeImages() });
+const harnesses = suite.harnesses;
 
 const isGenerationFor = (prompt: string) => (request: RecordedRequest) =>
   request.path === '/v1/images/generations' && JSON.stringify(request.body).includes(prompt);
-const callsFor = (prompt: string) => fake.requests.filter(isGenerationFor(prompt)).length;
+const callsFor = (prompt: string) => suite.fake.requests.filter(isGenerationFor(prompt)).length;
 const member = { platform: 'slack', workspaceId: 'T1', memberId: 'U1' } as const;
 
 describe('starting an engine over a store a previous process left behind', () => {
   it('interrupts running jobs, delivers generated ones from stored bytes and resumes queued ones', async () => {
     // A process whose platform was not connected: its job got as far as `generated` (bytes stored, not posted).
-    const before = harnesses.create({ provider: client.provider, deliverer: false });
+    const before = harnesses.create({ provider: suite.client.provider, deliverer: false });
     const generated = await before.imagine('job G: a lighthouse at dusk');
     await before.events.next('started', generated.job.id);
     // Shutting down waits for the running job to finish (well within the grace time).
@@ -51,7 +36,7 @@ describe('starting an engine over a store a previous process left behind', () =>
     const storedOutputs = (await before.store.getTurn(generated.turn.id))?.outputImages ?? [];
     expect(callsFor('job G')).toBe(1);
 
-    const after = await before.reopen({ provider: client.provider });
+    const after = await before.reopen({ provider: suite.client.provider });
     const recovered = await after.engine.start();
     expect(recovered).toEqual({ resumed: 1, interrupted: 1, redelivered: 1 });
 
@@ -92,7 +77,7 @@ describe('starting an engine over a store a previous process left behind', () =>
 
 describe('delivery failures', () => {
   it('marks delivery_failed and redelivers the stored bytes without a second upstream call', async () => {
-    const harness = harnesses.create({ provider: client.provider });
+    const harness = harnesses.create({ provider: suite.client.provider });
     harness.deliverer.failNext(1);
     const { job } = await harness.imagine('a red boat');
     const failed = await harness.settle(job.id);
@@ -115,7 +100,7 @@ describe('delivery failures', () => {
   });
 
   it('turns Retry on a failed delivery into a redelivery, not a new generation', async () => {
-    const harness = harnesses.create({ provider: client.provider });
+    const harness = harnesses.create({ provider: suite.client.provider });
     harness.deliverer.failNext(1);
     const { job } = await harness.imagine('a blue kite');
     await harness.settle(job.id);
@@ -128,11 +113,11 @@ describe('delivery failures', () => {
 
 describe('shutdown', () => {
   it('interrupts a job that outlives the grace time, keeps queued ones for the next start, then refuses work', async () => {
-    const harness = harnesses.create({ provider: client.provider, settings: { shutdownGraceMs: 200 } });
-    fake.enqueue({ kind: 'hang' });
+    const harness = harnesses.create({ provider: suite.client.provider, settings: { shutdownGraceMs: 200 } });
+    suite.fake.enqueue({ kind: 'hang' });
     const hanging = await harness.imagine('a painting that never finishes');
     const waiting = await harness.imagine('the next one in line');
-    await fake.waitFor(isGenerationFor('a painting that never finishes'));
+    await suite.fake.waitFor(isGenerationFor('a painting that never finishes'));
 
     const startedAt = performance.now();
     await harness.engine.shutdown();
@@ -152,7 +137,7 @@ describe('shutdown', () => {
     expect(await harness.allJobs()).toHaveLength(2);
 
     // The next start runs what was waiting, and does not report the interrupted job a second time.
-    const next = await harness.reopen({ provider: client.provider });
+    const next = await harness.reopen({ provider: suite.client.provider });
     expect(await next.engine.start()).toEqual({ resumed: 1, interrupted: 0, redelivered: 0 });
     expect((await next.settle(waiting.job.id)).job.state).toBe('delivered');
     expect(callsFor('a painting that never finishes')).toBe(1);
@@ -160,7 +145,7 @@ describe('shutdown', () => {
   });
 
   it('lets a job that finishes within the grace time deliver', async () => {
-    const harness = harnesses.create({ provider: client.provider, settings: { shutdownGraceMs: 5_000 } });
+    const harness = harnesses.create({ provider: suite.client.provider, settings: { shutdownGraceMs: 5_000 } });
     const { job } = await harness.imagine('a quick sketch');
     await harness.events.next('started', job.id);
     await harness.engine.shutdown();
@@ -168,7 +153,7 @@ describe('shutdown', () => {
   });
 
   it('does not wait past the grace time for a platform that stopped answering; the next start delivers again', async () => {
-    const harness = harnesses.create({ provider: client.provider, settings: { shutdownGraceMs: 200 } });
+    const harness = harnesses.create({ provider: suite.client.provider, settings: { shutdownGraceMs: 200 } });
     harness.deliverer.stallNext(1);
     const { job } = await harness.imagine('a postcard that never arrives');
     await harness.deliverer.attempts.waitFor((attempt) => attempt.jobId === job.id);
