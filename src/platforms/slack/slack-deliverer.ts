@@ -84,16 +84,8 @@ export function createSlackDeliverer(context: SlackContext): Deliverer {
         ),
         context.engine.linkMessage({ ...link, messageId: turnTs }),
       ]);
-      // The thread ids go back too: the engine merges these into the job as it read it before delivering, which
-      // would drop ids stored meanwhile (a root message this delivery had to post itself).
-      return {
-        channel,
-        threadTs,
-        ...(target.statusTs ? { statusTs: target.statusTs } : {}),
-        ...(target.rootTs ? { rootTs: target.rootTs } : {}),
-        fileIds: fileIds.join(','),
-        turnTs,
-      };
+      // The thread ids are on the job already (ensureStatus stored them); these are what this delivery adds.
+      return { fileIds: fileIds.join(','), turnTs };
     } catch (error) {
       const failure = slackFailureOf(error);
       throw failure ? new SlackDeliveryError(failure, channel, { cause: error }) : error;
