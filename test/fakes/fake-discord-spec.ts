@@ -19,8 +19,8 @@ function findRepoRoot(start: string): string {
 
 const repoRoot = findRepoRoot(path.dirname(fileURLToPath(import.meta.url)));
 
-/** `shared/` sits beside the repository, here and in CI alike. */
-export const defaultDiscordSpecPath = path.resolve(repoRoot, '..', 'shared', 'specs', 'discord-openapi.json');
+/** Discord's OpenAPI spec, vendored with its licence and source (`test/fixtures/specs/SOURCES.json`). */
+export const defaultDiscordSpecPath = path.resolve(repoRoot, 'test', 'fixtures', 'specs', 'discord-openapi.json');
 
 interface OpenApiOperation {
   readonly operationId?: string;
@@ -45,12 +45,6 @@ export interface SpecValidator {
 
 const specRef = 'discord-openapi';
 const loaded = new Map<string, SpecValidator>();
-const disabled: SpecValidator = {
-  enabled: false,
-  check: () => undefined,
-  prepare: () => undefined,
-  timings: new Map(),
-};
 
 /**
  * The validator for a spec file, built once per process: the spec is parsed and registered at once (about 40 ms),
@@ -60,11 +54,8 @@ const disabled: SpecValidator = {
 export function specValidator(specPath: string = defaultDiscordSpecPath): SpecValidator {
   const existing = loaded.get(specPath);
   if (existing) return existing;
-  if (!existsSync(specPath)) {
-    console.warn(`fake Discord: ${specPath} not found; request bodies will not be checked against the spec`);
-    loaded.set(specPath, disabled);
-    return disabled;
-  }
+  // A fake that silently stops validating would pass what Discord rejects: a missing spec is an error.
+  if (!existsSync(specPath)) throw new Error(`fake Discord: the spec ${specPath} is missing`);
   const validator = buildValidator(specPath);
   loaded.set(specPath, validator);
   return validator;

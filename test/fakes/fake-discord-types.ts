@@ -80,7 +80,7 @@ export interface FakeDiscordOptions {
   readonly allowedIntents?: number;
   /** Validate request bodies against the official OpenAPI spec; violations get 400/50035 (true). */
   readonly validate?: boolean;
-  /** The spec file (`<repo>/../shared/specs/discord-openapi.json`); missing → validation skipped with a warning. */
+  /** The spec file (`test/fixtures/specs/discord-openapi.json`, vendored); a missing file is an error. */
   readonly specPath?: string;
   /** A callback later than this after dispatch gets 404/10062, in ms of real time (3000). */
   readonly interactionResponseDeadlineMs?: number;

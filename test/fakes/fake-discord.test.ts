@@ -10,7 +10,7 @@ import {
   Routes,
   type TextChannel,
 } from 'discord.js';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import {
   type FakeDiscord,
@@ -624,24 +624,10 @@ describe('fake Discord: faults and hygiene', () => {
     expect((await mentioned).content).toBe(`<@${fake.botUserId}> make it green`);
   });
 
-  it('runs without the spec file, warning once instead of crashing', async () => {
-    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    cleanups.push(() => warn.mockRestore());
-    const specPath = '/nonexistent/discord-openapi.json';
-    const fake = await startFake({ specPath });
-    await startFake({ specPath });
-    const client = await connect(fake);
-    const starter = await (client.channels.cache.get(fake.channelId) as TextChannel).send('start');
-
-    const error = await client.rest
-      .post(Routes.threads(fake.channelId, starter.id), { body: { name: 'x'.repeat(101) } })
-      .catch((caught: unknown) => caught);
-
-    expect(warn).toHaveBeenCalledTimes(1);
-    expect(warn.mock.calls[0]?.[0]).toContain(specPath);
-    // The hand-written limits still hold without the spec.
-    expect(error).toMatchObject({ status: 400, code: 50035 });
-    expect(fake.violations).toMatchObject([{ source: 'limit' }]);
+  it('refuses to start without its spec file rather than validating nothing', async () => {
+    await expect(startFake({ specPath: '/nonexistent/discord-openapi.json' })).rejects.toThrow(
+      /spec \/nonexistent\/discord-openapi.json is missing/,
+    );
   });
 
   it('grants the bot permissions threadpaint needs unless told otherwise', async () => {

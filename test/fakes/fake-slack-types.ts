@@ -30,7 +30,7 @@ export interface FakeSlackOptions {
   readonly channels?: readonly FakeSlackChannel[];
   /** Default: `U1`, `U2` members and `UADMIN` a workspace admin. */
   readonly users?: readonly FakeSlackUser[];
-  /** Slack's Web API OpenAPI 2.0 spec; default `../shared/specs/slack-web-openapi-v2.json` next to the repository. */
+  /** Slack's Web API OpenAPI 2.0 spec; default `test/fixtures/specs/slack-web-openapi-v2.json` (vendored). */
   readonly specPath?: string;
   /** How long a `trigger_id` may wait before `views.open` (3 s, as Slack). */
   readonly triggerTtlMs?: number;
