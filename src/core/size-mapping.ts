@@ -47,6 +47,14 @@ const logDistance = (a: number, b: number) => Math.abs(Math.log(a) - Math.log(b)
 const ratioOf = (size: { width: number; height: number }) => size.width / size.height;
 const sameRatio = (a: number, b: number) => logDistance(a, b) < 0.01;
 
+/**
+ * The entry of a model's list whose ratio is the member's, however either is written: `--ar 21:9` is the listed
+ * `21:9` though it reduces to 7:3, and `--ar 4:3` is Qwen's listed `1472*1140`, which is 4:3 only roughly.
+ */
+function listedFor<T>(entries: readonly T[], ratioOf: (entry: T) => string, ratio: Ratio): T | undefined {
+  return entries.find((entry) => parseRatio(ratioOf(entry)).label === ratio.label);
+}
+
 function listWords(values: readonly string[]): string {
   if (values.length <= 1) return values.join('');
   return `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
@@ -109,13 +117,15 @@ function chooseRatioSize(
     const only = sizing.tiers.length === 1 ? `only ${sizing.tiers[0]} images` : `${listWords(sizing.tiers)} images`;
     throw new UserFacingError('bad_size', `${model.id} makes ${only}; ${tier} is not available on this model.`);
   }
-  if (ratio && !sizing.ratios.includes(ratio.label)) {
+  // The wire takes the ratio as the model lists it (`21:9`), not reduced (`7:3`).
+  const listed = ratio ? listedFor(sizing.ratios, (entry) => entry, ratio) : '1:1';
+  if (listed === undefined) {
     throw new UserFacingError('bad_aspect', `${model.id} takes aspect ratios ${listWords(sizing.ratios)}.`);
   }
   const chosenTier = tier ?? (sizing.tiers[0] as SizeTier);
   return {
-    size: ratio?.label ?? '1:1',
-    aspectRatio: ratio?.label ?? '1:1',
+    size: listed,
+    aspectRatio: listed,
     ...(sizing.sendTier ? { imageSize: chosenTier } : {}),
     tier: chosenTier,
     notices: [],
@@ -144,6 +154,8 @@ function chooseFixedSize(
     const first = choices[0] as (typeof choices)[number];
     return { size: first.size, aspectRatio: first.ratio, tier: '1K', notices: [] };
   }
+  const listed = listedFor(choices, (choice) => choice.ratio, ratio);
+  if (listed) return { size: listed.size, aspectRatio: listed.ratio, tier: '1K', notices: [] };
   const wanted = ratio.width / ratio.height;
   const nearest = choices.reduce((best, choice) =>
     logDistance(ratioOf(choice), wanted) < logDistance(ratioOf(best), wanted) ? choice : best,
@@ -179,8 +191,8 @@ function chooseFreeSize(
   const chosenTier = tier ?? sizing.defaultTier;
   if (!ratio) return { size: chosenTier, tier: chosenTier, notices: [] };
   const table = sizing.tiers[chosenTier] ?? [];
-  const listed = table.find((choice) => choice.ratio === ratio.label);
-  if (listed) return { size: listed.size, aspectRatio: ratio.label, tier: chosenTier, notices: [] };
+  const listed = listedFor(table, (choice) => choice.ratio, ratio);
+  if (listed) return { size: listed.size, aspectRatio: listed.ratio, tier: chosenTier, notices: [] };
   const side = chosenTier === '4K' ? 4096 : 2048;
   const wanted = ratio.width / ratio.height;
   const roundTo = (value: number) => Math.max(16, Math.round(value / 16) * 16);
