@@ -10,6 +10,7 @@ import {
   slashCommand,
 } from '../../fakes/fake-slack-payloads.js';
 import type { SignedResponse } from '../../fakes/fake-slack-signer.js';
+import { type EngineEventLog, recordEngineEvents } from '../../support/engine-events.js';
 import { createTempDir, type TempDir } from '../../support/temp-dir.js';
 
 /** A distinct, real PNG per generation, so a test can tell which image went where. */
@@ -34,6 +35,11 @@ export interface SlackHarness {
   rootOf(fragment: string, channel?: string): Promise<string>;
   /** Waits until a status message shows "Done" (its `chat.update`). */
   waitDone(ts: string, timeoutMs?: number): Promise<FakeSlackCall>;
+  /**
+   * Waits until every job of the bot has ended and each delivered one's status shows "Done" (the last Slack call a
+   * job makes): after it, no call the fake receives belongs to earlier work.
+   */
+  settled(timeoutMs?: number): Promise<void>;
   /** A member's message (a thread reply with `threadTs`), delivered as a signed `message` event. */
   say(
     input: MemberMessageInput,
@@ -59,8 +65,13 @@ export async function startSlackHarness(
     },
   });
   const dataDir = createTempDir('threadpaint-slack-');
-  const boot = (overrides: Partial<SlackBotOptions> = {}) =>
-    startSlackBot({ slack, imageApi, dataDir: dataDir.path, ...options.bot, ...overrides });
+  let events: EngineEventLog;
+  const boot = async (overrides: Partial<SlackBotOptions> = {}) => {
+    const bot = await startSlackBot({ slack, imageApi, dataDir: dataDir.path, ...options.bot, ...overrides });
+    events?.stop();
+    events = recordEngineEvents(bot.engine.engine);
+    return bot;
+  };
   const harness: SlackHarness = {
     slack,
     imageApi,
@@ -88,6 +99,16 @@ export async function startSlackHarness(
           String(call.args['blocks']).includes('Done'),
         timeoutMs,
       ),
+    async settled(timeoutMs = 10_000) {
+      const { store } = harness.bot.engine;
+      for (const job of await store.listJobsByState(['queued', 'running', 'generated'])) {
+        await events.ending(job.id, timeoutMs);
+      }
+      for (const job of await store.listJobsByState(['delivered'])) {
+        const statusTs = job.delivery['statusTs'];
+        if (typeof statusTs === 'string') await harness.waitDone(statusTs, timeoutMs);
+      }
+    },
     async say(input, sayOptions = {}) {
       const event = memberMessage(slack, input);
       const response = await harness.bot.signer.event(
@@ -107,6 +128,7 @@ export async function startSlackHarness(
       harness.bot = await boot();
     },
     async close() {
+      events.stop();
       await harness.bot.stop();
       await Promise.all([slack.close(), imageApi.close()]);
       dataDir.remove();

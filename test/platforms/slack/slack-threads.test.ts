@@ -166,6 +166,9 @@ describe('Slack thread replies', () => {
 
   it('answers 401 to a bad or stale signature and calls nothing', async () => {
     const { slack, bot } = harness;
+    // Earlier tests return once the image API has their request; their deliveries may still be under way, and
+    // their Slack calls must not be counted as answers to the forged requests.
+    await harness.settled();
     const calls = slack.calls.length;
     const message = memberMessage(slack, { text: 'forged', threadTs: rootTs });
     const forged = await bot.signer.event(eventEnvelope(slack, message), { signature: 'v0=deadbeef' });
