@@ -1,13 +1,14 @@
 import { UserFacingError } from '../user-facing-error.js';
 import { builtinModels } from './builtin-models.js';
 import { type ImageApiDialect, type ModelSpec, type ModelSpecInput, modelSpecSchema } from './model-spec.js';
+import { suggestModels } from './model-suggestions.js';
 
 /** The models the bot knows, looked up by id or friendly alias. */
 export interface ModelCatalogue {
   list(): readonly ModelSpec[];
   /** Exact id or alias, case-insensitive; undefined when unknown. */
   find(nameOrAlias: string): ModelSpec | undefined;
-  /** Like `find`, but an unknown name is a member-facing error that suggests the nearest id. */
+  /** Like `find`, but an unknown name is a member-facing error that suggests the nearest models. */
   resolve(nameOrAlias: string): ModelSpec;
 }
 
@@ -62,39 +63,12 @@ export function createModelCatalogue(
     resolve(name) {
       const model = find(name);
       if (model) return model;
-      const nearest = nearestName(name.trim().toLowerCase(), [...lookup.keys()]);
-      const hint = nearest ? ` Did you mean \`${lookup.get(nearest)?.id}\`?` : '';
+      const suggestion = suggestModels(name, models);
+      const hint = suggestion ? ` ${suggestion}` : '';
       throw new UserFacingError(
         'unknown_model',
         `Unknown model \`${name}\`.${hint} Known models: ${models.map((m) => m.id).join(', ')}.`,
       );
     },
   };
-}
-
-function nearestName(name: string, candidates: readonly string[]): string | undefined {
-  let best: string | undefined;
-  let bestScore = Number.POSITIVE_INFINITY;
-  for (const candidate of candidates) {
-    const prefixBonus = candidate.startsWith(name) || name.startsWith(candidate) ? -2 : 0;
-    const score = editDistance(name, candidate) + prefixBonus;
-    if (score < bestScore) {
-      bestScore = score;
-      best = candidate;
-    }
-  }
-  return best !== undefined && bestScore <= Math.max(3, Math.floor(name.length / 2)) ? best : undefined;
-}
-
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, index) => index);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      const substitution = (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1);
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, substitution);
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
 }
