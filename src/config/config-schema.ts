@@ -8,9 +8,25 @@ const whole = (name: string, min: number, max: number) =>
     .min(min, `${name} must be at least ${min}`)
     .max(max, `${name} must be at most ${max}`);
 
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: 'must be true or false' })
-  .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+/** A switch; `meaning` says what true and false do, naming each once (the error lists no values of its own). */
+const flag = (meaning = 'must be true or false') =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no', 'on', 'off'], { error: meaning })
+    .transform((value) => ['true', '1', 'yes', 'on'].includes(value));
+
+/** One of a few words; the error names each allowed value once, with what it means where that helps. */
+const oneOf = <const Values extends readonly [string, ...string[]]>(values: Values, described?: string) =>
+  z.enum(values, { error: `must be ${described ?? listWords(values)}` });
+
+function listWords(values: readonly string[]): string {
+  return values.length <= 1 ? values.join('') : `${values.slice(0, -1).join(', ')} or ${values.at(-1)}`;
+}
+
+/** Cost units over a window; empty means no limit (0 as well for the hourly one, which has a default). */
+const units = (what: string, offMeaning: string) =>
+  z.coerce
+    .number({ error: `must be a number of cost units ${what}, e.g. 200 (${offMeaning})` })
+    .nonnegative(`must be 0 or more cost units ${what} (${offMeaning})`);
 
 const baseUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://example.com' })
@@ -20,21 +36,27 @@ const baseUrl = z
 export const configSchema = z.object({
   IMAGE_API_URL: baseUrl.default('https://console.mixroute.io'),
   IMAGE_API_KEY: z.string().optional(),
-  IMAGE_API_DIALECT: z.enum(imageApiDialects).default('documented'),
+  IMAGE_API_DIALECT: oneOf(
+    imageApiDialects,
+    'documented (the default: the API of docs/image-api.md) or new-api (a stock self-hosted gateway; `npx threadpaint doctor` tells which)',
+  ).default('documented'),
   DEFAULT_MODEL: z.string().default('gemini-2.5-flash-image'),
   IMAGE_MODELS_FILE: z.string().optional(),
   IMAGE_API_TIMEOUT_MS: whole('IMAGE_API_TIMEOUT_MS', 1_000, 3_600_000).default(300_000),
   IMAGE_API_CONCURRENCY: whole('IMAGE_API_CONCURRENCY', 1, 256).default(4),
   JOB_TIMEOUT_MS: whole('JOB_TIMEOUT_MS', 1_000, 7_200_000).default(600_000),
-  ALLOW_PRIVATE_DOWNLOADS: flag.default(false),
+  ALLOW_PRIVATE_DOWNLOADS: flag().default(false),
   HOST: z.string().default('127.0.0.1'),
   PORT: whole('PORT', 0, 65_535).default(3000),
   PUBLIC_URL: baseUrl.optional(),
   DATA_DIR: z.string().default('./data'),
-  CONVERSATION_CONTEXT: z.enum(['last-image', 'full']).default('last-image'),
-  QUOTA_MEMBER_PER_HOUR: z.coerce.number().nonnegative().default(60),
-  QUOTA_MEMBER_PER_DAY: z.coerce.number().nonnegative().optional(),
-  QUOTA_SERVER_PER_DAY: z.coerce.number().nonnegative().optional(),
+  CONVERSATION_CONTEXT: oneOf(
+    ['last-image', 'full'],
+    'last-image (an edit sends the previous image) or full (earlier turns too, Gemini)',
+  ).default('last-image'),
+  QUOTA_MEMBER_PER_HOUR: units('per member per hour', '0 turns the limit off').default(60),
+  QUOTA_MEMBER_PER_DAY: units('per member per day', 'empty: no limit').optional(),
+  QUOTA_SERVER_PER_DAY: units('per server per day', 'empty: no limit').optional(),
   RETENTION_DAYS: whole('RETENTION_DAYS', 1, 3650).default(30),
   DISCORD_TOKEN: z.string().optional(),
   DISCORD_APPLICATION_ID: z
@@ -46,7 +68,9 @@ export const configSchema = z.object({
     .regex(/^\d{17,20}$/, 'must be a Discord server id (digits)')
     .optional(),
   DISCORD_API_URL: baseUrl.default('https://discord.com/api'),
-  DISCORD_MESSAGE_CONTENT: flag.default(true),
+  DISCORD_MESSAGE_CONTENT: flag(
+    'must be true (the bot has the Message Content intent) or false (members @mention the bot in threads)',
+  ).default(true),
   SLACK_BOT_TOKEN: z
     .string()
     .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')
@@ -60,23 +84,18 @@ export const configSchema = z.object({
     .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://slack.com/api/' })
     .transform((value) => value.replace(/\/*$/, '/'))
     .default('https://slack.com/api/'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-/** How to fix each variable, for start-up errors. */
+/** How to fix a variable whose error does not already name what it takes, for start-up errors. */
 export const configHints: Partial<Record<keyof RawConfig, string>> = {
   IMAGE_API_URL: 'the base URL of the image API, e.g. IMAGE_API_URL=https://console.mixroute.io',
-  IMAGE_API_DIALECT: 'documented (the default: image-api.md) or new-api (a stock new-api / one-api gateway)',
   PORT: 'a TCP port, e.g. PORT=3000 (0 picks a free one)',
-  LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
-  CONVERSATION_CONTEXT: 'last-image (default) or full',
-  ALLOW_PRIVATE_DOWNLOADS: 'true or false',
   DEFAULT_MODEL: 'a model id or alias from `threadpaint models`',
   IMAGE_MODELS_FILE: 'the path of a JSON file with an array of model entries',
   DISCORD_API_URL: 'https://discord.com/api or a proxy equivalent, without /v10',
-  DISCORD_MESSAGE_CONTENT: 'true (the bot has the Message Content intent) or false (members @mention the bot)',
   SLACK_BOT_TOKEN: 'the Bot User OAuth Token from the Slack app page (OAuth & Permissions)',
   SLACK_APP_TOKEN: 'an app-level token with connections:write (Basic Information), for Socket Mode',
 };

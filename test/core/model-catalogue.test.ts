@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { createModelCatalogue } from '../../src/core/models/model-catalogue.js';
 
 describe('model catalogue', () => {
-  it('holds every model of image-api.md with its family and edit sibling', () => {
+  it('holds every model of docs/image-api.md with its family and edit sibling', () => {
     const catalogue = createModelCatalogue();
     expect(catalogue.list().map((model) => [model.id, model.family])).toEqual([
       ['gemini-2.5-flash-image', 'gemini'],

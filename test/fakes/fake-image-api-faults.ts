@@ -2,7 +2,7 @@ import type { ServerResponse } from 'node:http';
 import { base64Of, errorBody, sendJson, sendOversized, sendResult } from './fake-image-api-responses.js';
 import type { FakeFamily, FakeFault } from './fake-image-api-types.js';
 
-/** The refusal each family's upstream sends for a prompt its safety system blocks (image-api.md). */
+/** The refusal each family's upstream sends for a prompt its safety system blocks (docs/image-api.md). */
 export const moderationBodies: Record<FakeFamily, unknown> = {
   gpt: errorBody(
     'Your request was rejected as a result of our safety system.',

@@ -3,7 +3,7 @@ import type { FakeFamily } from './fake-image-api-types.js';
 
 const MB = 1_000_000;
 
-/** Input limits per family (image-api.md, "Input limits"). */
+/** Input limits per family (docs/image-api.md, "Input limits"). */
 const inputLimits: Record<FakeFamily, { readonly formats: readonly string[]; readonly maxBytes: number }> = {
   gemini: { formats: ['image/png', 'image/jpeg', 'image/webp'], maxBytes: 7 * MB },
   seedream: {

@@ -5,7 +5,7 @@ export function newApiError(message: string, type: string, code: string, request
   return { error: { message: `${message} (request id: ${requestId})`, type, param: '', code } };
 }
 
-/** The refusal stock new-api passes through for each family (image-api.md, "A second dialect"). */
+/** The refusal stock new-api passes through for each family (docs/image-api.md, "The new-api dialect"). */
 export function newApiRefusal(family: FakeFamily, requestId: string): unknown {
   switch (family) {
     case 'gpt':

@@ -8,7 +8,7 @@ const gptSizes = ['1024x1024', '1024x1536', '1536x1024'];
 const qwenSizes = ['1328*1328', '1664*928', '928*1664', '1472*1140', '1140*1472'];
 const maxSeed = 2_147_483_647;
 
-/** What stock new-api's image request keeps on `/v1/images/generations` (image-api.md, "A second dialect"). */
+/** What stock new-api's image request keeps on `/v1/images/generations` (docs/image-api.md, "The new-api dialect"). */
 const keptFields = new Set(
   'model prompt n size quality response_format stream style user background moderation output_format output_compression partial_images images mask input_fidelity watermark image'.split(
     ' ',

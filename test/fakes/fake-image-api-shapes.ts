@@ -20,7 +20,7 @@ export function familyOf(model: string): FakeFamily | undefined {
   return undefined;
 }
 
-/** Checks a `/v1/images/generations` body against image-api.md, the documented dialect. */
+/** Checks a `/v1/images/generations` body against docs/image-api.md, the documented dialect. */
 export function checkGenerationBody(body: unknown): ShapeCheck {
   if (!isObject(body)) return { kind: 'invalid', model: undefined, problems: ['body must be a JSON object'] };
   const model = body['model'];

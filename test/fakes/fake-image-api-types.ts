@@ -4,7 +4,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 export type FakeFamily = 'gemini' | 'seedream' | 'gpt' | 'qwen';
 
 /**
- * Which gateway the fake plays: `documented` (image-api.md: everything on `/v1/images/generations`) or `new-api`
+ * Which gateway the fake plays: `documented` (docs/image-api.md: everything on `/v1/images/generations`) or `new-api`
  * (stock new-api: kept fields only, Gemini through chat completions or native `generateContent`, GPT edits on
  * `/v1/images/edits`, Qwen `parameters` + `input`, its error and refusal shapes).
  */
@@ -107,7 +107,7 @@ export interface FakeFormPart {
   readonly bytes?: Buffer;
 }
 
-/** A request body that breaks image-api.md: the client under test has a bug. */
+/** A request body that breaks docs/image-api.md: the client under test has a bug. */
 export interface FakeViolation {
   readonly requestId: string;
   readonly model: string | undefined;

@@ -35,7 +35,7 @@ export type {
 const maxRequestBytes = 128 * 1024 * 1024;
 
 /**
- * Starts a loopback fake of the unified image API (image-api.md): it checks every generation body against the wire
+ * Starts a loopback fake of the unified image API (docs/image-api.md): it checks every generation body against the wire
  * format of its dialect (`documented` by default, or stock `new-api`), records requests, and plays scripted faults.
  * Listens on 127.0.0.1, port 0.
  */

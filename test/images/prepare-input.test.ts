@@ -5,7 +5,7 @@ import { noiseImage, pixelDifference, sameBytes } from './image-fixtures.js';
 
 const MB = 1_000_000;
 const MiB = 1024 * 1024;
-/** Gemini's input limits (image-api.md). */
+/** Gemini's input limits (docs/image-api.md). */
 const gemini = { formats: ['image/png', 'image/jpeg', 'image/webp'], maxBytes: 7 * MB };
 const pngOrJpeg = { formats: ['image/png', 'image/jpeg'], maxBytes: 10 * MB };
 const pipeline = createImagePipeline();

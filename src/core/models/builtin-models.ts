@@ -46,7 +46,7 @@ const gptSizes: Sizing = {
 };
 
 /**
- * The models of image-api.md. Operators add or override entries with `IMAGE_MODELS_FILE` (same shape).
+ * The models of docs/image-api.md. Operators add or override entries with `IMAGE_MODELS_FILE` (same shape).
  * Costs are in units of one Gemini 2.5 Flash 1K image, from public list prices (late 2025).
  */
 export const builtinModels: readonly ModelSpecInput[] = [

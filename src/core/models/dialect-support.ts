@@ -1,6 +1,6 @@
 import type { ImageApiDialect, ModelFamily, ModelSpec } from './model-spec.js';
 
-/** Which member options reach the model through its gateway dialect (image-api.md, "A second dialect"). */
+/** Which member options reach the model through its gateway dialect (docs/image-api.md, "The new-api dialect"). */
 export interface DialectSupport {
   readonly dialect: ImageApiDialect;
   /** The gateway passes `seed` on (only meaningful for models that take one). */

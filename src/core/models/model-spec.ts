@@ -4,7 +4,7 @@ export const modelFamilies = ['gemini', 'seedream', 'gpt-image', 'qwen'] as cons
 export type ModelFamily = (typeof modelFamilies)[number];
 
 /**
- * How requests are written for a gateway: `documented` (image-api.md: everything on `/v1/images/generations`) or
+ * How requests are written for a gateway: `documented` (docs/image-api.md: everything on `/v1/images/generations`) or
  * `new-api` (stock new-api / one-api: Gemini through chat completions, GPT edits on `/v1/images/edits`, …).
  */
 export const imageApiDialects = ['documented', 'new-api'] as const;
@@ -84,7 +84,7 @@ export const modelSpecSchema = z.object({
   editSibling: z.string().optional(),
   /** Request dialect for this model; unset follows `IMAGE_API_DIALECT`. */
   dialect: z.enum(imageApiDialects).optional(),
-  /** Family-specific wire switches for the open questions of image-api.md. */
+  /** Family-specific wire switches, where the gateway's documents disagree (docs/image-api.md). */
   wire: z
     .object({
       /** GPT Image: where input images go. */
