@@ -5,6 +5,10 @@ export const offlineLabel = 'OFFLINE PREVIEW — no image API key set';
 
 const fontFamily = 'font-family="DejaVu Sans, Verdana, sans-serif"';
 
+/** The full-width rule along the top of the caption band: how an edit finds an earlier preview's band to drop. */
+export const captionRuleColour = { red: 0xff, green: 0xc5, blue: 0x3d } as const;
+const ruleHex = '#ffc53d';
+
 /**
  * The dark band along the bottom of an offline image: optional text (an edit's instruction), then `details`
  * (model, size, seed) and the offline label; the details sit right of the label when there is room.
@@ -32,7 +36,7 @@ export function captionBandSvg(options: { width: number; height: number; text?: 
   const detailsAttributes = `${fontFamily} fill="#c9cdd6"`;
   const parts = [
     `<rect x="0" y="${top}" width="${width}" height="${bandHeight}" fill="#0b0d12" fill-opacity="0.9"/>`,
-    `<rect x="0" y="${top}" width="${width}" height="${Math.max(2, Math.round(labelSize / 6))}" fill="#ffc53d"/>`,
+    `<rect x="0" y="${top}" width="${width}" height="${Math.max(2, Math.round(labelSize / 6))}" fill="${ruleHex}"/>`,
   ];
   if (textLines.length > 0) {
     parts.push(
@@ -59,7 +63,7 @@ export function captionBandSvg(options: { width: number; height: number; text?: 
     );
   }
   parts.push(
-    `<text x="${padding}" y="${labelBaseline}" font-size="${labelSize}" font-weight="bold" ${fontFamily} fill="#ffc53d">${escapeXml(offlineLabel)}</text>`,
+    `<text x="${padding}" y="${labelBaseline}" font-size="${labelSize}" font-weight="bold" ${fontFamily} fill="${ruleHex}">${escapeXml(offlineLabel)}</text>`,
   );
   if (besideLabel) {
     parts.push(

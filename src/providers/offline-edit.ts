@@ -2,10 +2,12 @@ import type { OverlayOptions } from 'sharp';
 import sharp from 'sharp';
 import type { InputImage } from '../core/imagine-request.js';
 import type { ImagePipeline } from '../images/image-pipeline.js';
+import { captionBandTop } from './offline-band.js';
 import { captionBandSvg } from './offline-caption.js';
 import type { Random } from './offline-seed.js';
 import type { PixelSize } from './offline-size.js';
 import { tintForInstruction } from './offline-tint.js';
+import { lightAndShadeSvg, pickVariation } from './offline-variation.js';
 
 const maxThumbnails = 4;
 
@@ -40,8 +42,9 @@ async function thumbnails(
 }
 
 /**
- * An offline edit: the first input cropped to `size`, recoloured as the instruction suggests, the other inputs
- * as thumbnails (fusion), and a caption band with the instruction and the offline label. PNG bytes.
+ * An offline edit: the first input without the caption band of an earlier preview, framed by the seed and fitted to
+ * `size`, recoloured as the instruction suggests with the light from a seeded side, the other inputs as thumbnails
+ * (fusion), and a caption band with the instruction and the offline label. PNG bytes.
  */
 export async function renderOfflineEdit(options: {
   pipeline: ImagePipeline;
@@ -50,6 +53,8 @@ export async function renderOfflineEdit(options: {
   instruction: string;
   details: string;
   random: Random;
+  /** The image's seed: it places the light (see `pickVariation`). */
+  seed: number;
   signal?: AbortSignal;
 }): Promise<Uint8Array> {
   const { pipeline, inputs, size, signal } = options;
@@ -58,14 +63,18 @@ export async function renderOfflineEdit(options: {
   const tint = tintForInstruction(options.instruction, options.random);
 
   // Resize and colour adjustments first; composites are applied after them in a second pass.
-  const base = await pipeline.run(
-    () => {
-      let image = pipeline
-        .open(first.bytes)
+  const { base, variation } = await pipeline.run(
+    async () => {
+      const decoded = await pipeline.open(first.bytes).raw().toBuffer({ resolveWithObject: true });
+      const { width, height, channels } = decoded.info;
+      const bandTop = captionBandTop({ data: decoded.data, width, height, channels });
+      const variation = pickVariation(options.random, { width, height: bandTop ?? height }, options.seed);
+      let image = sharp(decoded.data, { raw: { width, height, channels } })
+        .extract(variation.crop)
         .resize(size.width, size.height, { fit: 'cover' })
         .modulate({ brightness: tint.brightness, saturation: tint.saturation });
       if (tint.greyscale) image = image.greyscale();
-      return image.raw().toBuffer({ resolveWithObject: true });
+      return { base: await image.raw().toBuffer({ resolveWithObject: true }), variation };
     },
     { signal },
   );
@@ -76,6 +85,7 @@ export async function renderOfflineEdit(options: {
   const overlaySvg = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${size.width}" height="${size.height}">`,
     `<rect width="${size.width}" height="${size.height}" fill="${tint.colour}" fill-opacity="${tint.opacity}"/>`,
+    lightAndShadeSvg(size, tint.colour, variation),
     captionBandSvg({ ...size, text: options.instruction, details: options.details }),
     '</svg>',
   ].join('');

@@ -13,11 +13,13 @@ export interface OfflineImageProviderOptions {
   maxLongSide?: number;
   /** Where sharp work runs; a pipeline of its own when unset. Share the bot's to share its concurrency limit. */
   pipeline?: ImagePipeline;
+  /** A fresh seed for a request that carries none (a model without seeds); random by default. */
+  freshSeed?: () => number;
 }
 
 export const offlineImageProviderDefaults = { maxLongSide: 2048 } as const satisfies Omit<
   Required<OfflineImageProviderOptions>,
-  'pipeline'
+  'pipeline' | 'freshSeed'
 >;
 
 function detailsLine(request: GenerationRequest, size: PixelSize, seed: number | undefined): string {
@@ -33,16 +35,14 @@ function detailsLine(request: GenerationRequest, size: PixelSize, seed: number |
 export function createOfflineImageProvider(options: OfflineImageProviderOptions = {}): ImageProvider {
   const maxLongSide = options.maxLongSide ?? offlineImageProviderDefaults.maxLongSide;
   const pipeline = options.pipeline ?? createImagePipeline();
+  const freshSeed = options.freshSeed ?? (() => Math.floor(Math.random() * 0x7fffffff));
 
   async function renderOne(
     request: GenerationRequest,
     size: PixelSize,
-    index: number,
+    seed: number,
     signal: AbortSignal | undefined,
   ): Promise<GeneratedImage> {
-    // Image i of a request takes seed + i, as a model's batch would. A model without seeds answers differently each
-    // time (a Reroll must look like one), so a seedless request draws a fresh one, mixed with the prompt.
-    const seed = (request.seed ?? promptSeed(request.prompt) ^ Math.floor(Math.random() * 0x7fffffff)) + index;
     const reportedSeed = request.seed === undefined ? undefined : seed;
     const random = createRandom(request.prompt, seed);
     const details = detailsLine(request, size, reportedSeed);
@@ -55,6 +55,7 @@ export function createOfflineImageProvider(options: OfflineImageProviderOptions 
             instruction: request.prompt,
             details,
             random,
+            seed,
             ...(signal && { signal }),
           })
         : await pipeline.run(
@@ -84,8 +85,11 @@ export function createOfflineImageProvider(options: OfflineImageProviderOptions 
       const firstSize = first ? await pipeline.inspect(first.bytes, first.name) : undefined;
       signal?.throwIfAborted();
       const size = resolveOfflineSize(request, maxLongSide, firstSize);
+      // Image i of a request takes seed + i, as a model's batch would. A model without seeds answers differently
+      // each time (a Reroll must look like one), so a seedless request draws a fresh seed, mixed with the prompt.
+      const seed = request.seed ?? promptSeed(request.prompt) ^ freshSeed();
       const images = await Promise.all(
-        Array.from({ length: request.count }, (_, index) => renderOne(request, size, index, signal)),
+        Array.from({ length: request.count }, (_, index) => renderOne(request, size, seed + index, signal)),
       );
       return { images, requestIds: [], offline: true };
     },

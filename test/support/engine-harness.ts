@@ -39,6 +39,8 @@ export interface EngineHarnessOptions {
   /** The platform's deliverer; `false` registers none (the platform is not running in this process). */
   readonly deliverer?: RecordingDeliverer | false;
   readonly catalogue?: ModelCatalogue;
+  /** The seeds the engine picks for requests that name none; random by default. */
+  readonly randomSeed?: () => number;
 }
 
 export type QueuedResult = Extract<SubmitResult, { status: 'queued' }>;
@@ -112,6 +114,7 @@ function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHar
     measure: measureImage,
     now: clock.now,
     settings: { defaultModel: 'gemini-2.5-flash-image', ...options.settings },
+    ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
   });
   const events = recordEngineEvents(engine);
   const deliverer = options.deliverer || createRecordingDeliverer();
