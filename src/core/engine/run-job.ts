@@ -1,6 +1,6 @@
 import type { GeneratedImage } from '../image-provider.js';
 import type { HistoryTurn, InputImage, PreviousTurn } from '../imagine-request.js';
-import { costOf } from '../jobs/quota.js';
+import { chargedUnits } from '../jobs/quota.js';
 import type { ImageRef, JobError, JobRecord, TurnRecord, UsageOutcome } from '../records.js';
 import { ratioForImage } from '../size-mapping.js';
 import { BlobCorruptError, BlobMissingError } from '../store.js';
@@ -34,7 +34,7 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
       defaultModel: context.settings.defaultModel,
       randomSeed: context.randomSeed,
     });
-    units = costOf(request);
+    units = chargedUnits(request, context.provider.offline);
     events.emit({ type: 'progress', job, phase: 'generating' });
     const sent = { ...request, ...(history.length > 0 ? { history } : {}), ...(previousTurn ? { previousTurn } : {}) };
     const result = await context.provider.generate(sent, { signal: controller.signal });

@@ -1,5 +1,5 @@
 import type { InputImage } from '../imagine-request.js';
-import { checkQuota, costOf } from '../jobs/quota.js';
+import { chargedUnits, checkQuota } from '../jobs/quota.js';
 import type { ConversationRecord, ImageRef, JobInput, JobRecord, JobState, TurnRecord } from '../records.js';
 import { UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
@@ -54,7 +54,7 @@ export async function prepareSubmission(
     defaultModel: context.settings.defaultModel,
     randomSeed: context.randomSeed,
   });
-  const units = costOf(request);
+  const units = chargedUnits(request, context.provider.offline);
   await checkQuota(
     store,
     {

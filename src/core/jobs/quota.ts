@@ -23,6 +23,14 @@ export function costOf(request: GenerationRequest): number {
   return Math.round(perImage * request.count * 100) / 100;
 }
 
+/**
+ * What a request is charged against quotas and recorded as usage: its cost, or nothing for an offline preview (the
+ * local renderer bills nobody, so a newcomer trying the playground never meets a quota).
+ */
+export function chargedUnits(request: GenerationRequest, offline: boolean): number {
+  return offline ? 0 : costOf(request);
+}
+
 /** A quota refusal; `retryAt` lets a platform show the time in the member's own clock. */
 export class QuotaExceededError extends UserFacingError {
   override readonly name: string = 'QuotaExceededError';
@@ -55,23 +63,29 @@ export async function checkQuota(
   now: number,
 ): Promise<void> {
   if (subject.exempt || units === 0) return;
-  const limits: Array<{ limit: number | undefined; window: number; memberId?: string; label: string }> = [
+  const limits: Array<{ limit: number | undefined; fromServer: boolean; window: number; scope: QuotaScope }> = [
     {
       limit: server.quotaMemberPerHour ?? defaults.memberPerHour,
+      fromServer: server.quotaMemberPerHour !== undefined,
       window: hour,
-      memberId: subject.memberId,
-      label: 'this hour',
+      scope: quotaScopes.memberPerHour,
     },
     {
       limit: server.quotaMemberPerDay ?? defaults.memberPerDay,
+      fromServer: server.quotaMemberPerDay !== undefined,
       window: day,
-      memberId: subject.memberId,
-      label: 'today',
+      scope: quotaScopes.memberPerDay,
     },
-    { limit: server.quotaServerPerDay ?? defaults.serverPerDay, window: day, label: 'server today' },
+    {
+      limit: server.quotaServerPerDay ?? defaults.serverPerDay,
+      fromServer: server.quotaServerPerDay !== undefined,
+      window: day,
+      scope: quotaScopes.serverPerDay,
+    },
   ];
-  for (const { limit, window, memberId, label } of limits) {
+  for (const { limit, fromServer, window, scope } of limits) {
     if (!limit) continue;
+    const memberId = scope.perMember ? subject.memberId : undefined;
     const query = {
       platform: subject.platform,
       workspaceId: subject.workspaceId,
@@ -81,21 +95,45 @@ export async function checkQuota(
     };
     const used = await store.sumUsage(query);
     if (used + units <= limit) continue;
+    const raise = fromServer
+      ? "This server's admins set this limit in the bot's settings."
+      : `The bot's operator sets this limit (${scope.variable}); server admins can set their own in the bot's settings.`;
     if (units > limit) {
       throw new UserFacingError(
         'quota_exceeded',
-        `This request costs ${format(units)} units, more than the limit of ${format(limit)} ${label === 'server today' ? 'per day for this server' : `per ${window === hour ? 'hour' : 'day'}`}. Ask for fewer or smaller images.`,
+        `This request costs ${format(units)} units, more than the limit of ${format(limit)} ${scope.per}. Ask for fewer or smaller images. ${raise}`,
       );
     }
     const releaseAt = await store.usageReleaseAt({ ...query, units: used + units - limit });
     const when = releaseAt === undefined ? now + window : releaseAt + window;
-    const whose = memberId === undefined ? 'This server has' : 'You have';
+    const whose = scope.perMember ? 'You have' : 'This server has';
     throw new QuotaExceededError(
-      `${whose} used ${format(used)} of ${format(limit)} image units ${label === 'server today' ? 'today' : label}; this request needs ${format(units)}. You can go again ${describeWait(when - now)} (at ${new Date(when).toISOString().slice(11, 16)} UTC).`,
+      `${whose} used ${format(used)} of ${format(limit)} image units ${scope.window}; this request needs ${format(units)}. You can go again ${describeWait(when - now)} (at ${new Date(when).toISOString().slice(11, 16)} UTC). ${raise}`,
       when,
     );
   }
 }
+
+interface QuotaScope {
+  readonly perMember: boolean;
+  /** "per hour", for a request bigger than the whole limit. */
+  readonly per: string;
+  /** "this hour", for the usage so far. */
+  readonly window: string;
+  /** The operator's setting, named so a refusal says how the limit is raised. */
+  readonly variable: string;
+}
+
+const quotaScopes = {
+  memberPerHour: { perMember: true, per: 'per hour', window: 'this hour', variable: 'QUOTA_MEMBER_PER_HOUR' },
+  memberPerDay: { perMember: true, per: 'per day', window: 'today', variable: 'QUOTA_MEMBER_PER_DAY' },
+  serverPerDay: {
+    perMember: false,
+    per: 'per day for this server',
+    window: 'today',
+    variable: 'QUOTA_SERVER_PER_DAY',
+  },
+} as const satisfies Record<string, QuotaScope>;
 
 function format(units: number): string {
   return Number.isInteger(units) ? String(units) : units.toFixed(1);

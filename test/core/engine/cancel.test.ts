@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Requester } from '../../../src/core/engine/engine-types.js';
 import { createOfflineImageProvider } from '../../../src/providers/offline-renderer.js';
 import { type FakeImageApi, startFakeImageApi } from '../../fakes/fake-image-api.js';
+import { billedStandIn } from '../../support/billed-provider.js';
 import { type ConnectionTap, startConnectionTap } from '../../support/connection-tap.js';
 import { createFakeApiProvider, type FakeApiProvider } from '../../support/fake-api-provider.js';
 import { harnessTracker } from '../../support/harness-tracker.js';
@@ -15,7 +16,7 @@ const member: Requester = { platform: 'slack', workspaceId: 'T1', memberId: 'U1'
 
 describe('cancelling a job that is still queued', () => {
   it('emits cancelled, never calls the provider and reserves nothing', async () => {
-    const provider = observeProvider(createOfflineImageProvider({ maxLongSide: 64 }));
+    const provider = observeProvider(billedStandIn());
     const harness = harnesses.create({ provider });
     provider.hold();
     const first = await harness.imagine('a fox');

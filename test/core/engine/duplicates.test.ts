@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { billedStandIn } from '../../support/billed-provider.js';
 import { useFakeApiSuite } from '../../support/fake-api-suite.js';
 import { observeProvider } from '../../support/observed-provider.js';
 
@@ -73,7 +74,7 @@ describe('a repeated delivery makes one job', () => {
 
 describe('a repeated delivery after a refusal would apply', () => {
   it('is answered as a duplicate, not refused, when the member reached the quota meanwhile', async () => {
-    const harness = harnesses.create({ settings: { quota: { memberPerHour: 1 } } });
+    const harness = harnesses.create({ provider: billedStandIn(), settings: { quota: { memberPerHour: 1 } } });
     const delivery = harness.inbound({ idempotencyKey: 'slack:T1:C1:1700000000.000900', text: 'a lighthouse' });
     const first = await harness.engine.submit(delivery);
     if (first.status !== 'queued') throw new Error('expected the first delivery to queue');

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { QuotaExceededError } from '../../../src/core/jobs/quota.js';
 import { UserFacingError } from '../../../src/core/user-facing-error.js';
-import { createOfflineImageProvider } from '../../../src/providers/offline-renderer.js';
 import { encodePng } from '../../fakes/fake-image-api-png.js';
+import { billedStandIn } from '../../support/billed-provider.js';
 import type { EngineHarness } from '../../support/engine-harness.js';
 import { harnessTracker } from '../../support/harness-tracker.js';
 import { defaultClockStart } from '../../support/manual-clock.js';
@@ -17,7 +17,7 @@ const hour = 60 * minute;
 const T0 = defaultClockStart; // 09:00 UTC
 
 /** Three units an hour per member; Gemini 2.5 Flash (the default model) costs one unit an image. */
-const threeAnHour = { settings: { quota: { memberPerHour: 3 } } };
+const threeAnHour = { provider: billedStandIn(), settings: { quota: { memberPerHour: 3 } } };
 
 async function refusal(promise: Promise<unknown>): Promise<QuotaExceededError> {
   const error = await promise.then(
@@ -49,7 +49,7 @@ describe('quotas', () => {
     // The first image (09:00) leaves the rolling hour at 10:00; it is 09:30 now.
     expect(error.retryAt).toBe(T0 + hour);
     expect(error.message).toBe(
-      'You have used 3 of 3 image units this hour; this request needs 1. You can go again in 30 minutes (at 10:00 UTC).',
+      "You have used 3 of 3 image units this hour; this request needs 1. You can go again in 30 minutes (at 10:00 UTC). The bot's operator sets this limit (QUOTA_MEMBER_PER_HOUR); server admins can set their own in the bot's settings.",
     );
     // A refusal makes no job, reserves nothing and keeps no attachment.
     expect(await harness.allJobs()).toEqual(jobsBefore);
@@ -78,7 +78,8 @@ describe('quotas', () => {
     await expect(huge).rejects.toThrow(UserFacingError);
     await expect(huge).rejects.toMatchObject({
       code: 'quota_exceeded',
-      message: 'This request costs 4 units, more than the limit of 3 per hour. Ask for fewer or smaller images.',
+      message:
+        "This request costs 4 units, more than the limit of 3 per hour. Ask for fewer or smaller images. The bot's operator sets this limit (QUOTA_MEMBER_PER_HOUR); server admins can set their own in the bot's settings.",
     });
     await harness.imagineDelivered('one owl');
   });
@@ -108,7 +109,7 @@ describe('quotas', () => {
   });
 
   it('does not count a job cancelled while it waited, but counts one cancelled while running', async () => {
-    const provider = observeProvider(createOfflineImageProvider({ maxLongSide: 64 }));
+    const provider = observeProvider(billedStandIn());
     const harness = harnesses.create({ ...threeAnHour, provider });
     provider.hold();
     const running = await harness.imagine('a fox');
