@@ -50,14 +50,17 @@ export async function startApp(): Promise<number> {
   const recovered = await engine.engine.start();
   if (recovered.resumed + recovered.interrupted + recovered.redelivered > 0)
     logger.info(recovered, 'jobs recovered after restart');
-  const address = await server.listen().catch((error: NodeJS.ErrnoException) => {
-    logger.fatal({ err: error }, `cannot listen on ${config.HOST}:${config.PORT}`);
-    throw new ConfigError(
-      error.code === 'EADDRINUSE'
-        ? `PORT=${config.PORT} is already in use on ${config.HOST}; set PORT to a free port (or 0).`
-        : `cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`,
-    );
-  });
+  let address: Awaited<ReturnType<typeof server.listen>>;
+  try {
+    address = await server.listen();
+  } catch (error) {
+    // One line that says what to do, with no log line and stack trace before it.
+    process.stderr.write(`threadpaint: ${listenFailure(config, error as NodeJS.ErrnoException)}\n`);
+    await platforms.stop();
+    await engine.close();
+    await provider.close();
+    return 78;
+  }
   logger.info(
     {
       url: address.url,
@@ -97,4 +100,12 @@ export async function startApp(): Promise<number> {
   logger.flush();
   clearTimeout(forced);
   return 0;
+}
+
+function listenFailure(config: { HOST: string; PORT: number }, error: NodeJS.ErrnoException): string {
+  if (error.code === 'EADDRINUSE')
+    return `PORT=${config.PORT} is already in use on ${config.HOST}; set PORT to a free port (or 0 for any).`;
+  if (error.code === 'EACCES') return `PORT=${config.PORT} needs privileges on this system; use a port above 1023.`;
+  if (error.code === 'EADDRNOTAVAIL') return `HOST=${config.HOST} is not an address of this machine; try 127.0.0.1.`;
+  return `cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`;
 }

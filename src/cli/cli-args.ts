@@ -32,6 +32,7 @@ export class CliUsageError extends Error {
 
 export const cliHelp = `threadpaint — image generation for Discord and Slack threads
 
+In a clone, run it as \`npx threadpaint …\` (or \`npm link\` once for a threadpaint command).
 Usage:
   threadpaint start                              run the bot (and the local playground on HOST:PORT)
   threadpaint imagine "<prompt> [flags]" [--out DIR]
@@ -39,6 +40,7 @@ Usage:
   threadpaint models                             list the models and what they take
   threadpaint doctor                             check IMAGE_API_URL and IMAGE_API_KEY: the gateway's dialect and
                                                  which models the key can use (one GET /v1/models, nothing billed)
+  threadpaint slack-manifest [--socket]          print the Slack app manifest for this configuration (JSON)
   threadpaint --help
 
 Flags (inside or after the prompt):

@@ -4,6 +4,7 @@ import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { isUserFacingError } from '../core/user-facing-error.js';
 import { createImagePipeline } from '../images/image-pipeline.js';
 import { startApp } from '../main.js';
+import { runSlackManifestCli } from '../platforms/slack/slack-manifest.js';
 import { isImageApiError } from '../providers/image-api-error.js';
 import { CliUsageError, cliHelp, parseCliArgs } from './cli-args.js';
 import { runDoctor } from './cli-doctor.js';
@@ -29,6 +30,15 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       return args.command === undefined && !args.help ? 1 : 0;
     }
     if (args.command === 'start') return await startApp();
+    if (args.command === 'slack-manifest') {
+      // The manifest ends with a newline; each io line gets one.
+      const print = (write: (line: string) => void) => (text: string) => write(text.replace(/\n$/, ''));
+      return runSlackManifestCli(['--stdout', ...args.words], {
+        out: print(io.out),
+        err: print(io.err),
+        cwd: process.cwd(),
+      });
+    }
     const config = loadConfig();
     switch (args.command) {
       case 'models':

@@ -23,20 +23,27 @@ export class ConfigError extends Error {
 
 export interface LoadConfigOptions {
   readonly env?: NodeJS.ProcessEnv;
-  /** Directory whose `.env` is read when present. */
+  /** Directory whose `.env` is read when present (or where a relative `ENV_FILE` starts). */
   readonly cwd?: string;
   /** Set false to ignore `.env` (tests). */
   readonly readEnvFile?: boolean;
 }
 
 /**
- * Reads the environment (and `.env` when present; a real environment variable wins), validates it and
- * builds the model catalogue. Throws a ConfigError whose message names each bad variable and how to fix it.
+ * Reads the environment (and `.env` when present, or the file `ENV_FILE` names; a real environment variable wins),
+ * validates it and builds the model catalogue. Throws a ConfigError whose message names each bad variable and how to
+ * fix it.
  */
 export function loadConfig(options: LoadConfigOptions = {}): Config {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  const envPath = path.join(cwd, '.env');
+  const named = nonEmpty(env['ENV_FILE']);
+  const envPath = named ? path.resolve(cwd, named) : path.join(cwd, '.env');
+  if (named && options.readEnvFile !== false && !existsSync(envPath)) {
+    throw new ConfigError(
+      `Invalid configuration: ENV_FILE=${named} does not exist (expected the path of a .env file).`,
+    );
+  }
   const fromFile = options.readEnvFile !== false && existsSync(envPath) ? parseEnv(readFileSync(envPath, 'utf8')) : {};
   const merged: Record<string, string> = {};
   for (const key of Object.keys(configSchema.shape)) {

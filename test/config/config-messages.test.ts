@@ -1,4 +1,5 @@
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigError, loadConfig } from '../../src/config/config.js';
@@ -51,5 +52,22 @@ describe('configuration errors', () => {
     const cited = [...line.matchAll(/[\w./-]+\.md/g)].map((match) => match[0]);
     expect(cited).toEqual(['docs/image-api.md']);
     expect(existsSync(path.join(root, 'docs/image-api.md'))).toBe(true);
+  });
+});
+
+describe('ENV_FILE', () => {
+  it('reads the named file instead of ./.env, and refuses one that does not exist', () => {
+    const directory = mkdtempSync(path.join(tmpdir(), 'threadpaint-env-'));
+    try {
+      writeFileSync(path.join(directory, '.env'), 'PORT=4000\n');
+      writeFileSync(path.join(directory, 'other.env'), 'PORT=5000\n');
+      expect(loadConfig({ cwd: directory, env: {} }).PORT).toBe(4000);
+      expect(loadConfig({ cwd: directory, env: { ENV_FILE: 'other.env' } }).PORT).toBe(5000);
+      expect(() => loadConfig({ cwd: directory, env: { ENV_FILE: 'missing.env' } })).toThrow(
+        'ENV_FILE=missing.env does not exist',
+      );
+    } finally {
+      rmSync(directory, { recursive: true, force: true });
+    }
   });
 });

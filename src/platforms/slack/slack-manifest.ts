@@ -3,10 +3,13 @@ import path from 'node:path';
 import { type SlackManifest, slackManifest } from '../../../commands/slack-manifest.js';
 import { ConfigError, loadConfig } from '../../config/config.js';
 
-/** The request URLs' host in the committed `slack/manifest.json`; operators generate theirs with `PUBLIC_URL`. */
+/** The request URLs' host in the committed example manifest; operators generate theirs with `PUBLIC_URL`. */
 export const placeholderPublicUrl = 'https://threadpaint.example.com';
 
+/** Where `--write` puts the manifest by default: ignored by git, so generating it never dirties the checkout. */
 export const manifestPath = (root: string) => path.join(root, 'slack', 'manifest.json');
+/** The committed manifest for the placeholder URL, kept equal to what the generator makes (a test checks). */
+export const exampleManifestPath = (root: string) => path.join(root, 'slack', 'manifest.example.json');
 
 /** The manifest for this configuration: request URLs from `PUBLIC_URL`, Socket Mode when `SLACK_APP_TOKEN` is set. */
 export function slackManifestFor(
@@ -21,14 +24,28 @@ export function slackManifestFor(
 
 export const formatManifest = (manifest: SlackManifest) => `${JSON.stringify(manifest, null, 2)}\n`;
 
+/** How to get the manifest, for `npm run manifest:slack` without `--write`. */
+export const manifestUsage = [
+  'The Slack app manifest for this configuration (PUBLIC_URL, SLACK_APP_TOKEN):',
+  '  npm run manifest:slack -- --write [file]   writes it (default slack/manifest.json, ignored by git)',
+  '  npx threadpaint slack-manifest [--socket]  prints it as JSON on stdout, e.g. > manifest.json',
+  '  --socket                                   Socket Mode: no request URLs',
+].join('\n');
+
 /**
- * `manifest:slack [--socket] [--write [file]]`: prints the manifest for the current `.env` (or writes it, by
- * default to `slack/manifest.json`). Returns the exit code.
+ * `manifest:slack [--socket] [--write [file]] [--stdout]`: writes the manifest for the current `.env` (by default to
+ * `slack/manifest.json`) or, with `--stdout`, prints it. `npm run` prints its own banner on stdout first, so the npm
+ * script only writes files; clean JSON on stdout comes from `threadpaint slack-manifest`. Returns the exit code.
  */
 export function runSlackManifestCli(
   argv: readonly string[],
   io: { out: (text: string) => void; err: (text: string) => void; cwd: string },
 ): number {
+  const writeAt = argv.indexOf('--write');
+  if (writeAt === -1 && !argv.includes('--stdout')) {
+    io.err(`${manifestUsage}\n`);
+    return 0;
+  }
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig({ cwd: io.cwd });
@@ -44,7 +61,6 @@ export function runSlackManifestCli(
       `note: PUBLIC_URL is not set; the request URLs use ${placeholderPublicUrl}. Set PUBLIC_URL to the https address Slack can reach.\n`,
     );
   }
-  const writeAt = argv.indexOf('--write');
   if (writeAt === -1) {
     io.out(formatManifest(manifest));
     return 0;
@@ -53,8 +69,13 @@ export function runSlackManifestCli(
     io.cwd,
     argv[writeAt + 1] && !argv[writeAt + 1]?.startsWith('--') ? (argv[writeAt + 1] as string) : manifestPath('.'),
   );
-  mkdirSync(path.dirname(target), { recursive: true });
-  writeFileSync(target, formatManifest(manifest));
+  try {
+    mkdirSync(path.dirname(target), { recursive: true });
+    writeFileSync(target, formatManifest(manifest));
+  } catch (error) {
+    io.err(`threadpaint: cannot write ${target}: ${(error as Error).message}\n`);
+    return 73;
+  }
   io.err(`wrote ${target}\n`);
   return 0;
 }

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { imagineCommand } from '../../../commands/imagine.js';
 import { slackManifest, toSlackSlashCommand } from '../../../commands/slack-manifest.js';
 import { loadConfig } from '../../../src/config/config.js';
-import { formatManifest, manifestPath, slackManifestFor } from '../../../src/platforms/slack/slack-manifest.js';
+import { exampleManifestPath, formatManifest, slackManifestFor } from '../../../src/platforms/slack/slack-manifest.js';
 import { parseSubcommand } from '../../../src/platforms/slack/slack-subcommands.js';
 import { promptFromSlack } from '../../../src/platforms/slack/slack-text.js';
 
@@ -12,7 +12,7 @@ const root = path.resolve(import.meta.dirname, '../../..');
 
 describe('Slack app manifest', () => {
   it('is committed exactly as the generator makes it from the command data', () => {
-    const committed = JSON.parse(readFileSync(manifestPath(root), 'utf8'));
+    const committed = JSON.parse(readFileSync(exampleManifestPath(root), 'utf8'));
     const url = String(committed.settings.event_subscriptions.request_url ?? '').replace(/\/slack\/events$/, '');
     const generated = slackManifest({ publicUrl: url, socketMode: committed.settings.socket_mode_enabled });
     // Compared as data: the committed file is laid out by the formatter.
