@@ -14,7 +14,7 @@ $('form').onsubmit = async (event) => {
   const body = { requestId: crypto.randomUUID(), text, images };
   if (conversationId) Object.assign(body, { conversationId, action: 'edit' }, picked ? { turnId: picked.turnId, index: picked.index } : {});
   $('text').value = ''; $('file').value = '';
-  send(body, (conversationId ? 'edit: ' : 'imagine: ') + text);
+  send(body, (conversationId || images.length > 0 ? 'edit: ' : 'imagine: ') + text);
 };
 async function send(body, title) {
   const turn = document.createElement('div'); turn.className = 'turn'; turn.append(line(title, '')); const status = line('sending…'); turn.append(status);
@@ -22,7 +22,7 @@ async function send(body, title) {
   const started = Date.now(); const submitted = await post('/api/submit', body);
   if (submitted.error) { status.className = 'error'; status.textContent = submitted.error; return; }
   conversationId = submitted.conversationId;
-  for (const n of submitted.notices || []) turn.append(line('note: ' + n));
+  turn.shown = new Set(submitted.notices || []); for (const n of turn.shown) turn.append(line('note: ' + n));
   poll(submitted.jobId, turn, status, started);
 }
 async function poll(jobId, turn, status, started) {
@@ -42,7 +42,7 @@ async function poll(jobId, turn, status, started) {
   }
   const p = job.parameters || {};
   status.textContent = [p.model, p.size, p.quality && 'quality ' + p.quality, p.seed !== undefined && 'seed ' + p.seed, seconds].filter(Boolean).join(' · ');
-  for (const n of job.notices) turn.append(line('note: ' + n));
+  for (const n of job.notices) if (!(turn.shown || new Set()).has(n)) turn.append(line('note: ' + n));
   const outputs = document.createElement('div'); outputs.className = 'outputs'; turn.append(outputs);
   job.images.forEach((image, index) => {
     const box = document.createElement('div'); box.className = 'output';
