@@ -3,7 +3,6 @@ import { createProvider } from '../app/create-provider.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { isUserFacingError } from '../core/user-facing-error.js';
 import { createImagePipeline } from '../images/image-pipeline.js';
-import { startApp } from '../main.js';
 import { runSlackManifestCli } from '../platforms/slack/slack-manifest.js';
 import { isImageApiError } from '../providers/image-api-error.js';
 import { CliUsageError, cliHelp, parseCliArgs } from './cli-args.js';
@@ -29,7 +28,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       io.out(cliHelp);
       return args.command === undefined && !args.help ? 1 : 0;
     }
-    if (args.command === 'start') return await startApp();
+    // The bot (platform SDKs, the store) loads only for `start`: the other commands stay quick to start.
+    if (args.command === 'start') return await (await import('../main.js')).startApp();
     if (args.command === 'slack-manifest') {
       // The manifest ends with a newline; each io line gets one.
       const print = (write: (line: string) => void) => (text: string) => write(text.replace(/\n$/, ''));

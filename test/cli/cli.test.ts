@@ -34,7 +34,9 @@ afterAll(async () => {
   rmSync(work, { recursive: true, force: true });
 });
 
-describe('threadpaint CLI', () => {
+// Each test starts the real CLI (a node process that compiles the sources with tsx) up to five times: seconds apiece
+// on a loaded machine.
+describe('threadpaint CLI', { timeout: 90_000 }, () => {
   it('writes real images offline and prints what reproduces them', async () => {
     const result = await cli([
       'imagine',

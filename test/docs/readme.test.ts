@@ -46,7 +46,7 @@ describe('README', () => {
       const text = read(file);
       expect(text, file).not.toMatch(/\.\.\/shared|design\.md|platforms\.md|style\.md/);
       // Documents, and paths into the code: generated files (`slack/manifest.json`) are not cited as sources.
-      for (const [cited] of text.matchAll(/[\w./-]+\.md\b|\b(?:src|test|commands|docs)\/[\w./-]+\.\w+/g)) {
+      for (const [cited] of text.matchAll(/[\w./-]+\.md\b|(?<![\w/])(?:src|test|commands|docs)\/[\w./-]+\.\w+/g)) {
         const candidates = [cited, `docs/${cited}`];
         expect(
           candidates.some((candidate) => existsSync(path.join(root, candidate))),
