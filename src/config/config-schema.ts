@@ -21,6 +21,7 @@ export const configSchema = z.object({
   IMAGE_API_URL: baseUrl.default('https://console.mixroute.io'),
   IMAGE_API_KEY: z.string().optional(),
   IMAGE_API_DIALECT: z.enum(imageApiDialects).default('documented'),
+  GPT_IMAGE_MODERATION: z.enum(['auto', 'low']).default('auto'),
   DEFAULT_MODEL: z.string().default('gemini-2.5-flash-image'),
   IMAGE_MODELS_FILE: z.string().optional(),
   IMAGE_API_TIMEOUT_MS: whole('IMAGE_API_TIMEOUT_MS', 1_000, 3_600_000).default(300_000),
@@ -68,7 +69,8 @@ export type RawConfig = z.infer<typeof configSchema>;
 /** How to fix each variable, for start-up errors. */
 export const configHints: Partial<Record<keyof RawConfig, string>> = {
   IMAGE_API_URL: 'the base URL of the image API, e.g. IMAGE_API_URL=https://console.mixroute.io',
-  IMAGE_API_DIALECT: 'documented (the default: image-api.md) or new-api (a stock new-api / one-api gateway)',
+  IMAGE_API_DIALECT: 'documented (the default) or new-api (a stock new-api gateway; one-api is not supported)',
+  GPT_IMAGE_MODERATION: 'auto (the default) or low (less restrictive GPT Image filtering)',
   PORT: 'a TCP port, e.g. PORT=3000 (0 picks a free one)',
   LOG_LEVEL: 'one of fatal, error, warn, info, debug, trace, silent',
   CONVERSATION_CONTEXT: 'last-image (default) or full',

@@ -7,6 +7,7 @@ import { imagineRequestOf, requestInputFrom } from './build-request.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest } from './engine-types.js';
 import { conversationExpired } from './job-errors.js';
+import { withNamedMask } from './named-mask.js';
 
 export interface PreparedSubmission {
   readonly conversation: ConversationRecord;
@@ -43,7 +44,11 @@ export async function prepareSubmission(
     store.getMemberSettings(inbound.platform, inbound.workspaceId, inbound.memberId),
     store.getServerSettings(inbound.platform, inbound.workspaceId),
   ]);
-  const requested = jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model });
+  const requested = withNamedMask(
+    jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model }),
+    inbound,
+    { catalogue: context.catalogue, defaultModel: context.settings.defaultModel },
+  );
 
   // Dry-run validation with the images the job will have, so bad flags are refused now, not after queueing.
   const baseCount = inbound.action === 'edit' ? 1 : 0;
@@ -164,9 +169,12 @@ function jobInputFor(
       ...(parameters.imageSize !== undefined ? { size: parameters.imageSize } : {}),
       ...(parameters.quality !== undefined ? { quality: parameters.quality } : {}),
       ...(parameters.negativePrompt !== undefined ? { negativePrompt: parameters.negativePrompt } : {}),
+      ...(parameters.background !== undefined ? { background: parameters.background } : {}),
+      ...(parameters.extend ? { extend: true } : {}),
     };
     if (inbound.action === 'reroll') {
-      return { ...base, count: parameters.count, attachments: [...parent.inputImages] };
+      const mask = parameters.mask ? { mask: true } : {};
+      return { ...base, ...mask, count: parameters.count, attachments: [...parent.inputImages] };
     }
     const index = inbound.target?.index ?? 0;
     const picked = parent.outputImages[index];
