@@ -53,7 +53,9 @@ export async function prepareSubmission(
   // Dry-run validation with the images the job will have, so bad flags are refused now, not after queueing.
   const baseCount = inbound.action === 'edit' ? 1 : 0;
   const placeholder: InputImage = { bytes: new Uint8Array(0), mimeType: 'image/png' };
-  const images = [...Array.from({ length: baseCount }, () => placeholder), ...(inbound.attachments ?? [])];
+  // A reroll or variations carries the parent's images already: they count as well (a mask among them too).
+  const carried = requested.attachments.length;
+  const images = [...Array.from({ length: baseCount + carried }, () => placeholder), ...(inbound.attachments ?? [])];
   const { request, notices } = validateRequest(imagineRequestOf(requested, images), {
     catalogue: context.catalogue,
     defaultModel: context.settings.defaultModel,
