@@ -1,64 +1,32 @@
-import { Agent, type Dispatcher, request as undiciRequest } from 'undici';
-import type { GenerateOptions, GenerationResult, ImageProvider } from '../core/image-provider.js';
+import { Agent, request as undiciRequest } from 'undici';
+import type { GenerateOptions, GenerationResult } from '../core/image-provider.js';
 import type { GenerationRequest } from '../core/imagine-request.js';
-import type { ImageApiDialect } from '../core/models/model-spec.js';
 import { outputLimitsOf } from '../core/models/output-limits.js';
 import { classifyError } from './classify-error.js';
 import { type GatewayProbe, probeGateway } from './gateway-probe.js';
 import { collectOutcomes } from './generation-outcomes.js';
-import { chooseRequestBuilder, planUpstreamCalls, type RequestOptions, type UpstreamCall } from './request-builder.js';
-import { type InputPreparer, prepareRequestInputs } from './request-inputs.js';
+import {
+  type HttpImageProvider,
+  type HttpImageProviderConfig,
+  httpImageProviderDefaults,
+} from './http-image-provider-config.js';
+import { chooseRequestBuilder, planUpstreamCalls, type UpstreamCall } from './request-builder.js';
+import { prepareRequestInputs } from './request-inputs.js';
 import { readSmallBody } from './response-body.js';
-import { type OutputVerifier, type ResultDownloader, toImages } from './result-images.js';
+import { toImages } from './result-images.js';
 import { readUpstreamAnswer } from './upstream-answer.js';
 import { encodeUpstreamBody } from './upstream-body.js';
 import { delay, toImageApiError } from './upstream-errors.js';
 import { contentLengthOf, requestIdOf, retryAfterOf, safeJson } from './upstream-http.js';
 
+export {
+  type HttpImageProvider,
+  type HttpImageProviderConfig,
+  httpImageProviderDefaults,
+} from './http-image-provider-config.js';
 export type { InputPreparer } from './request-inputs.js';
 export type { OutputVerifier, ResultDownloader } from './result-images.js';
 export { toImageApiError } from './upstream-errors.js';
-
-export interface HttpImageProviderConfig {
-  /** `https://gateway.example` (with or without a trailing slash). */
-  readonly baseUrl: string;
-  readonly apiKey: string;
-  /** Fits inputs and masks to a model, and checks every generated image (the image pipeline). */
-  readonly pipeline: InputPreparer & OutputVerifier;
-  readonly downloader: ResultDownloader;
-  /** Total time for one upstream call, headers and body included. */
-  readonly timeoutMs?: number;
-  readonly connectTimeoutMs?: number;
-  /** Longest pause between two chunks of a response body. */
-  readonly bodyTimeoutMs?: number;
-  readonly maxResponseBytes?: number;
-  readonly maxRetries?: number;
-  /** A `Retry-After` longer than this is not waited for: the call fails as rate limited. */
-  readonly maxRetryWaitMs?: number;
-  /** The dialect of models whose catalogue entry names none (`IMAGE_API_DIALECT`). */
-  readonly dialect?: ImageApiDialect;
-  /** Operator settings that shape requests (GPT Image moderation, the platforms' upload cap). */
-  readonly requestOptions?: RequestOptions;
-  readonly dispatcher?: Dispatcher;
-}
-
-export const httpImageProviderDefaults = {
-  timeoutMs: 300_000,
-  connectTimeoutMs: 10_000,
-  bodyTimeoutMs: 120_000,
-  maxResponseBytes: 256 * 1024 * 1024,
-  maxRetries: 2,
-  maxRetryWaitMs: 30_000,
-  dialect: 'documented',
-} as const satisfies Partial<HttpImageProviderConfig>;
-
-export interface HttpImageProvider extends ImageProvider {
-  /** `GET /v1/models`: the model ids the key can use. */
-  listModels(options?: GenerateOptions): Promise<string[]>;
-  /** `GET /v1/models` with what its answer tells about the gateway (`X-New-Api-Version`, request id). */
-  probe(options?: GenerateOptions): Promise<GatewayProbe>;
-  close(): Promise<void>;
-}
 
 export function createHttpImageProvider(config: HttpImageProviderConfig): HttpImageProvider {
   const settings = { ...httpImageProviderDefaults, ...config };
