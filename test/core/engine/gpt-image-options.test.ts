@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createModelCatalogue } from '../../../src/core/models/model-catalogue.js';
 import { type FakeImageApi, startFakeImageApi } from '../../fakes/fake-image-api.js';
 import { encodePng } from '../../fakes/fake-image-api-png.js';
+import type { EngineHarness, SettledJob } from '../../support/engine-harness.js';
 import { createFakeApiProvider, type FakeApiProvider } from '../../support/fake-api-provider.js';
 import { harnessTracker } from '../../support/harness-tracker.js';
 import { observeProvider } from '../../support/observed-provider.js';
@@ -36,18 +37,23 @@ const fileNames = (index: number) =>
     .filter((part) => part.bytes)
     .map((part) => part.name);
 
+/** Presses Reroll under a settled turn and waits for the new job to end; resolves to its state. */
+async function rerolled(harness: EngineHarness, first: SettledJob) {
+  const reroll = await harness.submit({
+    action: 'reroll',
+    conversationId: first.turn.conversationId,
+    target: { turnId: first.turn.id },
+    text: '',
+  });
+  return (await harness.settle(reroll.job.id)).job.state;
+}
+
 describe('GPT Image options through the engine', () => {
   it('keeps --background transparent on a Reroll', async () => {
     const provider = observeProvider(client.provider);
     const harness = harnesses.create({ provider, catalogue, settings: { defaultModel: 'gpt-image-1' } });
     const first = await harness.imagineDelivered('a fox sticker --background transparent');
-    const reroll = await harness.submit({
-      action: 'reroll',
-      conversationId: first.turn.conversationId,
-      target: { turnId: first.turn.id },
-      text: '',
-    });
-    expect((await harness.settle(reroll.job.id)).job.state).toBe('delivered');
+    expect(await rerolled(harness, first)).toBe('delivered');
 
     expect(provider.calls.items.map((call) => call.request.background)).toEqual(['transparent', 'transparent']);
     const bodies = fake.requests.filter((request) => request.method === 'POST').map((request) => request.body);
@@ -62,13 +68,7 @@ describe('GPT Image options through the engine', () => {
     const harness = harnesses.create({ provider, catalogue, settings: { defaultModel: 'gpt-image-1' } });
     const first = await harness.imagineDelivered('paint the door red', { attachments: [photo, mask] });
     expect(first.job.input.mask).toBe(true);
-    const reroll = await harness.submit({
-      action: 'reroll',
-      conversationId: first.turn.conversationId,
-      target: { turnId: first.turn.id },
-      text: '',
-    });
-    expect((await harness.settle(reroll.job.id)).job.state).toBe('delivered');
+    expect(await rerolled(harness, first)).toBe('delivered');
 
     expect(
       provider.calls.items.map((call) => [call.request.inputImages.length, call.request.mask !== undefined]),
