@@ -14,9 +14,10 @@ export interface DoctorIo {
 }
 
 /**
- * `threadpaint doctor`: `GET /v1/models` with the key, then the dialect probe: `GET /v1beta/models` (one-api has no
- * such route) and one Gemini image request on `/v1/images/generations` with the cheapest usable Gemini model (stock
- * new-api refuses it for free with `convert_request_failed`; the documented gateway makes, and bills, one 1K image).
+ * `threadpaint doctor`: `GET /v1/models` with the key, then the dialect probe (`probeDialect`): without
+ * `X-New-Api-Version`, two free requests that tell one-api; then one Gemini image request on `/v1/images/generations`
+ * with the cheapest usable Gemini model (stock new-api refuses it for free with `convert_request_failed`; the
+ * documented gateway makes, and bills, one 1K image).
  * Prints the dialect that fits, whether IMAGE_API_DIALECT agrees, and which catalogue models the key can use. An
  * unreachable gateway, a refused key or an unsupported gateway (one-api) is one line on stderr and exit code 1.
  */
