@@ -152,6 +152,19 @@ describe('GPT Image', () => {
   });
 });
 
+describe('GPT Image inputs', () => {
+  it('re-encodes a GIF attachment: OpenAI takes PNG, WEBP and JPEG only', async () => {
+    const gif = await sharp(basePng).gif().toBuffer();
+    const { posted } = await sent(
+      stock,
+      validated('new-api', { prompt: 'x', model: 'gpt-image-1', inputImages: [{ bytes: gif, mimeType: 'image/gif' }] })
+        .request,
+    );
+    const file = (posted[0]?.parts ?? []).find((part) => part.name === 'image[]');
+    expect([file?.filename, file?.type]).toEqual(['image-1.jpg', 'image/jpeg']);
+  });
+});
+
 describe('an inpainting mask (GPT Image edits through new-api)', () => {
   const mask = sharp({ create: { width: 20, height: 15, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
     .png()

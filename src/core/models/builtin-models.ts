@@ -35,6 +35,9 @@ const seedreamFree: Sizing = {
   maxPixels: 4096 * 4096,
 };
 
+/** OpenAI's image edits take PNG, WEBP and JPEG for the GPT image models (no GIF: one is sent as PNG). */
+const gptInputs = ['image/jpeg', 'image/png', 'image/webp'];
+
 const gptSizes: Sizing = {
   kind: 'fixed',
   separator: 'x',
@@ -236,7 +239,7 @@ export const builtinModels: readonly ModelSpecInput[] = [
     seed: false,
     negativePrompt: false,
     maxPromptChars: 32000,
-    inputFormats: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+    inputFormats: gptInputs,
     maxInputBytes: 10 * MB,
     maxRequestInputBytes: 50 * MB,
     maxOutputBytes: 15 * MB,
@@ -262,7 +265,7 @@ export const builtinModels: readonly ModelSpecInput[] = [
     seed: false,
     negativePrompt: false,
     maxPromptChars: 32000,
-    inputFormats: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'],
+    inputFormats: gptInputs,
     maxInputBytes: 10 * MB,
     maxRequestInputBytes: 50 * MB,
     maxOutputBytes: 15 * MB,
