@@ -31,9 +31,19 @@ export const imagineCommand = {
   ],
 } as const satisfies CommandDefinition;
 
+/** Flags that exist inline only (no slash-command option): what only one family takes. */
+const inlineOnlyFlags = [
+  { usage: '--background <value>', description: 'transparent, opaque or auto (GPT Image)' },
+  { usage: '--extend', description: 'let Qwen rewrite the prompt first' },
+  { usage: '--mask', description: 'the last attached image is an inpainting mask (GPT Image)' },
+] as const;
+
 /** The inline flags as help lines, from the same definition. */
 export function flagHelpLines(): string[] {
-  return imagineCommand.options
-    .filter((option) => 'flag' in option)
-    .map((option) => `  ${`${option.flag} <${option.name}>`.padEnd(20)} ${option.description}`);
+  return [
+    ...imagineCommand.options
+      .filter((option) => 'flag' in option)
+      .map((option) => `  ${`${option.flag} <${option.name}>`.padEnd(20)} ${option.description}`),
+    ...inlineOnlyFlags.map((flag) => `  ${flag.usage.padEnd(20)} ${flag.description}`),
+  ];
 }

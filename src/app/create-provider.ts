@@ -4,6 +4,7 @@ import type { ImagePipeline } from '../images/image-pipeline.js';
 import { createHttpImageProvider } from '../providers/http-image-provider.js';
 import { createImageDownloader } from '../providers/image-download.js';
 import { createOfflineImageProvider } from '../providers/offline-renderer.js';
+import { uploadLimitOf } from './upload-limit.js';
 
 export interface ProviderHandle {
   readonly provider: ImageProvider;
@@ -25,6 +26,10 @@ export function createProvider(config: Config, pipeline: ImagePipeline): Provide
     apiKey: config.IMAGE_API_KEY ?? '',
     timeoutMs: config.IMAGE_API_TIMEOUT_MS,
     dialect: config.IMAGE_API_DIALECT,
+    requestOptions: {
+      gptImageModeration: config.GPT_IMAGE_MODERATION,
+      ...withUploadLimit(uploadLimitOf(config)),
+    },
     pipeline,
     downloader,
   });
@@ -36,3 +41,5 @@ export function createProvider(config: Config, pipeline: ImagePipeline): Provide
     },
   };
 }
+
+const withUploadLimit = (bytes: number | undefined) => (bytes === undefined ? {} : { uploadLimitBytes: bytes });

@@ -38,8 +38,9 @@ Usage:
   threadpaint imagine "<prompt> [flags]" [--out DIR]
   threadpaint edit <image file> "<instruction> [flags]" [--out DIR]
   threadpaint models                             list the models and what they take
-  threadpaint doctor                             check IMAGE_API_URL and IMAGE_API_KEY: the gateway's dialect and
-                                                 which models the key can use (one GET /v1/models, nothing billed)
+  threadpaint doctor                             check IMAGE_API_URL and IMAGE_API_KEY: the gateway's dialect (one
+                                                 Gemini probe, billed as one image only where the gateway makes it)
+                                                 and which models the key can use
   threadpaint slack-manifest [--socket]          print the Slack app manifest for this configuration (JSON)
   threadpaint --help
 

@@ -1,10 +1,12 @@
 import { Agent } from 'undici';
 import type { Config } from '../config/config.js';
-import { dialectOf } from '../core/models/dialect-support.js';
-import type { ImageApiDialect, ModelSpec } from '../core/models/model-spec.js';
-import { type GatewayProbe, probeGateway } from '../providers/gateway-probe.js';
+import { probeDialect } from '../providers/dialect-probe.js';
+import { probeGateway } from '../providers/gateway-probe.js';
 import type { ImageApiError } from '../providers/image-api-error.js';
 import { toImageApiError } from '../providers/upstream-errors.js';
+import { doctorReport, reference } from './doctor-report.js';
+
+export { doctorReport } from './doctor-report.js';
 
 export interface DoctorIo {
   readonly out: (line: string) => void;
@@ -12,9 +14,12 @@ export interface DoctorIo {
 }
 
 /**
- * `threadpaint doctor`: one `GET /v1/models` with the key (nothing billable). Prints which dialect the gateway looks
- * like (stock new-api sends `X-New-Api-Version`), whether IMAGE_API_DIALECT agrees, and which catalogue models the
- * key can use. An unreachable gateway or a refused key is one line on stderr and exit code 1.
+ * `threadpaint doctor`: `GET /v1/models` with the key, then the dialect probe (`probeDialect`): without
+ * `X-New-Api-Version`, two free requests that tell one-api; then one Gemini image request on `/v1/images/generations`
+ * with the cheapest usable Gemini model (stock new-api refuses it for free with `convert_request_failed`; the
+ * documented gateway makes, and bills, one 1K image).
+ * Prints the dialect that fits, whether IMAGE_API_DIALECT agrees, and which catalogue models the key can use. An
+ * unreachable gateway, a refused key or an unsupported gateway (one-api) is one line on stderr and exit code 1.
  */
 export async function runDoctor(config: Config, io: DoctorIo, timeoutMs = 30_000): Promise<number> {
   if (!config.IMAGE_API_KEY) {
@@ -25,69 +30,33 @@ export async function runDoctor(config: Config, io: DoctorIo, timeoutMs = 30_000
   }
   const agent = new Agent({ connect: { timeout: Math.min(timeoutMs, 10_000) } });
   const signal = AbortSignal.timeout(timeoutMs);
+  const target = { baseUrl: config.IMAGE_API_URL, apiKey: config.IMAGE_API_KEY, dispatcher: agent };
   try {
-    const probe = await probeGateway(
-      { baseUrl: config.IMAGE_API_URL, apiKey: config.IMAGE_API_KEY, dispatcher: agent },
+    const probe = await probeGateway(target, signal);
+    const available = new Set(probe.modelIds);
+    const gemini = config.catalogue
+      .list()
+      .filter((model) => model.family === 'gemini' && available.has(model.id))
+      .sort((a, b) => a.cost.perImage - b.cost.perImage)[0];
+    const verdict = await probeDialect(
+      target,
+      {
+        ...(probe.newApiVersion !== undefined ? { newApiVersion: probe.newApiVersion } : {}),
+        ...(gemini ? { geminiModel: gemini.id } : {}),
+      },
       signal,
     );
-    for (const line of doctorReport(config, probe)) io.out(line);
-    return 0;
+    for (const line of doctorReport(config, probe, verdict)) io.out(line);
+    if (verdict.kind !== 'one-api') return 0;
+    io.err(
+      `threadpaint: doctor: ${config.IMAGE_API_URL} looks like one-api, which threadpaint does not support: point IMAGE_API_URL at a new-api gateway.`,
+    );
+    return 1;
   } catch (error) {
     io.err(`threadpaint: doctor: ${describeProbeFailure(config.IMAGE_API_URL, toImageApiError(error, signal))}`);
     return 1;
   } finally {
     await agent.close();
-  }
-}
-
-export function doctorReport(config: Config, probe: GatewayProbe): string[] {
-  const looksLike: ImageApiDialect = probe.newApiVersion !== undefined ? 'new-api' : 'documented';
-  const lines = [`gateway  ${config.IMAGE_API_URL} answered GET /v1/models${reference(probe.requestId)}`];
-  lines.push(
-    probe.newApiVersion !== undefined
-      ? `version  X-New-Api-Version: ${probe.newApiVersion}: a stock new-api / one-api gateway is likely, so the new-api dialect fits`
-      : 'version  no X-New-Api-Version header: not stock new-api as far as this shows, so the documented dialect fits' +
-          ' (stock one-api sends none either: if Gemini then fails with convert_request_failed, use new-api)',
-  );
-  lines.push(
-    config.IMAGE_API_DIALECT === looksLike
-      ? `dialect  IMAGE_API_DIALECT=${config.IMAGE_API_DIALECT} agrees`
-      : `dialect  IMAGE_API_DIALECT=${config.IMAGE_API_DIALECT} disagrees: set IMAGE_API_DIALECT=${looksLike} (or "dialect" per model in IMAGE_MODELS_FILE)`,
-  );
-  const available = new Set(probe.modelIds);
-  const models = config.catalogue.list();
-  const usable = models.filter((model) => available.has(model.id));
-  lines.push(`models   ${usable.length} of ${models.length} catalogue models are usable with this key:`);
-  const width = Math.max(...models.map((model) => model.id.length));
-  for (const model of models) {
-    const state = available.has(model.id) ? 'usable ' : 'missing';
-    const override = dialectOf(model) !== config.IMAGE_API_DIALECT ? ', set in the catalogue' : '';
-    lines.push(`  ${state}  ${model.id.padEnd(width)}  ${routeOf(model)}${override}`);
-  }
-  const known = new Set(models.map((model) => model.id));
-  const others = probe.modelIds.filter((id) => !known.has(id));
-  if (others.length > 0) {
-    const shown = others.slice(0, 8).join(', ');
-    lines.push(
-      `  ${others.length} more on the gateway, not in the catalogue: ${shown}${others.length > 8 ? ', …' : ''}`,
-    );
-  }
-  if (!available.has(config.DEFAULT_MODEL)) {
-    lines.push(`warning  DEFAULT_MODEL=${config.DEFAULT_MODEL} is not usable with this key: pick a usable one`);
-  }
-  return lines;
-}
-
-/** Where a model's requests go in its dialect. */
-function routeOf(model: ModelSpec): string {
-  if (dialectOf(model) === 'documented') return 'documented: /v1/images/generations';
-  switch (model.family) {
-    case 'gemini':
-      return model.wire.geminiNative ? 'new-api: /v1beta/models/…:generateContent' : 'new-api: /v1/chat/completions';
-    case 'gpt-image':
-      return 'new-api: /v1/images/generations, edits on /v1/images/edits';
-    default:
-      return 'new-api: /v1/images/generations';
   }
 }
 
@@ -101,5 +70,3 @@ function describeProbeFailure(url: string, error: ImageApiError): string {
   }
   return `GET ${url}/v1/models failed (${answer})${reference(requestId)}`;
 }
-
-const reference = (requestId: string | undefined) => (requestId ? ` (request id ${requestId})` : '');

@@ -19,6 +19,9 @@ function formatModel(model: ModelSpec, isDefault: boolean): string {
     `up to ${model.maxCount} per request`,
     model.seed ? 'seed' : undefined,
     model.negativePrompt ? '--no' : undefined,
+    model.backgrounds.length > 0 ? '--background' : undefined,
+    model.mask ? '--mask (new-api dialect)' : undefined,
+    model.promptExtend ? '--extend' : undefined,
   ].filter(Boolean);
   const lines = [
     `${model.id}${isDefault ? '  (default)' : ''} — ${model.label}`,

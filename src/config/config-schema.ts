@@ -38,8 +38,12 @@ export const configSchema = z.object({
   IMAGE_API_KEY: z.string().optional(),
   IMAGE_API_DIALECT: oneOf(
     imageApiDialects,
-    'documented (the default: the API of docs/image-api.md) or new-api (a stock self-hosted gateway; `npx threadpaint doctor` tells which)',
+    'documented (the default: the API of docs/image-api.md) or new-api (a stock self-hosted gateway; one-api is not supported; `npx threadpaint doctor` tells which)',
   ).default('documented'),
+  GPT_IMAGE_MODERATION: oneOf(
+    ['auto', 'low'],
+    'auto (the default) or low (less restrictive GPT Image filtering)',
+  ).default('auto'),
   DEFAULT_MODEL: z.string().default('gemini-2.5-flash-image'),
   IMAGE_MODELS_FILE: z.string().optional(),
   IMAGE_API_TIMEOUT_MS: whole('IMAGE_API_TIMEOUT_MS', 1_000, 3_600_000).default(300_000),

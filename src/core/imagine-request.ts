@@ -22,6 +22,12 @@ export interface ImagineRequest {
   count?: number;
   seed?: number;
   negativePrompt?: string;
+  /** GPT Image `background` (`--background`). */
+  background?: string;
+  /** Qwen `prompt_extend` (`--extend`). */
+  extend?: boolean;
+  /** The last input image is an inpainting mask, not a reference. */
+  mask?: boolean;
   inputImages?: readonly InputImage[];
 }
 
@@ -46,6 +52,12 @@ export interface GenerationRequest {
   /** Resolution tier, for cost accounting. */
   readonly tier: SizeTier;
   readonly inputImages: readonly InputImage[];
+  /** GPT Image `background`, only for models that take it. */
+  readonly background?: string;
+  /** Qwen `prompt_extend: true`, only for models that take it. */
+  readonly promptExtend?: boolean;
+  /** An inpainting mask for the first input image (GPT Image edits), kept out of `inputImages`. */
+  readonly mask?: InputImage;
   /**
    * Earlier turns, oldest first, for families that take multi-turn context (`CONVERSATION_CONTEXT=full`):
    * the member's instruction, then the images the model answered with.

@@ -9,6 +9,12 @@ export interface InlineFlags {
   quality?: string;
   size?: string;
   negativePrompt?: string;
+  /** GPT Image `background`: `transparent`, `opaque` or `auto`. */
+  background?: string;
+  /** Qwen `prompt_extend`: let the model rewrite the prompt first. */
+  extend?: boolean;
+  /** The last attached image is an inpainting mask (GPT Image). */
+  mask?: boolean;
 }
 
 export interface ParsedPrompt {
@@ -31,10 +37,18 @@ const flagNames: Record<string, FlagName> = {
   q: 'quality',
   size: 'size',
   no: 'negativePrompt',
+  background: 'background',
+  bg: 'background',
+  extend: 'extend',
+  mask: 'mask',
 };
 
+/** Switches: present means on; `--extend=off` says it explicitly. They never take the next word. */
+const switchFlags = new Set<FlagName>(['extend', 'mask']);
+type SwitchName = 'extend' | 'mask';
+
 export const inlineFlagHelp =
-  '--model <name>, --ar <w:h> (--aspect), --n <1-4> (--count), --seed <number>, --quality <low|medium|high>, --size <1K|2K|4K|WxH>, --no <things to avoid>';
+  '--model <name>, --ar <w:h> (--aspect), --n <1-4> (--count), --seed <number>, --quality <low|medium|high>, --size <1K|2K|4K|WxH>, --no <things to avoid>, --background <transparent|opaque> (GPT Image), --extend (Qwen rewrites the prompt), --mask (the last attached image is the inpainting mask)';
 
 /** `--flag`, `--flag=value`; also `—flag` (phones turn `--` into an em dash). */
 const flagPattern = /^(?:--|—|–)([a-z]+)(?:=(.*))?$/i;
@@ -93,6 +107,11 @@ export function parseInlineFlags(text: string): ParsedPrompt {
     let end = token.end;
     let value = match[2];
     index++;
+    if (switchFlags.has(name)) {
+      flags[name as SwitchName] = parseSwitch(rawName, value);
+      removed.push([token.start, end]);
+      continue;
+    }
     if (value === undefined) {
       const words: string[] = [];
       while (index < tokens.length) {
@@ -146,6 +165,9 @@ function example(name: FlagName): string {
     quality: '`--quality high`',
     size: '`--size 2K`',
     negativePrompt: '`--no text, watermark`',
+    background: '`--background transparent`',
+    extend: '`--extend`',
+    mask: '`--mask`',
   };
   return examples[name];
 }
@@ -158,9 +180,22 @@ function assignFlag(flags: InlineFlags, name: FlagName, rawName: string, value: 
     case 'seed':
       flags.seed = parseWholeNumber(rawName, value);
       return;
+    case 'extend':
+    case 'mask':
+      return;
     default:
       flags[name] = value;
   }
+}
+
+function parseSwitch(rawName: string, value: string | undefined): boolean {
+  const word = value?.trim().toLowerCase();
+  if (word === undefined || ['on', 'true', 'yes', '1'].includes(word)) return true;
+  if (['off', 'false', 'no', '0'].includes(word)) return false;
+  throw new UserFacingError(
+    'bad_switch',
+    `\`--${rawName}\` is a switch: write \`--${rawName}\` alone, or \`--${rawName}=off\`.`,
+  );
 }
 
 function parseWholeNumber(rawName: string, value: string): number {

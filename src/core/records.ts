@@ -48,6 +48,10 @@ export interface TurnParameters {
   readonly size?: string;
   readonly imageSize?: string;
   readonly tier: string;
+  readonly background?: string;
+  readonly extend?: boolean;
+  /** The last input image was an inpainting mask: a reroll sends it as one again. */
+  readonly mask?: boolean;
 }
 
 export interface TurnRecord {
@@ -98,6 +102,10 @@ export interface JobInput {
   readonly count?: number;
   readonly seed?: number;
   readonly negativePrompt?: string;
+  readonly background?: string;
+  readonly extend?: boolean;
+  /** The last attachment is an inpainting mask (the `--mask` flag, or an attachment named as one). */
+  readonly mask?: boolean;
   /** New reference images that came with the request (attachments), already stored. */
   readonly attachments: readonly ImageRef[];
   /** For edits/variations: the picked output (`turnId` + index) the edit starts from; else the latest turn's first. */

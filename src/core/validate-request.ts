@@ -4,6 +4,7 @@ import type { ModelCatalogue } from './models/model-catalogue.js';
 import type { ModelSpec } from './models/model-spec.js';
 import { chooseSize } from './size-mapping.js';
 import { UserFacingError } from './user-facing-error.js';
+import { splitMask, validateExtras } from './validate-extras.js';
 
 export const maxSeed = 2_147_483_647;
 
@@ -20,7 +21,7 @@ export interface ValidationContext {
  */
 export function validateRequest(input: ImagineRequest, context: ValidationContext): ValidatedRequest {
   const notices: RequestNotice[] = [];
-  const inputImages = input.inputImages ?? [];
+  const { images: inputImages, mask } = splitMask(input);
   const model = chooseModel(context.catalogue, input.model ?? context.defaultModel, inputImages.length, notices);
 
   const prompt = input.prompt.trim();
@@ -87,6 +88,7 @@ export function validateRequest(input: ImagineRequest, context: ValidationContex
     } else quality = wanted;
   }
 
+  const extras = validateExtras(input, model, mask, { catalogue: context.catalogue, notices });
   const size = chooseSize(model, input.aspectRatio, input.size);
   for (const message of size.notices) notices.push({ code: 'size_adjusted', message });
 
@@ -102,6 +104,7 @@ export function validateRequest(input: ImagineRequest, context: ValidationContex
     ...(size.imageSize !== undefined ? { imageSize: size.imageSize } : {}),
     tier: size.tier,
     inputImages,
+    ...extras,
   };
   return { request, notices };
 }

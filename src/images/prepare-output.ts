@@ -1,7 +1,8 @@
+import sharp from 'sharp';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { allowsType, encodeToFit } from './encode-to-fit.js';
-import { formatBytes } from './image-messages.js';
-import { inspectImage } from './inspect-image.js';
+import { corruptImageError, formatBytes, notAnImageError } from './image-messages.js';
+import { sniffImageType } from './image-type.js';
 import type { SharpContext } from './sharp-context.js';
 
 /** A platform's upload limit, e.g. Discord's 10 MiB without boosts. */
@@ -27,7 +28,8 @@ export const defaultOutputFormats: readonly string[] = ['image/png', 'image/jpeg
 /**
  * Makes a generated image fit an upload limit: untouched when it already fits, otherwise PNG at maximum
  * compression, then JPEG (WEBP for transparency) at falling quality, then smaller sizes. Always ends under
- * `maxBytes` or throws.
+ * `maxBytes` or throws. The provider decoded and checked every generated image once, before it was stored, so only
+ * the header is read here: an image that fits is uploaded without a decode.
  */
 export async function prepareOutput(
   context: SharpContext,
@@ -35,7 +37,7 @@ export async function prepareOutput(
   target: OutputTarget,
 ): Promise<PreparedOutput> {
   const formats = target.formats ?? defaultOutputFormats;
-  const info = await inspectImage(context, bytes);
+  const info = await readHeader(context, bytes);
   if (allowsType(formats, info.mimeType) && bytes.byteLength <= target.maxBytes) {
     return { bytes, mimeType: info.mimeType, width: info.width, height: info.height, reencoded: false };
   }
@@ -51,4 +53,17 @@ export async function prepareOutput(
     );
   }
   return { ...encoded, reencoded: true };
+}
+
+/** Type, size and alpha from the header alone; the pixels were proven complete when the image was generated. */
+async function readHeader(context: SharpContext, bytes: Uint8Array) {
+  const type = sniffImageType(bytes);
+  if (!type) throw notAnImageError('The generated image');
+  const metadata = await context
+    .run(() => sharp(bytes, { failOn: 'error', limitInputPixels: false }).metadata())
+    .catch((error: unknown) => {
+      throw corruptImageError('The generated image', type.extension.toUpperCase(), error);
+    });
+  const { width, height } = metadata.autoOrient;
+  return { mimeType: type.mimeType, width, height, hasAlpha: metadata.hasAlpha };
 }

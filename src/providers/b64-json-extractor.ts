@@ -9,6 +9,8 @@ export interface B64JsonExtractorOptions {
   readonly bodyBytes?: number;
   /** The keys whose string values are base64 images (`b64_json`; native Gemini answers use `data`). */
   readonly keys?: readonly string[];
+  /** Most decoded bytes of one image; past it `write` throws a `DecodedTooLargeError`. */
+  readonly maxImageBytes?: number;
 }
 
 /**
@@ -89,7 +91,7 @@ export class B64JsonExtractor {
         // Emit the skeleton up to and excluding the opening quote, then the placeholder.
         this.skeleton.push(chunk.subarray(this.skeletonStart, index));
         this.skeleton.push(Buffer.from(JSON.stringify(`\u0000b64:${this.images.length}`)));
-        this.images.push(new Base64Value(this.capacityFrom(this.offset + index + 1)));
+        this.images.push(new Base64Value(this.capacityFrom(this.offset + index + 1), this.options.maxImageBytes));
         this.decoding = true;
         this.skeletonStart = index + 1;
         return;

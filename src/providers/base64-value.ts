@@ -1,3 +1,11 @@
+/** A base64 value decoded past its cap: the answer is refused while it streams, before the rest is read. */
+export class DecodedTooLargeError extends Error {
+  override readonly name = 'DecodedTooLargeError';
+  constructor(readonly maxBytes: number) {
+    super(`an image in the answer decodes to more than ${maxBytes} bytes`);
+  }
+}
+
 /**
  * One base64 value decoded as its characters stream in: whole groups of four are decoded at once, the rest waits
  * for the next characters. Node's decoder skips characters outside the base64 alphabets and stops at a `=` before
@@ -9,14 +17,21 @@ export class Base64Value {
   private closed = false;
   private buffer: Buffer | undefined;
   private length = 0;
+  /** Bytes decoded so far, in the buffer or in pieces. */
+  private decoded = 0;
   private readonly pieces: Buffer[] = [];
 
   /**
    * With a `capacity` (the most bytes the value can decode to, known from `Content-Length`) the bytes are decoded
-   * in place into one buffer: no pieces and no copy at the end, so one image costs its own size in memory.
+   * in place into one buffer: no pieces and no copy at the end, so one image costs its own size in memory. With
+   * `maxBytes`, decoding past it throws a {@link DecodedTooLargeError}, and no more than that is ever reserved.
    */
-  constructor(capacity?: number) {
-    this.buffer = capacity === undefined ? undefined : Buffer.allocUnsafeSlow(capacity);
+  constructor(
+    capacity?: number,
+    private readonly maxBytes?: number,
+  ) {
+    const reserved = capacity === undefined || maxBytes === undefined ? capacity : Math.min(capacity, maxBytes + 3);
+    this.buffer = reserved === undefined ? undefined : Buffer.allocUnsafeSlow(reserved);
   }
 
   /** True when a character was not base64, or the value never ended (its closing quote never came). */
@@ -62,7 +77,13 @@ export class Base64Value {
   }
 
   private emit(base64: string): void {
-    if (this.write(base64) !== decodedLength(base64)) this.invalidCharacters = true;
+    const expected = decodedLength(base64);
+    if (this.maxBytes !== undefined && this.decoded + expected > this.maxBytes) {
+      throw new DecodedTooLargeError(this.maxBytes);
+    }
+    const written = this.write(base64);
+    this.decoded += written;
+    if (written !== expected) this.invalidCharacters = true;
   }
 
   /** Decodes whole groups of four characters (or the value's last ones); returns the byte count. */

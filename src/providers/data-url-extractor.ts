@@ -21,6 +21,9 @@ export class DataUrlExtractor {
   private decoding = false;
   private invalid = false;
 
+  /** With `maxImageBytes`, an image decoding past it makes `write` throw a `DecodedTooLargeError`. */
+  constructor(private readonly maxImageBytes?: number) {}
+
   write(chunk: Buffer): void {
     this.skeletonStart = 0;
     for (let index = 0; index < chunk.length; index++) {
@@ -62,7 +65,7 @@ export class DataUrlExtractor {
     else if (byte === 0x2c && prefixPattern.test(this.window(chunk, index))) {
       this.skeleton.push(chunk.subarray(this.skeletonStart, index + 1));
       this.skeleton.push(Buffer.from(`\\u0000img:${this.images.length}`));
-      this.images.push(new Base64Value());
+      this.images.push(new Base64Value(undefined, this.maxImageBytes));
       this.decoding = true;
       this.skeletonStart = index + 1;
     }

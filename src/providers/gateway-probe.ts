@@ -9,7 +9,7 @@ import { headerOf, requestIdOf, safeJson } from './upstream-http.js';
 export interface GatewayProbe {
   /** The model ids the key can use. */
   readonly modelIds: readonly string[];
-  /** `X-New-Api-Version`: stock new-api sends it on every answer. */
+  /** `X-New-Api-Version`: every new-api build and fork sends it, so it names a version, not a dialect. */
   readonly newApiVersion?: string;
   /** The gateway's request id of the answer. */
   readonly requestId?: string;

@@ -27,10 +27,14 @@ export function buildGeminiNativeRequest(request: GenerationRequest, call: Upstr
           { role: 'user', parts: [{ text: continued.prompt }] },
           {
             role: 'model',
-            parts: continued.parts.map((part) => ({
-              ...(part.image ? inlineData(base) : { text: part.text ?? '' }),
-              ...(part.thoughtSignature ? { thoughtSignature: part.thoughtSignature } : {}),
-            })),
+            // Only parts that carry data: new-api re-serialises the request (`text` is omitempty), so an empty text
+            // part would reach Gemini as a bare `{thoughtSignature}`, which it rejects. Signatures stay on the rest.
+            parts: continued.parts
+              .filter((part) => part.image || part.text)
+              .map((part) => ({
+                ...(part.image ? inlineData(base) : { text: part.text }),
+                ...(part.thoughtSignature ? { thoughtSignature: part.thoughtSignature } : {}),
+              })),
           },
         ]
       : [];

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { NativeStatePart } from './gemini-native-state.js';
 import { ImageApiError } from './image-api-error.js';
-import type { ResultItem } from './image-api-response.js';
+import type { ImageItem } from './image-api-response.js';
 
 const partSchema = z.object({
   text: z.string().nullish(),
@@ -36,9 +36,9 @@ const placeholderPattern = /^\u0000b64:(\d+)$/;
 /**
  * Reads a native `generateContent` answer (images as `inlineData`, already decoded by the extractor). Each image
  * keeps the answer's text parts and its own part with their thought signatures, for the next turn; thought parts are
- * the model's drafts and are left out. A blocked prompt or a safety finish without an image is a refusal.
+ * the model's drafts and are left out, as are parts with no data. A blocked prompt or a safety finish without an image is a refusal.
  */
-export function parseGeminiNativeResult(json: unknown, images: readonly Buffer[], requestId?: string): ResultItem[] {
+export function parseGeminiNativeResult(json: unknown, images: readonly Buffer[], requestId?: string): ImageItem[] {
   const parsed = nativeSchema.safeParse(json);
   if (!parsed.success)
     throw new ImageApiError('invalid_response', 'generateContent answered an unknown shape', { requestId });
@@ -52,11 +52,13 @@ export function parseGeminiNativeResult(json: unknown, images: readonly Buffer[]
       upstreamMessage: message,
     });
   }
-  const items: ResultItem[] = [];
+  const items: ImageItem[] = [];
   const words: string[] = [];
   let refusal: string | undefined;
   for (const candidate of parsed.data.candidates ?? []) {
-    const parts = (candidate.content?.parts ?? []).filter((part) => !part.thought);
+    // Thought drafts and parts without data are left out: new-api drops an empty `text` when it re-serialises the
+    // next request, and Gemini rejects a part that carries no data (a bare thought signature).
+    const parts = (candidate.content?.parts ?? []).filter((part) => !part.thought && (part.inlineData || part.text));
     const kept = parts.map((part): NativeStatePart & { bytes?: Buffer } => ({
       ...(part.inlineData ? { image: true, bytes: bytesOf(part.inlineData.data, images, requestId) } : {}),
       ...(!part.inlineData ? { text: part.text ?? '' } : {}),

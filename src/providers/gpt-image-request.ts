@@ -1,11 +1,16 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
-import { generationsPath, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+import { gptImageOptions } from './gpt-image-options.js';
+import { generationsPath, type RequestOptions, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
 
 /**
  * GPT Image: one of three sizes, `quality`, `n` up to 10 per call; always answers base64, so no `response_format`.
  * Input images go in `image` (a sibling gateway's docs) or, when the catalogue says so, in `contents`.
  */
-export function buildGptImageRequest(request: GenerationRequest, call: UpstreamCall): UpstreamRequest {
+export function buildGptImageRequest(
+  request: GenerationRequest,
+  call: UpstreamCall,
+  options?: RequestOptions,
+): UpstreamRequest {
   const { model } = request;
   const useContents = model.wire.gptImageInputField === 'contents';
   const images =
@@ -21,13 +26,6 @@ export function buildGptImageRequest(request: GenerationRequest, call: UpstreamC
   return {
     method: 'POST',
     path: generationsPath,
-    body: {
-      model: model.id,
-      prompt: request.prompt,
-      ...images,
-      ...(request.size !== undefined ? { size: request.size } : {}),
-      ...(request.quality !== undefined ? { quality: request.quality } : {}),
-      n: call.count,
-    },
+    body: { model: model.id, prompt: request.prompt, ...images, ...gptImageOptions(request, options), n: call.count },
   };
 }

@@ -3,6 +3,7 @@ export type ImageApiErrorCode =
   | 'bad_request'
   | 'content_rejected'
   | 'rate_limited'
+  | 'out_of_credit'
   | 'timeout'
   | 'upstream'
   | 'invalid_response';
@@ -25,6 +26,8 @@ const memberMessages: Record<ImageApiErrorCode, string> = {
   content_rejected:
     "The model's safety system blocked this prompt, so no image was made. Try rewording it; this refusal is not retried.",
   rate_limited: 'The image service is busy right now (rate limited). Please try again in a moment.',
+  out_of_credit:
+    'The image service account is out of credit, so nothing was generated or billed. An operator needs to top it up; press Retry after that.',
   timeout: 'The image service took too long to answer, so the request was stopped. Please try again.',
   upstream: 'The image service is having trouble right now. Please try again in a few minutes.',
   invalid_response: 'The image service sent back something that is not a usable image. Please try again.',

@@ -1,6 +1,9 @@
 import { z } from 'zod';
+import { classifyError, errorInAnswer } from './classify-error.js';
 import type { NativeStatePart } from './gemini-native-state.js';
 import { ImageApiError } from './image-api-error.js';
+
+export { classifyError } from './classify-error.js';
 
 interface ResultExtras {
   readonly revisedPrompt?: string;
@@ -8,8 +11,14 @@ interface ResultExtras {
   readonly parts?: readonly NativeStatePart[];
 }
 
-/** One result item: decoded bytes (b64_json, data URL, inlineData) or a URL to download at once. */
-export type ResultItem =
+/**
+ * One result item: decoded bytes (b64_json, data URL, inlineData), a URL to download at once, or an image that
+ * failed inside an otherwise successful answer (Seedream's `data[].error`).
+ */
+export type ResultItem = ImageItem | { readonly kind: 'failed'; readonly error: ImageApiError };
+
+/** An image of an answer: decoded bytes or a URL. */
+export type ImageItem =
   | ({ readonly kind: 'bytes'; readonly bytes: Buffer } & ResultExtras)
   | ({ readonly kind: 'url'; readonly url: string } & ResultExtras);
 
@@ -17,8 +26,10 @@ const itemSchema = z.object({
   b64_json: z.string().nullish(),
   url: z.string().nullish(),
   revised_prompt: z.string().nullish(),
+  error: z.unknown().nullish(),
 });
 const bareSchema = z.object({ data: z.array(itemSchema) });
+const answerErrorSchema = z.object({ error: z.object({}).passthrough() });
 const envelopeSchema = z.object({
   code: z.union([z.number(), z.string()]).nullish(),
   msg: z.string().nullish(),
@@ -30,7 +41,9 @@ const placeholderPattern = /^\u0000b64:(\d+)$/;
 
 /**
  * Reads a success body in either shape the docs show: bare `{data:[…]}` or the `{code,msg,data:{data:[…]}}`
- * envelope (also `{code,data:[…]}`). A 200 envelope with a non-success code is an error.
+ * envelope (also `{code,data:[…]}`). A 200 envelope with a non-success code is an error, and so is an `error`
+ * object in a 200 answer (new-api relays GPT Image and Seedream bodies with the upstream's status): the refusal or
+ * failure it carries, never "no images".
  */
 export function parseImageResult(json: unknown, images: readonly Buffer[], requestId?: string): ResultItem[] {
   let body = json;
@@ -42,12 +55,18 @@ export function parseImageResult(json: unknown, images: readonly Buffer[], reque
     }
     body = Array.isArray(envelope.data.data) ? { data: envelope.data.data } : envelope.data.data;
   }
+  const carried = answerErrorSchema.safeParse(body);
+  if (carried.success) throw errorInAnswer(carried.data.error, requestId);
   const parsed = bareSchema.safeParse(body);
   if (!parsed.success) {
     throw new ImageApiError('invalid_response', 'image API answered without a data array', { requestId });
   }
   const items: ResultItem[] = [];
   for (const item of parsed.data.data) {
+    if (item.error !== undefined && item.error !== null) {
+      items.push({ kind: 'failed', error: errorInAnswer(item.error, requestId) });
+      continue;
+    }
     const revised = item.revised_prompt ? { revisedPrompt: item.revised_prompt } : {};
     const placeholder = item.b64_json ? placeholderPattern.exec(item.b64_json) : null;
     const bytes = placeholder ? images[Number(placeholder[1])] : Buffer.from(item.b64_json ?? '', 'base64');
@@ -58,81 +77,12 @@ export function parseImageResult(json: unknown, images: readonly Buffer[], reque
       throw new ImageApiError('invalid_response', 'image API answered an empty b64_json', { requestId });
     }
   }
+  const failed = items.find((item) => item.kind === 'failed');
+  if (failed && items.every((item) => item.kind === 'failed')) throw failed.error;
   if (items.length === 0) {
     throw new ImageApiError('invalid_response', 'image API answered no images', { requestId });
   }
   return items;
-}
-
-const errorSchema = z.object({
-  error: z.object({ message: z.string().nullish(), type: z.string().nullish(), code: z.unknown().nullish() }).nullish(),
-  code: z.unknown().nullish(),
-  msg: z.string().nullish(),
-  message: z.string().nullish(),
-});
-
-const refusalPattern =
-  /moderation_blocked|content_policy|IMAGE_SAFETY|PROHIBITED_CONTENT|prompt_blocked|SensitiveContentDetected|inappropriate content|safety system|content_filter|\bSAFETY\b/i;
-
-/** Turns a failed response into a typed error: refusals are never retried, and only 429/503 carry a wait. */
-export function classifyError(
-  status: number,
-  body: unknown,
-  requestId: string | undefined,
-  retryAfterMs: number | undefined,
-): ImageApiError {
-  const parsed = errorSchema.safeParse(body);
-  const fields = parsed.success ? parsed.data : {};
-  const upstreamCode = stringOf(fields.error?.code) ?? stringOf(fields.code);
-  const upstreamMessage = (fields.error?.message ?? fields.msg ?? fields.message ?? '').slice(0, 500);
-  const details = {
-    status,
-    requestId: requestId ?? /request id: ([\w-]+)/i.exec(upstreamMessage)?.[1],
-    ...(upstreamCode !== undefined ? { upstreamCode } : {}),
-    ...(upstreamMessage ? { upstreamMessage } : {}),
-    ...(retryAfterMs !== undefined ? { retryAfterMs } : {}),
-  };
-  const summary = `image API ${status}${upstreamCode ? ` ${upstreamCode}` : ''}: ${upstreamMessage || '(no message)'}`;
-  if (refusalPattern.test(`${upstreamCode ?? ''} ${upstreamMessage}`) && status < 500) {
-    return new ImageApiError('content_rejected', summary, details);
-  }
-  if (upstreamCode === 'convert_request_failed') {
-    // Stock new-api refuses this model on the route the dialect chose (Gemini on /v1/images/generations).
-    return new ImageApiError(
-      'bad_request',
-      summary,
-      details,
-      'The image service cannot run this model the way the bot sends it. An operator needs to check IMAGE_API_DIALECT (`threadpaint doctor` tells).',
-    );
-  }
-  if (status === 401) return new ImageApiError('auth', summary, details);
-  if (status === 403) {
-    return new ImageApiError(
-      'auth',
-      summary,
-      details,
-      'The image service says our API key may not use this model. An operator needs to check its access.',
-    );
-  }
-  if (status === 429) return new ImageApiError('rate_limited', summary, details);
-  if (status === 413) {
-    return new ImageApiError('bad_request', summary, details, 'The images are too large for the image service.');
-  }
-  // new-api answers its own validation failures with HTTP 500 `new_api_error` / `invalid_request`.
-  if (status >= 500 && upstreamCode !== 'invalid_request') return new ImageApiError('upstream', summary, details);
-  const shown = upstreamMessage.replace(/\s*\(request id: [^)]*\)/i, '').slice(0, 200);
-  return new ImageApiError(
-    'bad_request',
-    summary,
-    details,
-    shown ? `The image service could not accept this request: ${shown}` : undefined,
-  );
-}
-
-function stringOf(value: unknown): string | undefined {
-  if (typeof value === 'string' && value !== '') return value;
-  if (typeof value === 'number') return String(value);
-  return undefined;
 }
 
 /** `Retry-After` as seconds or an HTTP date, in milliseconds. */

@@ -36,6 +36,8 @@ export interface DownloadInit {
   readonly headers?: Readonly<Record<string, string>>;
   /** Cancels the download; its reason is rethrown as is. */
   readonly signal?: AbortSignal;
+  /** A lower cap than the downloader's for this one download (a model's `maxOutputBytes`). */
+  readonly maxBytes?: number;
 }
 
 export interface DownloadedImage {
@@ -64,6 +66,7 @@ export function createImageDownloader(options: ImageDownloaderOptions = {}): Ima
   async function follow(start: URL, init: DownloadInit, signal: AbortSignal): Promise<DownloadedImage> {
     let url = start;
     let sendHeaders = true;
+    const maxBytes = Math.min(settings.maxBytes, init.maxBytes ?? settings.maxBytes);
     for (let redirects = 0; ; redirects++) {
       checkDestination(url, policy);
       const headers = { accept: 'image/*', ...(sendHeaders ? init.headers : {}) };
@@ -89,12 +92,12 @@ export function createImageDownloader(options: ImageDownloaderOptions = {}): Ima
         throw invalidDownload(`download failed: HTTP ${response.statusCode} from ${where}`, response.statusCode);
       }
       const announced = Number(response.headers['content-length'] ?? Number.NaN);
-      if (announced > settings.maxBytes) {
+      if (announced > maxBytes) {
         discardBody(response.body);
-        throw downloadTooLarge(where, settings.maxBytes, announced);
+        throw downloadTooLarge(where, maxBytes, announced);
       }
-      const bytes = await readCappedBody(response.body, settings.maxBytes).catch((error: unknown) => {
-        throw error instanceof BodyTooLargeError ? downloadTooLarge(where, settings.maxBytes) : error;
+      const bytes = await readCappedBody(response.body, maxBytes).catch((error: unknown) => {
+        throw error instanceof BodyTooLargeError ? downloadTooLarge(where, maxBytes) : error;
       });
       const type = sniffImageType(bytes);
       if (!type) {

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ImageApiError } from './image-api-error.js';
-import type { ResultItem } from './image-api-response.js';
+import type { ImageItem } from './image-api-response.js';
 
 const chatSchema = z.object({
   choices: z.array(
@@ -24,12 +24,12 @@ const linkedPattern = /!\[[^\]]*\]\((https?:\/\/[^\s)]+)\)/g;
  * the assistant text. `finish_reason: "content_filter"` without an image is a refusal; words without an image are
  * not a usable answer.
  */
-export function parseChatResult(json: unknown, images: readonly Buffer[], requestId?: string): ResultItem[] {
+export function parseChatResult(json: unknown, images: readonly Buffer[], requestId?: string): ImageItem[] {
   const parsed = chatSchema.safeParse(json);
   if (!parsed.success) {
     throw new ImageApiError('invalid_response', 'chat completion answered without choices', { requestId });
   }
-  const items: ResultItem[] = [];
+  const items: ImageItem[] = [];
   const words: string[] = [];
   let filtered = false;
   for (const choice of parsed.data.choices) {

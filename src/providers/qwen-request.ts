@@ -14,11 +14,12 @@ export function buildQwenRequest(request: GenerationRequest, call: UpstreamCall)
     ...(call.seed !== undefined ? { seed: call.seed } : {}),
     ...(request.negativePrompt !== undefined ? { negative_prompt: request.negativePrompt } : {}),
     watermark: model.wire.watermark ?? false,
+    ...(request.promptExtend ? { prompt_extend: true } : {}),
   };
   const style = model.wire.qwenOptions ?? 'both';
   const placed = {
     ...(style !== 'parameters' ? options : {}),
-    ...(style !== 'flat' ? { parameters: { ...options, prompt_extend: false } } : {}),
+    ...(style !== 'flat' ? { parameters: { ...options, prompt_extend: request.promptExtend === true } } : {}),
   };
   const input =
     call.imageUrls.length === 0

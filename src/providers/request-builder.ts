@@ -1,4 +1,5 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
+import { outputsPerCall } from '../core/models/dialect-support.js';
 import type { ImageApiDialect, ModelFamily } from '../core/models/model-spec.js';
 import { buildGeminiRequest } from './gemini-request.js';
 import { buildGptImageRequest } from './gpt-image-request.js';
@@ -19,6 +20,19 @@ export interface UpstreamCall {
   readonly seed?: number;
   /** Input images as data URLs, already prepared to the family's formats and byte limits. */
   readonly imageUrls: readonly string[];
+  /** The inpainting mask as a PNG data URL, sized to the first input image (GPT Image edits). */
+  readonly maskUrl?: string;
+}
+
+/** Operator settings that shape requests beyond the member's options. */
+export interface RequestOptions {
+  /** GPT Image `moderation`: `low` is sent; `auto` is the upstream default and is not. */
+  readonly gptImageModeration?: 'auto' | 'low';
+  /**
+   * The smallest upload cap of the platforms the bot posts to: GPT Image is asked for WEBP or JPEG (with
+   * `output_compression`) when its PNG could pass it, instead of a re-encode at every delivery.
+   */
+  readonly uploadLimitBytes?: number;
 }
 
 /** How a call's answer is read: `data[]` of the images endpoints, a chat completion, or a native Gemini answer. */
@@ -43,7 +57,11 @@ export interface UpstreamRequest {
   readonly route?: UpstreamRoute;
 }
 
-export type RequestBuilder = (request: GenerationRequest, call: UpstreamCall) => UpstreamRequest;
+export type RequestBuilder = (
+  request: GenerationRequest,
+  call: UpstreamCall,
+  options?: RequestOptions,
+) => UpstreamRequest;
 
 const builders: Record<ImageApiDialect, Record<ModelFamily, RequestBuilder>> = {
   documented: {
@@ -65,17 +83,26 @@ export function chooseRequestBuilder(family: ModelFamily, dialect: ImageApiDiale
   return builders[dialect][family];
 }
 
-/** Splits a request for N images into calls of at most the model's per-call maximum, each with its own seed. */
-export function planUpstreamCalls(request: GenerationRequest, imageUrls: readonly string[]): UpstreamCall[] {
+/**
+ * Splits a request for N images into calls of at most what one call of the model returns through the dialect's
+ * gateway, each with its own seed.
+ */
+export function planUpstreamCalls(
+  request: GenerationRequest,
+  imageUrls: readonly string[],
+  extras: { readonly maskUrl?: string; readonly dialect?: ImageApiDialect } = {},
+): UpstreamCall[] {
   const calls: UpstreamCall[] = [];
+  const perCall = outputsPerCall(request.model, extras.dialect ?? request.model.dialect ?? 'documented');
   let remaining = request.count;
   while (remaining > 0) {
-    const count = Math.min(remaining, request.model.maxOutputsPerCall);
+    const count = Math.min(remaining, perCall);
     const index = calls.length;
     calls.push({
       count,
       ...(request.seed !== undefined ? { seed: (request.seed + index) % 2_147_483_648 } : {}),
       imageUrls,
+      ...(extras.maskUrl !== undefined ? { maskUrl: extras.maskUrl } : {}),
     });
     remaining -= count;
   }

@@ -3,7 +3,8 @@ import { generationsPath, type UpstreamCall, type UpstreamRequest } from './requ
 
 /**
  * Doubao Seedream / SeedEdit: `image` is one string for single-input models (SeedEdit) and an array for the
- * fusion models; results come back as URLs (valid about 24 h) that the client downloads at once.
+ * fusion models; results come back as URLs (valid about 24 h) that the client downloads at once. `guidance_scale` is
+ * the catalogue's (`wire.guidanceScale`), sent only when set.
  */
 export function buildSeedreamRequest(request: GenerationRequest, call: UpstreamCall): UpstreamRequest {
   const { model } = request;
@@ -19,6 +20,7 @@ export function buildSeedreamRequest(request: GenerationRequest, call: UpstreamC
       ...(request.size !== undefined ? { size: request.size } : {}),
       watermark: model.wire.watermark ?? false,
       ...(call.seed !== undefined ? { seed: call.seed } : {}),
+      ...(model.wire.guidanceScale !== undefined ? { guidance_scale: model.wire.guidanceScale } : {}),
       response_format: model.responseFormat,
     },
   };

@@ -15,7 +15,9 @@ const bin = path.join(root, 'src/bin/threadpaint.ts');
 const tsx = import.meta.resolve('tsx');
 let work: string;
 let documented: FakeImageApi;
+let fork: FakeImageApi;
 let stock: FakeImageApi;
+let oneApi: FakeImageApi;
 
 /** The real CLI in a child process with a clean environment. */
 function cli(args: string[], env: Record<string, string>) {
@@ -49,31 +51,46 @@ async function deadPort(): Promise<number> {
 beforeAll(async () => {
   work = mkdtempSync(path.join(tmpdir(), 'threadpaint-doctor-'));
   const models = builtinModels.map((model) => model.id).filter((id) => id !== 'doubao-seededit-3-0-i2i-250628');
-  [documented, stock] = await Promise.all([
+  [documented, fork, stock, oneApi] = await Promise.all([
     startFakeImageApi(),
+    // The documented gateway is a new-api fork: it may well send X-New-Api-Version too.
+    startFakeImageApi({ newApiVersion: 'v0.9.1-fork' }),
     startFakeImageApi({ dialect: 'new-api', models: [...models, 'gpt-4o'] }),
+    startFakeImageApi({ dialect: 'one-api' }),
   ]);
 });
 afterAll(async () => {
-  await Promise.all([documented.close(), stock.close()]);
+  await Promise.all([documented.close(), fork.close(), stock.close(), oneApi.close()]);
   rmSync(work, { recursive: true, force: true });
 });
 
+const routesOf = (fake: FakeImageApi) => fake.requests.map((request) => `${request.method} ${request.path}`);
+const geminiProbe = {
+  model: 'gemini-2.5-flash-image',
+  prompt: 'a plain white square',
+  size: '1:1',
+  n: 1,
+  response_format: 'b64_json',
+};
+
 describe('threadpaint doctor', () => {
-  it('reports a stock new-api gateway, the dialect mismatch and the models the key can use', async () => {
+  it('tells stock new-api by its convert_request_failed answer to a Gemini probe, not by X-New-Api-Version', async () => {
+    stock.reset();
     const result = await cli(['doctor'], { IMAGE_API_KEY: 'sk-test', IMAGE_API_URL: stock.url });
 
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
-    const request = stock.requests.at(-1);
-    expect(request).toMatchObject({ method: 'GET', path: '/v1/models' });
-    expect(request?.headers.authorization).toBe('Bearer sk-test');
+    expect(routesOf(stock)).toEqual(['GET /v1/models', 'POST /v1/images/generations']);
+    const [list, probe] = stock.requests;
+    expect(probe?.headers.authorization).toBe('Bearer sk-test');
+    expect(probe?.body).toEqual(geminiProbe);
     const lines = result.stdout.trim().split('\n');
-    expect(lines.slice(0, 4)).toEqual([
-      `gateway  ${stock.url} answered GET /v1/models (request id ${request?.requestId})`,
-      'version  X-New-Api-Version: v0.9.0-fake: a stock new-api / one-api gateway is likely, so the new-api dialect fits',
-      'dialect  IMAGE_API_DIALECT=documented disagrees: set IMAGE_API_DIALECT=new-api (or "dialect" per model in IMAGE_MODELS_FILE)',
-      'models   9 of 10 catalogue models are usable with this key:',
+    expect(lines.slice(0, 5)).toEqual([
+      `gateway  ${stock.url} answered GET /v1/models (request id ${list?.requestId})`,
+      'version  X-New-Api-Version: v0.9.0-fake (every new-api build and fork sends it, so it does not tell the dialect)',
+      `probe    POST /v1/images/generations with gemini-2.5-flash-image was refused as stock new-api refuses it (HTTP 500 convert_request_failed, request id ${probe?.requestId})`,
+      'dialect  stock new-api: the new-api dialect fits; IMAGE_API_DIALECT=documented disagrees: set IMAGE_API_DIALECT=new-api (or "dialect" per model in IMAGE_MODELS_FILE)',
+      'models   10 of 11 catalogue models are usable with this key:',
     ]);
     expect(result.stdout).toMatch(
       / {2}missing {2}doubao-seededit-3-0-i2i-250628 +documented: \/v1\/images\/generations/,
@@ -85,29 +102,79 @@ describe('threadpaint doctor', () => {
     const result = await doctor({ IMAGE_API_KEY: 'sk-test', IMAGE_API_URL: stock.url, IMAGE_API_DIALECT: 'new-api' });
 
     expect(result.code).toBe(0);
-    expect(result.out).toContain('dialect  IMAGE_API_DIALECT=new-api agrees');
+    expect(result.out).toContain('dialect  stock new-api: the new-api dialect fits; IMAGE_API_DIALECT=new-api agrees');
     expect(result.out).toMatch(/usable +gemini-2\.5-flash-image +new-api: \/v1\/chat\/completions/);
     expect(result.out).toMatch(/usable +gpt-image-1 +new-api: \/v1\/images\/generations, edits on \/v1\/images\/edits/);
     expect(result.out).toMatch(/usable +qwen-image-plus +new-api: \/v1\/images\/generations/);
   });
 
-  it('reports the documented gateway: no version header, the documented dialect, every model usable', async () => {
+  it('says the documented dialect fits a gateway that sends X-New-Api-Version but makes Gemini images on /v1/images/generations', async () => {
+    fork.reset();
+    const result = await doctor({ IMAGE_API_KEY: 'sk-test', IMAGE_API_URL: fork.url, IMAGE_API_DIALECT: 'new-api' });
+
+    expect(result.code).toBe(0);
+    const probe = fork.requests.find((request) => request.method === 'POST');
+    expect(probe?.body).toEqual(geminiProbe);
+    expect(result.out).toContain('version  X-New-Api-Version: v0.9.1-fork (every new-api build and fork sends it');
+    expect(result.out).toContain(
+      `probe    POST /v1/images/generations with gemini-2.5-flash-image was accepted (HTTP 200, request id ${probe?.requestId}; billed as one image)`,
+    );
+    expect(result.out).toContain(
+      'dialect  the documented dialect fits; IMAGE_API_DIALECT=new-api disagrees: set IMAGE_API_DIALECT=documented',
+    );
+    expect(fork.violations).toEqual([]);
+  });
+
+  it('reports the documented gateway without a version header: documented dialect, every model usable', async () => {
+    documented.reset();
     const result = await doctor({ IMAGE_API_KEY: 'sk-test', IMAGE_API_URL: documented.url });
 
     expect(result.code).toBe(0);
-    expect(result.out).toContain(
-      'version  no X-New-Api-Version header: not stock new-api as far as this shows, so the documented dialect fits',
-    );
-    expect(result.out).toContain('dialect  IMAGE_API_DIALECT=documented agrees');
-    expect(result.out).toContain('models   10 of 10 catalogue models are usable with this key:');
+    expect(routesOf(documented)).toEqual([
+      'GET /v1/models',
+      'GET /v1beta/models',
+      'GET /v1/models',
+      'POST /v1/images/generations',
+    ]);
+    expect(result.out).toContain('version  no X-New-Api-Version header');
+    expect(result.out).toContain('dialect  the documented dialect fits; IMAGE_API_DIALECT=documented agrees');
+    expect(result.out).toContain('models   11 of 11 catalogue models are usable with this key:');
     expect(result.out).not.toContain('missing');
+  });
 
-    const mismatch = await doctor({
-      IMAGE_API_KEY: 'sk-test',
-      IMAGE_API_URL: documented.url,
-      IMAGE_API_DIALECT: 'new-api',
+  it('declares one-api unsupported, without a Gemini request, and exits non-zero with one line on stderr', async () => {
+    oneApi.reset();
+    const result = await cli(['doctor'], { IMAGE_API_KEY: 'sk-test', IMAGE_API_URL: oneApi.url });
+
+    expect(result.code).toBe(1);
+    expect(routesOf(oneApi)).toEqual(['GET /v1/models', 'GET /v1beta/models', 'GET /v1/models']);
+    expect(oneApi.requests.at(-1)?.headers.authorization).not.toBe('Bearer sk-test');
+    expect(result.stdout).toContain('version  no X-New-Api-Version header');
+    expect(result.stdout).toContain(
+      'probe    no X-New-Api-Version, GET /v1beta/models answered 404 and a wrong key is refused as one_api_error: this is one-api',
+    );
+    expect(result.stdout).toContain(
+      'dialect  unsupported: threadpaint speaks to new-api gateways (documented or stock); one-api drops image inputs, Gemini images and Seedream options whatever IMAGE_API_DIALECT says. Use a new-api gateway.',
+    );
+    expect(result.stderr.trim().split('\n')).toEqual([
+      `threadpaint: doctor: ${oneApi.url} looks like one-api, which threadpaint does not support: point IMAGE_API_URL at a new-api gateway.`,
+    ]);
+  });
+
+  it('keeps IMAGE_API_DIALECT when no Gemini model is usable to probe with', async () => {
+    const noGemini = await startFakeImageApi({
+      dialect: 'new-api',
+      models: builtinModels.map((model) => model.id).filter((id) => !id.startsWith('gemini')),
     });
-    expect(mismatch.out).toContain('dialect  IMAGE_API_DIALECT=new-api disagrees: set IMAGE_API_DIALECT=documented');
+    try {
+      const result = await doctor({ IMAGE_API_KEY: 'sk-test', IMAGE_API_URL: noGemini.url });
+      expect(result.code).toBe(0);
+      expect(noGemini.requests.filter((request) => request.method === 'POST')).toEqual([]);
+      expect(result.out).toContain('probe    no Gemini image model is usable with this key, so none could be probed');
+      expect(result.out).toContain('dialect  IMAGE_API_DIALECT=documented kept: the probe could not tell');
+    } finally {
+      await noGemini.close();
+    }
   });
 
   it('fails with one line naming the request id when the key is refused', async () => {

@@ -75,4 +75,38 @@ describe('loadConfig', () => {
     expect(failure({ IMAGE_MODELS_FILE: 'broken.json' })).toContain('could not be read as JSON');
     expect(failure({ IMAGE_MODELS_FILE: 'missing.json' })).toContain('IMAGE_MODELS_FILE=');
   });
+
+  it('stops start-up with a sentence when IMAGE_MODELS_FILE passes a bound, so --n 1000 cannot run 1000 generations', () => {
+    const file = path.join(directory, 'models.json');
+    const refused = (entry: object) => {
+      writeFileSync(file, JSON.stringify([entry]));
+      return failure({ IMAGE_MODELS_FILE: 'models.json' });
+    };
+    expect(refused({ id: 'gpt-image-1', maxCount: 1e9 })).toBe(
+      `Invalid configuration: IMAGE_MODELS_FILE=${file}: model "gpt-image-1": maxCount: must be at most 10 (images one request may ask for)`,
+    );
+    expect(refused({ id: 'gpt-image-1', maxOutputsPerCall: 11 })).toContain(
+      'maxOutputsPerCall: must be at most 10 (images per upstream call)',
+    );
+    expect(
+      refused({
+        id: 'doubao-seedream-3-0-t2i-250415',
+        sizing: { kind: 'fixed', separator: 'x', sizes: [{ size: '9000x1024', ratio: '9:1' }] },
+      }),
+    ).toContain('sizing.sizes.0.size: must be WxH (or W*H) with each side from 1 to 8192 pixels');
+    expect(refused({ id: 'gemini-2.5-flash-image', maxOutputBytes: 60_000_000 })).toContain(
+      'maxOutputBytes: must be at most 50000000 bytes, 50 MB (per generated image)',
+    );
+    expect(refused({ id: 'qwen-image-plus', maxInputBytes: 51_000_000 })).toContain(
+      'maxInputBytes: must be at most 50000000 bytes, 50 MB (per input image)',
+    );
+  });
+
+  it('takes GPT_IMAGE_MODERATION=low and refuses other values with the choices', () => {
+    expect(load({}).GPT_IMAGE_MODERATION).toBe('auto');
+    expect(load({ GPT_IMAGE_MODERATION: 'low' }).GPT_IMAGE_MODERATION).toBe('low');
+    expect(failure({ GPT_IMAGE_MODERATION: 'none' })).toContain(
+      'GPT_IMAGE_MODERATION="none": must be auto (the default) or low (less restrictive GPT Image filtering)',
+    );
+  });
 });

@@ -68,4 +68,21 @@ describe('parseInlineFlags', () => {
   it('parses negative numbers so validation can say what is wrong with them', () => {
     expect(parseInlineFlags('a cat --seed -1').flags.seed).toBe(-1);
   });
+
+  it('reads --background with a value, and --extend and --mask as switches that never take the next word', () => {
+    expect(parseInlineFlags('a sticker --background transparent of a cat --extend --mask')).toEqual({
+      prompt: 'a sticker of a cat',
+      flags: { background: 'transparent', extend: true, mask: true },
+    });
+    expect(parseInlineFlags('--mask a red door --bg opaque --extend=off')).toEqual({
+      prompt: 'a red door',
+      flags: { mask: true, background: 'opaque', extend: false },
+    });
+  });
+
+  it('refuses a switch with a value it does not know', () => {
+    const error = failure('a cat --extend=maybe');
+    expect(error.code).toBe('bad_switch');
+    expect(error.message).toBe('`--extend` is a switch: write `--extend` alone, or `--extend=off`.');
+  });
 });

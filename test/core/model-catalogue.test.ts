@@ -7,6 +7,7 @@ describe('model catalogue', () => {
     expect(catalogue.list().map((model) => [model.id, model.family])).toEqual([
       ['gemini-2.5-flash-image', 'gemini'],
       ['gemini-3-pro-image-preview', 'gemini'],
+      ['gemini-3.1-flash-image-preview', 'gemini'],
       ['doubao-seedream-4-5-251128', 'seedream'],
       ['doubao-seedream-4-0-250828', 'seedream'],
       ['doubao-seedream-3-0-t2i-250415', 'seedream'],

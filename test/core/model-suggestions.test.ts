@@ -25,7 +25,7 @@ describe('an unknown --model', () => {
 
   it('treats a fragment of a name as near, nearest first', () => {
     expect(refusal('banana')).toContain(
-      'Did you mean `nano-banana` (gemini-2.5-flash-image) or `nano-banana-pro` (gemini-3-pro-image-preview)?',
+      'Did you mean `nano-banana` (gemini-2.5-flash-image), `nano-banana-2` (gemini-3.1-flash-image-preview) or `nano-banana-pro` (gemini-3-pro-image-preview)?',
     );
     expect(refusal('gemini-flash')).toContain('Did you mean `gemini-flash-image` (gemini-2.5-flash-image)?');
   });

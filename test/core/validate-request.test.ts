@@ -44,6 +44,9 @@ describe('validateRequest', () => {
   it('bounds --n by the model', () => {
     expect(failure({ prompt: 'x', count: 0 }).message).toBe('--n takes 1 to 4 on gemini-2.5-flash-image, not 0.');
     expect(failure({ prompt: 'x', count: 99 }).code).toBe('bad_count');
+    expect(failure({ prompt: 'x', count: 1000, model: 'gpt-image-1' }).message).toBe(
+      '--n takes 1 to 4 on gpt-image-1, not 1000.',
+    );
   });
 
   it('refuses a negative seed, and says so when a model takes none instead of showing a seed it ignored', () => {

@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
-import { base64Of, errorBody, sendJson, sendOversized, sendResult } from './fake-image-api-responses.js';
+import { outOfCredit, outputRefusal } from './fake-image-api-new-api-errors.js';
+import { base64Of, errorBody, sendJson, sendJunkImage, sendOversized, sendResult } from './fake-image-api-responses.js';
 import type { FakeFamily, FakeFault } from './fake-image-api-types.js';
 
 /** The refusal each family's upstream sends for a prompt its safety system blocks (docs/image-api.md). */
@@ -50,6 +51,10 @@ export interface FaultContext {
   readonly envelope: boolean;
   /** A URL on the fake that answers 404. */
   readonly missingFileUrl: string;
+  /** The gateway's id of this request: new-api adds it to the messages of its own errors. */
+  readonly requestId: string;
+  /** Makes the image a successful answer would carry (for answers that mix one with an error). */
+  readonly image: () => Uint8Array;
 }
 
 /** Answers a generation request with a scripted fault. `hang` never answers: the fake's close ends it. */
@@ -77,6 +82,15 @@ export async function answerFault(fault: FakeFault, context: FaultContext): Prom
       return sendOversized(response, fault.bytes, fault.announceLength ?? false);
     case 'envelope-error':
       return sendJson(response, 200, { code: 400, msg: 'bad param', data: null });
+    case 'out-of-credit':
+      return sendJson(response, 403, outOfCredit(fault.of, context.requestId));
+    case 'error-in-200': {
+      if (!fault.partial) return sendJson(response, 200, outputRefusal());
+      const good = { b64_json: base64Of(context.image()).toString('latin1') };
+      return sendJson(response, 200, { created: Math.floor(Date.now() / 1000), data: [good, outputRefusal()] });
+    }
+    case 'junk-image':
+      return sendJunkImage(response, fault.bytes);
     case 'b64-of-size': {
       const b64 = base64Of(fault.bytes);
       return sendResult(

@@ -47,7 +47,8 @@ export function answerGeminiChat(context: GeminiAnswerContext, fault: FakeFault 
 }
 
 /**
- * A native `generateContent` answer: text and `inlineData` parts, each with a thought signature; a blocked prompt
+ * A native `generateContent` answer: text and `inlineData` parts, each with a thought signature, and a last
+ * signature-only part with empty text; a blocked prompt
  * is `promptFeedback.blockReason`, a filtered image a candidate that ends with `IMAGE_SAFETY` and no parts.
  */
 export function answerGeminiNative(context: GeminiAnswerContext, fault: FakeFault | undefined): Promise<void> {
@@ -76,6 +77,8 @@ export function answerGeminiNative(context: GeminiAnswerContext, fault: FakeFaul
       Buffer.from(`"},"thoughtSignature":"${context.issueSignature()}"}`),
     );
   }
+  // Gemini may end an answer with a part that carries only a signature (empty text): no data of its own.
+  pieces.push(Buffer.from(`,{"text":"","thoughtSignature":"${context.issueSignature()}"}`));
   pieces.push(Buffer.from(`]},"finishReason":"STOP","index":0}],${usage},${version}}`));
   return sendPieces(response, 200, pieces);
 }

@@ -118,6 +118,18 @@ export function checkGeminiNative(model: string, body: unknown, issued: Readonly
   else {
     for (const [index, turn] of contents.entries()) checkNativeTurn(turn, `contents[${index}]`, issued, problems);
     if ((contents.at(-1) as Body | undefined)?.['role'] !== 'user') problems.add('the last content must be the user’s');
+    // new-api parses and re-serialises the request (`text` is omitempty): a part left with no data reaches Gemini,
+    // which refuses the whole request.
+    const empty = dataLessParts(contents);
+    if (empty.length > 0) {
+      const message = empty
+        .map(
+          (where) =>
+            `* GenerateContentRequest.${where}.data: required oneof field 'data' must have one initialized field`,
+        )
+        .join('\n');
+      return { kind: 'invalid', model, problems: [message], dropped: [], upstream: true };
+    }
   }
   const generation = body['generationConfig'];
   if (generation !== undefined) {
@@ -150,10 +162,26 @@ function checkNativeTurn(turn: unknown, where: string, issued: ReadonlySet<strin
     if (isObject(data)) {
       const url = `data:${String(data['mimeType'])};base64,${String(data['data'])}`;
       problems.add(checkImageReference(url, 'gemini', `${partWhere}.inlineData`));
-    } else if (typeof part['text'] !== 'string') problems.add(`${partWhere} must carry text or inlineData`);
+    } else if (part['text'] !== undefined && typeof part['text'] !== 'string') {
+      problems.add(`${partWhere}.text must be a string`);
+    }
     const signature = part['thoughtSignature'];
     if (signature !== undefined && turn['role'] === 'model' && !issued.has(String(signature))) {
       problems.add(`${partWhere}.thoughtSignature was not issued by this gateway`);
     }
   }
+}
+
+/** Parts with neither inlineData nor a non-empty text once new-api re-serialises them: `contents[1].parts[0]`. */
+function dataLessParts(contents: readonly unknown[]): string[] {
+  const found: string[] = [];
+  contents.forEach((turn, turnIndex) => {
+    const parts = isObject(turn) && Array.isArray(turn['parts']) ? turn['parts'] : [];
+    parts.forEach((part: unknown, partIndex) => {
+      const carries =
+        isObject(part) && (isObject(part['inlineData']) || (typeof part['text'] === 'string' && part['text'] !== ''));
+      if (!carries) found.push(`contents[${turnIndex}].parts[${partIndex}]`);
+    });
+  });
+  return found;
 }

@@ -58,10 +58,11 @@ export function createGenerationAnswerer(settings: GenerationSettings) {
 
     /**
      * Stock new-api: GPT answers `n` base64 images; Seedream's Ark body comes back as is (URLs with `size`, or base64
-     * when asked); Qwen always answers a time-limited URL with `b64_json: ""`, whatever was asked.
+     * when asked); Qwen always answers time-limited URLs with `b64_json: ""`, whatever was asked, one per image of
+     * `parameters.n` on the edit model (new-api converts every choice of DashScope's answer).
      */
     answerNewApi(response: ServerResponse, { model, family, body }: AcceptedRequest): Promise<void> {
-      const count = family === 'gpt' ? Number(body['n'] ?? 1) || 1 : 1;
+      const count = newApiImageCount(model, family, body);
       const images = Array.from(
         { length: count },
         (_, index) => settings.b64Image?.({ model, family, body, index }) ?? settings.imageBytes,
@@ -77,6 +78,9 @@ export function createGenerationAnswerer(settings: GenerationSettings) {
     },
 
     imageFor: (request: FakeGenerationRequest): Uint8Array => settings.b64Image?.(request) ?? settings.imageBytes,
+
+    /** Keeps bytes for download; returns their URL on the fake. */
+    store,
 
     file: (id: string): Uint8Array | undefined => files.get(id),
   };
@@ -97,4 +101,12 @@ function sizeOf(bytes: Uint8Array, requested: unknown): string {
   const dimensions = pngDimensions(bytes);
   if (dimensions) return `${dimensions.width}x${dimensions.height}`;
   return typeof requested === 'string' && /^\d+x\d+$/.test(requested) ? requested : '2048x2048';
+}
+
+/** How many images stock new-api's answer carries: GPT's `n`, the Qwen edit model's `parameters.n`, else one. */
+function newApiImageCount(model: string, family: AcceptedRequest['family'], body: AcceptedRequest['body']): number {
+  if (family === 'gpt') return Number(body['n'] ?? 1) || 1;
+  const parameters = body['parameters'];
+  if (family === 'qwen' && model.includes('-edit') && isObject(parameters)) return Number(parameters['n'] ?? 1) || 1;
+  return 1;
 }

@@ -10,7 +10,8 @@ const inputLimits: Record<FakeFamily, { readonly formats: readonly string[]; rea
     formats: ['image/jpeg', 'image/png', 'image/webp', 'image/bmp', 'image/tiff', 'image/gif'],
     maxBytes: 10 * MB,
   },
-  gpt: { formats: ['image/jpeg', 'image/png', 'image/gif', 'image/webp'], maxBytes: 10 * MB },
+  // OpenAI's reference: PNG, WEBP or JPG for the GPT image models.
+  gpt: { formats: ['image/jpeg', 'image/png', 'image/webp'], maxBytes: 10 * MB },
   qwen: { formats: ['image/jpeg', 'image/png', 'image/bmp', 'image/tiff', 'image/webp'], maxBytes: 10 * MB },
 };
 

@@ -39,13 +39,46 @@ export function newApiRefusal(family: FakeFamily, requestId: string): unknown {
   }
 }
 
-export function convertFailed(model: string, requestId: string): unknown {
+/** relay/channel/gemini: a non-Imagen model on `/v1/images/generations` fails ConvertImageRequest (HTTP 500). */
+export function convertFailed(requestId: string): unknown {
   return newApiError(
-    `convert request failed: model ${model} is not supported on /v1/images/generations`,
+    'not supported model for image generation, only imagen models are supported',
     'new_api_error',
     'convert_request_failed',
     requestId,
   );
+}
+
+/**
+ * controller/relay.go: the prompt word filter (`CheckSensitiveEnabled` and `CheckSensitiveOnPromptEnabled` are on
+ * by default) fails before pricing and channel selection with `types.NewError(nil, sensitive_words_detected)`:
+ * HTTP 500, and the message is the bare code.
+ */
+export const sensitiveWords = (requestId: string) =>
+  newApiError('sensitive_words_detected', 'new_api_error', 'sensitive_words_detected', requestId);
+
+/** service/billing: pre-consume refusals, HTTP 403 (neither reaches the model, nothing is billed). */
+export function outOfCredit(of: 'account' | 'key', requestId: string): unknown {
+  return of === 'account'
+    ? newApiError('用户额度不足, 剩余额度: ＄0.000000', 'new_api_error', 'insufficient_user_quota', requestId)
+    : newApiError(
+        'token quota is not enough, token remain quota: ＄0.001000, need quota: ＄0.050000',
+        'new_api_error',
+        'pre_consume_token_quota_failed',
+        requestId,
+      );
+}
+
+/** Ark's refusal of a generated image, as its body carries it (relayed as is, so without a request id). */
+export function outputRefusal(): { error: Record<string, string> } {
+  return {
+    error: {
+      code: 'OutputImageSensitiveContentDetected',
+      message: 'The request failed because the output image may contain sensitive information.',
+      param: '',
+      type: 'BadRequest',
+    },
+  };
 }
 
 export function noChannel(model: string, requestId: string): unknown {
@@ -55,6 +88,14 @@ export function noChannel(model: string, requestId: string): unknown {
     'model_not_found',
     requestId,
   );
+}
+
+/**
+ * Gemini's 400 for a request it cannot read (a part with no data), as new-api relays an upstream error: the
+ * upstream message without a request id, `type` filled in as `upstream_error`, Gemini's numeric code.
+ */
+export function geminiInvalidArgument(message: string): unknown {
+  return { error: { message, type: 'upstream_error', param: '', code: 400 } };
 }
 
 export const newApiInvalidToken = (requestId: string) =>

@@ -1,7 +1,8 @@
 import { type Body, isObject, Problems } from './fake-image-api-fields.js';
+import { checkGptOutputOptions, checkMask } from './fake-image-api-gpt-options.js';
 import { checkImageFile, checkImageReference, describe } from './fake-image-api-images.js';
 import { fieldsOf } from './fake-image-api-multipart.js';
-import { familyOf } from './fake-image-api-shapes.js';
+import { checkSeedreamExtras, familyOf } from './fake-image-api-shapes.js';
 import type { FakeFamily, FakeFormPart } from './fake-image-api-types.js';
 
 const gptSizes = ['1024x1024', '1024x1536', '1536x1024'];
@@ -19,7 +20,8 @@ const qwenParameters = new Set(['size', 'n', 'watermark', 'prompt_extend', 'seed
 
 /**
  * A new-api request as the fake judged it. `dropped` lists what the gateway silently ignores; `gateway: true`
- * marks new-api's own validation (HTTP 500 `new_api_error` / `invalid_request`) rather than an upstream 400.
+ * marks new-api's own validation (HTTP 500 `new_api_error` / `invalid_request`), `upstream: true` Gemini's
+ * refusal of what new-api forwarded (HTTP 400, relayed), rather than the fake's own 400 for a client bug.
  */
 export type NewApiCheck =
   | { readonly kind: 'ok'; readonly model: string; readonly family: FakeFamily; readonly body: Body; dropped: string[] }
@@ -30,6 +32,7 @@ export type NewApiCheck =
       readonly model: string | undefined;
       readonly problems: readonly string[];
       readonly gateway?: boolean;
+      readonly upstream?: boolean;
       dropped: string[];
     };
 
@@ -55,14 +58,26 @@ export function verdict(
   return { kind: 'invalid', model, problems: problems.list, dropped };
 }
 
-/** `POST /v1/images/generations` on stock new-api. */
-export function checkNewApiGenerations(body: unknown): NewApiCheck {
+/** What body pass-through on the channel lets reach Ark besides the kept fields. */
+const passedSeedreamFields = [
+  'seed',
+  'guidance_scale',
+  'sequential_image_generation',
+  'sequential_image_generation_options',
+];
+
+/**
+ * `POST /v1/images/generations` on stock new-api; with `passThrough` (the channel setting) the body reaches the
+ * upstream as written, so Seedream's own fields are kept instead of dropped.
+ */
+export function checkNewApiGenerations(body: unknown, passThrough = false): NewApiCheck {
   const named = modelOf(body);
   if ('kind' in named) return named;
   const { model, family } = named;
   if (!family) return { kind: 'unknown-model', model, dropped: [] };
   const request = body as Body;
-  const extra = family === 'qwen' ? ['parameters', 'input'] : [];
+  const extra =
+    family === 'qwen' ? ['parameters', 'input'] : family === 'seedream' && passThrough ? passedSeedreamFields : [];
   const dropped = Object.keys(request).filter((key) => !keptFields.has(key) && !extra.includes(key));
   // Gemini image models cannot be converted to an images request: the gateway refuses them outright.
   if (family === 'gemini') return { kind: 'convert-failed', model, dropped };
@@ -76,6 +91,7 @@ export function checkNewApiGenerations(body: unknown): NewApiCheck {
   problems.oneOf(request, 'response_format', ['b64_json', 'url']);
   problems.integer(request, 'n', 1, 10);
   newApiFamilyChecks[family](request, model, problems, dropped);
+  if (family === 'seedream' && passThrough) checkSeedreamExtras(request, problems);
   return verdict(model, family, request, problems, dropped);
 }
 
@@ -85,6 +101,7 @@ const newApiFamilyChecks: Record<Exclude<FakeFamily, 'gemini'>, FamilyCheck> = {
   gpt(body, _model, problems, dropped) {
     problems.oneOf(body, 'size', gptSizes);
     problems.oneOf(body, 'quality', ['high', 'medium', 'low']);
+    checkGptOutputOptions(body, problems);
     // Kept by the gateway, ignored by OpenAI on /generations: edits belong on /v1/images/edits.
     if (body['image'] !== undefined) dropped.push('image');
   },
@@ -180,8 +197,13 @@ export function checkNewApiEdits(body: unknown, parts: readonly FakeFormPart[] |
   }
   problems.oneOf(fields, 'size', gptSizes);
   problems.oneOf(fields, 'quality', ['high', 'medium', 'low']);
-  problems.oneOf(fields, 'input_fidelity', model.includes('mini') ? ['low'] : ['high', 'low']);
+  // OpenAI: input_fidelity is "unsupported for gpt-image-1-mini" (a 400 there).
+  if (model.includes('mini') && fields['input_fidelity'] !== undefined) {
+    problems.add(`input_fidelity is not supported on ${model}, got ${describe(fields['input_fidelity'])}`);
+  } else problems.oneOf(fields, 'input_fidelity', ['high', 'low']);
+  checkGptOutputOptions(fields, problems);
   const count = parts ? checkFiles(parts, problems) : checkJsonImages(fields['images'], problems);
+  checkMask(parts, fields, problems);
   if (count === 0) problems.add('an edit needs at least one image');
   if (count > 16) problems.add(`at most 16 images, got ${count}`);
   if (parts) {

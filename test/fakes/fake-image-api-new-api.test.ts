@@ -180,7 +180,9 @@ describe('the fake image API as a stock new-api gateway', () => {
     expect(parts.map((part) => Object.keys(part).sort())).toEqual([
       ['text', 'thoughtSignature'],
       ['inlineData', 'thoughtSignature'],
+      ['text', 'thoughtSignature'],
     ]);
+    expect(parts[2]?.text).toBe('');
 
     const next = (signature: string | undefined) =>
       ask([
@@ -194,6 +196,26 @@ describe('the fake image API as a stock new-api gateway', () => {
     expect(fake.violations[0]?.message).toContain(
       'contents[1].parts[0].thoughtSignature was not issued by this gateway',
     );
+  });
+
+  it('relays Gemini’s 400 for a part new-api re-serialises without data (an empty text beside a signature)', async () => {
+    const contents = [
+      { role: 'user', parts: [{ text: 'a lighthouse' }] },
+      { role: 'model', parts: [{ text: '', thoughtSignature: 'c2ln' }] },
+      { role: 'user', parts: [{ text: 'make it stormy' }] },
+    ];
+    const answer = await post(nativePath, { contents });
+    expect(answer.status).toBe(400);
+    expect(answer.json).toEqual({
+      error: {
+        message:
+          "* GenerateContentRequest.contents[1].parts[0].data: required oneof field 'data' must have one initialized field",
+        type: 'upstream_error',
+        param: '',
+        code: 400,
+      },
+    });
+    expect(fake.violations).toHaveLength(1);
   });
 
   it('refuses a native prompt with promptFeedback and a filtered image with IMAGE_SAFETY', async () => {

@@ -7,13 +7,16 @@ import type { createGenerationAnswerer } from './fake-image-api-generation.js';
 import { parseMultipart } from './fake-image-api-multipart.js';
 import {
   convertFailed,
+  geminiInvalidArgument,
   newApiError,
   newApiInvalidToken,
   newApiRefusal,
   noChannel,
+  sensitiveWords,
 } from './fake-image-api-new-api-errors.js';
 import { checkNewApiEdits, checkNewApiGenerations, type NewApiCheck } from './fake-image-api-new-api-shapes.js';
 import { sendJson } from './fake-image-api-responses.js';
+import { hitsSensitiveWord } from './fake-image-api-sensitive.js';
 import type { FakeFault, FakeFormPart, FakeGenerationRequest } from './fake-image-api-types.js';
 
 export interface NewApiGateway {
@@ -23,6 +26,9 @@ export interface NewApiGateway {
   readonly envelope: boolean;
   readonly generation: ReturnType<typeof createGenerationAnswerer>;
   readonly imageFor: (request: FakeGenerationRequest) => Uint8Array;
+  readonly sensitiveWords: readonly string[];
+  /** The channel passes the body through: Seedream's extra fields are kept. */
+  readonly passThrough: boolean;
   violation(requestId: string, model: string | undefined, message: string): void;
   nextFault(): FakeFault | undefined;
   /** The simulated latency; false when the fake closed meanwhile. */
@@ -78,7 +84,7 @@ export function createNewApiGateway(gateway: NewApiGateway) {
     const parts = await parseMultipart(raw.bytes, contentType);
     const body = parts ? undefined : parseJson(raw.bytes);
     let check: NewApiCheck | undefined;
-    if (route === 'POST /v1/images/generations') check = checkNewApiGenerations(body);
+    if (route === 'POST /v1/images/generations') check = checkNewApiGenerations(body, gateway.passThrough);
     else if (route === 'POST /v1/images/edits') check = checkNewApiEdits(body, parts);
     else if (route === 'POST /v1/chat/completions') check = checkGeminiChat(body);
     else if (native) check = checkGeminiNative(decodeURIComponent(native[1] as string), body, issued);
@@ -115,25 +121,41 @@ export function createNewApiGateway(gateway: NewApiGateway) {
       const error = newApiError('request body too large', 'new_api_error', 'read_request_body_failed', requestId);
       return sendJson(response, 413, error);
     }
+    // controller/relay.go's order: channel (the model), request validation, the word filter, then conversion.
+    if (check.kind === 'unknown-model') return sendJson(response, 503, noChannel(check.model, requestId));
+    if (check.kind === 'invalid' && check.gateway) return answerInvalid(response, check, requestId);
+    const text = parts ? Object.fromEntries(parts.map((part) => [part.name, part.value])) : body;
+    if (hitsSensitiveWord(text, gateway.sensitiveWords)) return sendJson(response, 500, sensitiveWords(requestId));
     switch (check.kind) {
-      case 'unknown-model':
-        return sendJson(response, 503, noChannel(check.model, requestId));
       case 'convert-failed':
-        return sendJson(response, 500, convertFailed(check.model, requestId));
-      case 'invalid': {
-        const message = `${check.gateway ? '' : 'fake: '}${check.problems.join('; ')}`;
-        gateway.violation(requestId, check.model, message);
-        const error = check.gateway
-          ? newApiError(message, 'new_api_error', 'invalid_request', requestId)
-          : newApiError(message, 'invalid_request_error', 'fake_shape_violation', requestId);
-        return sendJson(response, check.gateway ? 500 : 400, error);
-      }
+        return sendJson(response, 500, convertFailed(requestId));
+      case 'invalid':
+        return answerInvalid(response, check, requestId);
     }
     const fault = gateway.nextFault();
     if (!(await gateway.wait())) return;
     const kind = route === 'POST /v1/chat/completions' ? 'chat' : native ? 'native' : 'images';
     return answer(response, check, kind, fault, requestId);
   };
+
+  /** A request the fake refuses: new-api's own validation (HTTP 500), Gemini's (400), or a client bug (400). */
+  function answerInvalid(
+    response: ServerResponse,
+    check: Extract<NewApiCheck, { kind: 'invalid' }>,
+    requestId: string,
+  ): void {
+    if (check.upstream) {
+      gateway.violation(requestId, check.model, check.problems.join('; '));
+      sendJson(response, 400, geminiInvalidArgument(check.problems.join('; ')));
+      return;
+    }
+    const message = `${check.gateway ? '' : 'fake: '}${check.problems.join('; ')}`;
+    gateway.violation(requestId, check.model, message);
+    const error = check.gateway
+      ? newApiError(message, 'new_api_error', 'invalid_request', requestId)
+      : newApiError(message, 'invalid_request_error', 'fake_shape_violation', requestId);
+    sendJson(response, check.gateway ? 500 : 400, error);
+  }
 
   /** Answers an accepted request in its route's shape: a success, or the scripted fault. */
   function answer(
@@ -144,7 +166,8 @@ export function createNewApiGateway(gateway: NewApiGateway) {
     requestId: string,
   ): Promise<void> | void {
     const { model, family } = check;
-    const faultContext = { response, model, family, envelope: gateway.envelope };
+    const image = () => gateway.imageFor({ model, family, body: check.body, index: 0 });
+    const faultContext = { response, model, family, envelope: gateway.envelope, requestId, image };
     const generic = () =>
       answerFault(fault as FakeFault, { ...faultContext, missingFileUrl: gateway.missingFileUrl(requestId) });
     if (kind !== 'images') {

@@ -103,3 +103,24 @@ function write(response: ServerResponse, piece: Buffer): Promise<boolean> {
     response.on('close', onClose);
   });
 }
+
+/**
+ * `{"created":0,"data":[{"b64_json":"<PNG signature, then zeros>"}]}` with `bytes` of zeros after the signature:
+ * junk that sniffs as a PNG, streamed from one reused chunk with its Content-Length, never allocated whole.
+ */
+export async function sendJunkImage(response: ServerResponse, bytes: number): Promise<void> {
+  // The 8 signature bytes and one zero make 12 base64 characters; every further 3 zero bytes are "AAAA".
+  const head = Buffer.from('{"created":0,"data":[{"b64_json":"iVBORw0KGgoA');
+  const tail = Buffer.from('"}]}');
+  const chunk = Buffer.alloc(64 * 1024, 'A');
+  const fillerBytes = Math.ceil(bytes / 3) * 4;
+  response.writeHead(200, {
+    'content-type': 'application/json',
+    'content-length': head.byteLength + fillerBytes + tail.byteLength,
+  });
+  if (!(await write(response, head))) return;
+  for (let left = fillerBytes; left > 0; left -= chunk.byteLength) {
+    if (!(await write(response, left >= chunk.byteLength ? chunk : chunk.subarray(0, left)))) return;
+  }
+  if (await write(response, tail)) response.end();
+}

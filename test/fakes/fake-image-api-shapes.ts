@@ -1,4 +1,5 @@
 import { type Body, isObject, Problems } from './fake-image-api-fields.js';
+import { checkGptOutputOptions } from './fake-image-api-gpt-options.js';
 import { describe } from './fake-image-api-images.js';
 import type { FakeFamily } from './fake-image-api-types.js';
 
@@ -69,20 +70,14 @@ const familyChecks: Record<FakeFamily, (body: Body, model: string, problems: Pro
     if (model.includes('seededit') && images !== 1)
       problems.add(`${model} takes exactly one input image, got ${images}`);
     if (body['contents'] !== undefined) problems.add('seedream takes input images in image, not contents');
-    problems.integer(body, 'seed', 0, maxSeed);
     problems.type(body, 'watermark', 'boolean');
-    problems.number(body, 'guidance_scale', 1, 10);
-    problems.oneOf(body, 'sequential_image_generation', ['disabled', 'auto']);
-    const sequential = body['sequential_image_generation_options'];
-    if (sequential !== undefined) {
-      if (!isObject(sequential)) problems.add('sequential_image_generation_options must be an object');
-      else problems.integer(sequential, 'max_images', 1, 4, 'sequential_image_generation_options.max_images');
-    }
+    checkSeedreamExtras(body, problems);
   },
 
   gpt(body, _model, problems) {
     problems.oneOf(body, 'size', gptSizes);
     problems.oneOf(body, 'quality', ['high', 'medium', 'low']);
+    checkGptOutputOptions(body, problems);
     problems.oneOf(body, 'input_fidelity', ['auto', 'high', 'medium', 'low']);
     problems.images(body['image'], 'gpt');
     problems.contents(body['contents'], 'gpt');
@@ -123,3 +118,15 @@ const familyChecks: Record<FakeFamily, (body: Body, model: string, problems: Pro
     }
   },
 };
+
+/** Ark's own Seedream fields: the documented gateway passes them, stock new-api only with body pass-through. */
+export function checkSeedreamExtras(body: Body, problems: Problems): void {
+  problems.integer(body, 'seed', 0, maxSeed);
+  problems.number(body, 'guidance_scale', 1, 10);
+  problems.oneOf(body, 'sequential_image_generation', ['disabled', 'auto']);
+  const sequential = body['sequential_image_generation_options'];
+  if (sequential !== undefined) {
+    if (!isObject(sequential)) problems.add('sequential_image_generation_options must be an object');
+    else problems.integer(sequential, 'max_images', 1, 4, 'sequential_image_generation_options.max_images');
+  }
+}

@@ -4,11 +4,13 @@ import type { IncomingHttpHeaders } from 'node:http';
 export type FakeFamily = 'gemini' | 'seedream' | 'gpt' | 'qwen';
 
 /**
- * Which gateway the fake plays: `documented` (docs/image-api.md: everything on `/v1/images/generations`) or `new-api`
+ * Which gateway the fake plays: `documented` (docs/image-api.md: everything on `/v1/images/generations`), `new-api`
  * (stock new-api: kept fields only, Gemini through chat completions or native `generateContent`, GPT edits on
- * `/v1/images/edits`, Qwen `parameters` + `input`, its error and refusal shapes).
+ * `/v1/images/edits`, Qwen `parameters` + `input`, its error and refusal shapes) or `one-api` (new-api's ancestor,
+ * from songquanpeng/one-api's relay: no `/v1beta`, edits not implemented, bodies forwarded or rebuilt as its
+ * adaptors do).
  */
-export type FakeDialect = 'documented' | 'new-api';
+export type FakeDialect = 'documented' | 'new-api' | 'one-api';
 
 /** What the `b64Image` hook is told about the image it should make. */
 export interface FakeGenerationRequest {
@@ -44,6 +46,16 @@ export interface FakeImageApiOptions {
   readonly maxRecordedRequests?: number;
   /** Ids listed by `GET /v1/models` (the built-in catalogue). */
   readonly models?: readonly string[];
+  /**
+   * The gateway's prompt word filter (new-api's is on by default with the one word `test_sensitive`): a prompt
+   * containing one of these is answered HTTP 500 `sensitive_words_detected` before any model sees it.
+   */
+  readonly sensitiveWords?: readonly string[];
+  /**
+   * new-api dialect: the operator turned on body pass-through for the channel, so Seedream's `seed`,
+   * `guidance_scale` and `sequential_image_generation*` reach Ark instead of being dropped.
+   */
+  readonly passThrough?: boolean;
 }
 
 /** A scripted upstream behaviour; queued faults are consumed one per well-formed generation request. */
@@ -78,7 +90,19 @@ export type FakeFault =
    */
   | { readonly kind: 'content-filter' }
   /** new-api Gemini: 200 whose answer is only words, no image. */
-  | { readonly kind: 'text-only'; readonly text?: string };
+  | { readonly kind: 'text-only'; readonly text?: string }
+  /**
+   * new-api billing: 403 `insufficient_user_quota` (the account behind the key has no credit left) or
+   * `pre_consume_token_quota_failed` (the key reached its own quota).
+   */
+  | { readonly kind: 'out-of-credit'; readonly of: 'account' | 'key' }
+  /**
+   * GPT Image / Seedream through new-api: the upstream body relayed with HTTP 200 although it carries an `error`
+   * (Ark's `OutputImageSensitiveContentDetected`); `partial` puts the error in `data[]` beside one good image.
+   */
+  | { readonly kind: 'error-in-200'; readonly partial?: boolean }
+  /** 200 whose one `b64_json` image is a PNG signature followed by `bytes` of zeros, streamed, never allocated. */
+  | { readonly kind: 'junk-image'; readonly bytes: number };
 
 export interface RecordedRequest {
   /** The `X-Oneapi-Request-Id` the fake answered with. */

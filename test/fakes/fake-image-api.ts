@@ -8,8 +8,11 @@ import { sniffImageType } from '../../src/images/image-type.js';
 import { answerFault, invalidTokenBody } from './fake-image-api-faults.js';
 import { createGenerationAnswerer } from './fake-image-api-generation.js';
 import { createNewApiGateway, type RecordedFields } from './fake-image-api-new-api.js';
+import { sensitiveWords as sensitiveWordsBody } from './fake-image-api-new-api-errors.js';
+import { createOneApiGateway } from './fake-image-api-one-api.js';
 import { defaultFakePng } from './fake-image-api-png.js';
 import { errorBody, sendJson } from './fake-image-api-responses.js';
+import { defaultSensitiveWords, hitsSensitiveWord } from './fake-image-api-sensitive.js';
 import type {
   FakeFault,
   FakeImageApi,
@@ -45,6 +48,7 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
   const maxRecorded = options.maxRecordedRequests ?? 10_000;
   const models = options.models ?? builtinModels.map((model) => model.id);
   const dialect = options.dialect ?? 'documented';
+  const sensitiveWords = options.sensitiveWords ?? defaultSensitiveWords;
   // Stock new-api names its version on every answer; the documented gateway's headers are not documented.
   const versionHeader =
     options.newApiVersion !== undefined ? options.newApiVersion : dialect === 'new-api' ? 'v0.9.0-fake' : null;
@@ -58,21 +62,28 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
   let defaultResult: FakeFault | undefined;
   let counter = 0;
   let baseUrl = '';
+  const imageBytes = options.imageBytes ?? defaultFakePng();
   const generation = createGenerationAnswerer({
-    imageBytes: options.imageBytes ?? defaultFakePng(),
+    imageBytes,
     b64Image: options.b64Image,
     envelope: options.envelope ?? false,
     fileUrl: (id) => `${baseUrl}/files/${id}.png`,
   });
+  const gatewaySettings = {
+    apiKey,
+    models,
+    recordBodies,
+    envelope: options.envelope ?? false,
+    generation,
+    imageFor: generation.imageFor,
+    sensitiveWords,
+    passThrough: options.passThrough ?? false,
+  };
+  const oneApi = dialect === 'one-api' ? createOneApiGateway(gatewaySettings) : undefined;
   const newApi =
     dialect === 'new-api'
       ? createNewApiGateway({
-          apiKey,
-          models,
-          recordBodies,
-          envelope: options.envelope ?? false,
-          generation,
-          imageFor: generation.imageFor,
+          ...gatewaySettings,
           violation: (requestId, model, message) => void violations.push({ requestId, model, message }),
           nextFault: () => faults.shift() ?? defaultResult,
           wait: () => (latencyMs > 0 ? delay(latencyMs, closing.signal) : Promise.resolve(true)),
@@ -97,6 +108,9 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
     const base = { requestId, method, path, headers: request.headers, rawBytes: raw.length, receivedAt };
     if (newApi) {
       return newApi(request, response, raw, requestId, (fields: RecordedFields) => record({ ...base, ...fields }));
+    }
+    if (oneApi) {
+      return oneApi(request, response, raw, requestId, (fields: RecordedFields) => record({ ...base, ...fields }));
     }
     const body = parseJson(raw.bytes);
     record({ ...base, body: recordBodies ? body.value : undefined });
@@ -125,12 +139,15 @@ export async function startFakeImageApi(options: FakeImageApiOptions = {}): Prom
       violations.push({ requestId, model: check.model, message });
       return sendJson(response, 400, errorBody(message, 'invalid_request_error', 'fake_shape_violation'));
     }
+    // The documented gateway is a new-api fork: its prompt word filter is on by default too.
+    if (hitsSensitiveWord(body.value, sensitiveWords)) return sendJson(response, 500, sensitiveWordsBody(requestId));
     const fault = faults.shift() ?? defaultResult;
     if (latencyMs > 0 && !(await delay(latencyMs, closing.signal))) return;
     if (!fault) return generation.answer(response, check);
     const missingFileUrl = `${baseUrl}/files/expired-${requestId}.png`;
     const context = { response, model: check.model, family: check.family, envelope: options.envelope ?? false };
-    return answerFault(fault, { ...context, missingFileUrl });
+    const image = () => generation.imageFor({ ...check, index: 0 });
+    return answerFault(fault, { ...context, missingFileUrl, requestId, image });
   }
 
   function serveFile(response: ServerResponse, path: string): void {

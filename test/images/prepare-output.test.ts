@@ -16,6 +16,32 @@ describe('ImagePipeline.prepareOutput', () => {
     expect(sameBytes(prepared.bytes, png)).toBe(true);
   });
 
+  it('reads only the header of an image that fits: it was decoded and checked when it was generated', async () => {
+    let operations = 0;
+    const inner = createConcurrencyLimit(1);
+    const counting = createImagePipeline({
+      limit: {
+        get active() {
+          return inner.active;
+        },
+        get pending() {
+          return inner.pending;
+        },
+        run: (task, options) => {
+          operations += 1;
+          return inner.run(task, options);
+        },
+      },
+    });
+    const whole = await noiseImage(320, 200);
+    // Cut short: a decode would fail; the header alone is fine, and delivery no longer decodes.
+    const truncated = whole.subarray(0, Math.floor(whole.length * 0.6));
+    const prepared = await counting.prepareOutput(truncated, { maxBytes: 10 * MiB });
+    expect(prepared).toMatchObject({ mimeType: 'image/png', width: 320, height: 200, reencoded: false });
+    expect(sameBytes(prepared.bytes, truncated)).toBe(true);
+    expect(operations).toBe(1);
+  });
+
   it('tries lossless PNG at maximum compression before any lossy format', async () => {
     const loose = await noiseImage(600, 400, { smooth: true, pngLevel: 0 });
     const tight = await sharp(loose).png({ compressionLevel: 9, adaptiveFiltering: true }).toBuffer();
@@ -107,8 +133,8 @@ describe('the concurrency limit of the pipeline', () => {
     ]);
 
     expect(prepared).toHaveLength(6);
-    // inspect (header + decode) and at least one encode for each of the six.
-    expect(operations).toBeGreaterThanOrEqual(18);
+    // Outputs: a header read and at least one encode; inputs: an inspection (header + decode) and an encode.
+    expect(operations).toBeGreaterThanOrEqual(15);
     expect(mostRunning).toBe(2);
   });
 });

@@ -88,17 +88,21 @@ const cases = (['documented', 'new-api'] as const).flatMap((dialect) => {
 });
 
 describe('every ratio and size a model lists', () => {
-  it('covers the ratios that were refused, on both Gemini models and both dialects', () => {
+  it('covers the ratios that were refused, on every Gemini model and both dialects', () => {
     const wide = cases.filter((entry) => entry.listed.value === '21:9' && entry.model.family === 'gemini');
     expect(wide.map((entry) => `${entry.dialect} ${entry.model.id} ${entry.mode}`)).toEqual([
       'documented gemini-2.5-flash-image text-to-image',
       'documented gemini-2.5-flash-image edit',
       'documented gemini-3-pro-image-preview text-to-image',
       'documented gemini-3-pro-image-preview edit',
+      'documented gemini-3.1-flash-image-preview text-to-image',
+      'documented gemini-3.1-flash-image-preview edit',
       'new-api gemini-2.5-flash-image text-to-image',
       'new-api gemini-2.5-flash-image edit',
       'new-api gemini-3-pro-image-preview text-to-image',
       'new-api gemini-3-pro-image-preview edit',
+      'new-api gemini-3.1-flash-image-preview text-to-image',
+      'new-api gemini-3.1-flash-image-preview edit',
     ]);
   });
 

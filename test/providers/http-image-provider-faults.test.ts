@@ -98,7 +98,9 @@ describe('HTTP image provider: refusals and client errors', () => {
     expect(generationRequests()).toHaveLength(2);
     expect(result.images).toHaveLength(1);
     expect(result.requestIds).toHaveLength(1);
-    expect(result.notices).toEqual([expect.stringMatching(/^Some images could not be made: .*safety system/)]);
+    expect(result.notices).toEqual([
+      "1 of the 2 images could not be made: The model's safety system blocked this prompt, so no image was made. Try rewording it; this refusal is not retried.",
+    ]);
   });
 
   it('reports a rejected key as auth, with the gateway’s request id', async () => {

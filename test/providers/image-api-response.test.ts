@@ -88,4 +88,20 @@ describe('parseRetryAfter', () => {
     expect(parseRetryAfter(new Date(10_000).toUTCString(), 4_000)).toBe(6_000);
     expect(parseRetryAfter('soon')).toBeUndefined();
   });
+
+  it('reads an error inside a 200 answer by what it says: a bad request, or an upstream failure', () => {
+    const invalid = thrown(() =>
+      parseImageResult(
+        { error: { message: 'Invalid size 9x9', type: 'invalid_request_error', code: 'invalid_value' } },
+        [],
+        'r1',
+      ),
+    );
+    expect(invalid.code).toBe('bad_request');
+    expect(invalid.memberMessage).toBe('The image service could not accept this request: Invalid size 9x9');
+    expect(invalid.details).toMatchObject({ status: 200, requestId: 'r1', upstreamCode: 'invalid_value' });
+    const busy = thrown(() => parseImageResult({ error: { code: 'InternalServiceError', message: 'busy' } }, []));
+    expect(busy.code).toBe('upstream');
+    expect(busy.message).toBe('image API 200 carrying an error InternalServiceError: busy');
+  });
 });

@@ -101,6 +101,35 @@ describe('Gemini native multi-turn on stock new-api', () => {
     ]);
   });
 
+  it('sends back only the parts that carry data, with their signatures, when a stored turn has an empty text part', async () => {
+    const first = await client.provider.generate(validated({ prompt: 'a lighthouse' }));
+    const output = first.images[0];
+    if (!output) throw new Error('no first image');
+    // State as earlier versions kept it: the answer's signature-only part stored as an empty text.
+    const state = first.providerState as { outputs: { parts: object[] }[] };
+    const withEmpty = {
+      ...state,
+      outputs: [{ parts: [...(state.outputs[0]?.parts ?? []), { text: '', thoughtSignature: 'ZW1wdHk=' }] }],
+    };
+    const second = validated({
+      prompt: 'make it stormy',
+      inputImages: [{ bytes: output.bytes, mimeType: output.mimeType }],
+    });
+
+    const result = await client.provider.generate({
+      ...second,
+      previousTurn: { providerState: withEmpty, outputIndex: 0 },
+    });
+
+    expect(result.images).toHaveLength(1);
+    const modelTurn = nativeBodies(fake)[1]?.contents[1];
+    expect(modelTurn?.parts.map((part) => Object.keys(part).sort())).toEqual([
+      ['text', 'thoughtSignature'],
+      ['inlineData', 'thoughtSignature'],
+    ]);
+    expect(modelTurn?.parts.every((part) => part.thoughtSignature !== 'ZW1wdHk=')).toBe(true);
+  });
+
   it('ignores state another model left and sends the base image in the user turn', async () => {
     const first = await client.provider.generate(validated({ prompt: 'a lighthouse' }));
     const state = { ...(first.providerState as object), model: 'gemini-2.5-flash-image' };

@@ -280,7 +280,6 @@ describe('every family through the new-api dialect, against the stock new-api fa
       model: 'gpt-image-1-mini',
       prompt: 'as ink',
       size: '1024x1024',
-      input_fidelity: 'low',
       n: 1,
       images: [{ image_url: inputUrl }],
     });

@@ -12,6 +12,9 @@ const optionLabels: Record<keyof InlineFlags, string> = {
   quality: 'quality',
   size: 'size',
   negativePrompt: 'no',
+  background: 'background',
+  extend: 'extend',
+  mask: 'mask',
 };
 
 /**
@@ -51,6 +54,9 @@ export function requestInputFrom(
     ...(merged.count !== undefined ? { count: merged.count } : {}),
     ...(merged.seed !== undefined ? { seed: merged.seed } : {}),
     ...(merged.negativePrompt !== undefined ? { negativePrompt: merged.negativePrompt } : {}),
+    ...(merged.background !== undefined ? { background: merged.background } : {}),
+    ...(merged.extend !== undefined ? { extend: merged.extend } : {}),
+    ...(merged.mask !== undefined ? { mask: merged.mask } : {}),
   };
 }
 
@@ -68,6 +74,9 @@ export function imagineRequestOf(
     ...(input.count !== undefined ? { count: input.count } : {}),
     ...(input.seed !== undefined ? { seed: input.seed } : {}),
     ...(input.negativePrompt !== undefined ? { negativePrompt: input.negativePrompt } : {}),
+    ...(input.background !== undefined ? { background: input.background } : {}),
+    ...(input.extend !== undefined ? { extend: input.extend } : {}),
+    ...(input.mask !== undefined ? { mask: input.mask } : {}),
     inputImages: images,
   };
 }

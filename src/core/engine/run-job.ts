@@ -58,6 +58,9 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
       ...(request.aspectRatio !== undefined ? { aspectRatio: request.aspectRatio } : {}),
       ...(request.size !== undefined ? { size: request.size } : {}),
       ...(request.imageSize !== undefined ? { imageSize: request.imageSize } : {}),
+      ...(request.background !== undefined ? { background: request.background } : {}),
+      ...(request.promptExtend ? { extend: true } : {}),
+      ...(request.mask ? { mask: true } : {}),
     };
     const generated = await store.updateTurnAndJob(
       {

@@ -7,6 +7,7 @@ import { imagineRequestOf, requestInputFrom } from './build-request.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest } from './engine-types.js';
 import { conversationExpired } from './job-errors.js';
+import { withNamedMask } from './named-mask.js';
 
 export interface PreparedSubmission {
   readonly conversation: ConversationRecord;
@@ -43,12 +44,18 @@ export async function prepareSubmission(
     store.getMemberSettings(inbound.platform, inbound.workspaceId, inbound.memberId),
     store.getServerSettings(inbound.platform, inbound.workspaceId),
   ]);
-  const requested = jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model });
+  const requested = withNamedMask(
+    jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model }),
+    inbound,
+    { catalogue: context.catalogue, defaultModel: context.settings.defaultModel },
+  );
 
   // Dry-run validation with the images the job will have, so bad flags are refused now, not after queueing.
   const baseCount = inbound.action === 'edit' ? 1 : 0;
   const placeholder: InputImage = { bytes: new Uint8Array(0), mimeType: 'image/png' };
-  const images = [...Array.from({ length: baseCount }, () => placeholder), ...(inbound.attachments ?? [])];
+  // A reroll or variations carries the parent's images already: they count as well (a mask among them too).
+  const carried = requested.attachments.length;
+  const images = [...Array.from({ length: baseCount + carried }, () => placeholder), ...(inbound.attachments ?? [])];
   const { request, notices } = validateRequest(imagineRequestOf(requested, images), {
     catalogue: context.catalogue,
     defaultModel: context.settings.defaultModel,
@@ -164,9 +171,12 @@ function jobInputFor(
       ...(parameters.imageSize !== undefined ? { size: parameters.imageSize } : {}),
       ...(parameters.quality !== undefined ? { quality: parameters.quality } : {}),
       ...(parameters.negativePrompt !== undefined ? { negativePrompt: parameters.negativePrompt } : {}),
+      ...(parameters.background !== undefined ? { background: parameters.background } : {}),
+      ...(parameters.extend ? { extend: true } : {}),
     };
     if (inbound.action === 'reroll') {
-      return { ...base, count: parameters.count, attachments: [...parent.inputImages] };
+      const mask = parameters.mask ? { mask: true } : {};
+      return { ...base, ...mask, count: parameters.count, attachments: [...parent.inputImages] };
     }
     const index = inbound.target?.index ?? 0;
     const picked = parent.outputImages[index];

@@ -7,11 +7,14 @@ export interface DialectSupport {
   readonly seed: boolean;
   /** The gateway passes a negative prompt on (only meaningful for models that take one). */
   readonly negativePrompt: boolean;
+  /** The gateway passes an inpainting mask on (only meaningful for models that take one). */
+  readonly mask: boolean;
 }
 
 /**
  * What stock new-api drops per family: every field outside its kept list on `/v1/images/generations` (Seedream's
- * `seed`), and Qwen's `parameters.negative_prompt`. Gemini and GPT Image take neither option in any dialect.
+ * `seed`, unless the operator turned on body pass-through for the channel), and Qwen's `parameters.negative_prompt`.
+ * Gemini and GPT Image take neither option in any dialect.
  */
 const newApiDrops: Record<ModelFamily, { readonly seed: boolean; readonly negativePrompt: boolean }> = {
   gemini: { seed: false, negativePrompt: false },
@@ -27,7 +30,14 @@ export function dialectOf(model: ModelSpec): ImageApiDialect {
 
 export function dialectSupport(model: ModelSpec): DialectSupport {
   const dialect = dialectOf(model);
-  if (dialect === 'documented') return { dialect, seed: true, negativePrompt: true };
+  // The documented gateway has no edits endpoint: a mask has nowhere to go there.
+  if (dialect === 'documented') return { dialect, seed: true, negativePrompt: true, mask: false };
   const drops = newApiDrops[model.family];
-  return { dialect, seed: !drops.seed, negativePrompt: !drops.negativePrompt };
+  const passThrough = model.family === 'seedream' && model.wire.seedreamPassThrough === true;
+  return { dialect, seed: passThrough || !drops.seed, negativePrompt: !drops.negativePrompt, mask: true };
+}
+
+/** Most images one upstream call of this model returns through its dialect's gateway. */
+export function outputsPerCall(model: ModelSpec, dialect: ImageApiDialect = dialectOf(model)): number {
+  return model.maxOutputsPerCallByDialect?.[dialect] ?? model.maxOutputsPerCall;
 }
