@@ -6,7 +6,7 @@ import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf, requestInputFrom } from './build-request.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest } from './engine-types.js';
-import { conversationExpired } from './job-errors.js';
+import { type Continuation, resolveContinuation } from './ownership.js';
 
 export interface PreparedSubmission {
   readonly conversation: ConversationRecord;
@@ -25,20 +25,10 @@ export interface PreparedSubmission {
 export async function prepareSubmission(
   context: EngineContext,
   inbound: InboundRequest,
-  options: { readonly dryRun?: boolean } = {},
+  options: { readonly dryRun?: boolean; readonly continuation?: Continuation } = {},
 ): Promise<PreparedSubmission> {
   const { store, now } = context;
-  const conversation = inbound.conversationId ? await store.getConversation(inbound.conversationId) : undefined;
-  if (inbound.conversationId && !conversation) {
-    throw conversationExpired();
-  }
-  const parent = inbound.target ? await store.getTurn(inbound.target.turnId) : undefined;
-  if (inbound.target && !parent) {
-    throw new UserFacingError(
-      'conversation_expired',
-      'That image is no longer stored (the conversation expired or it was deleted).',
-    );
-  }
+  const { conversation, parent } = options.continuation ?? (await resolveContinuation(context, inbound));
   const [member, server] = await Promise.all([
     store.getMemberSettings(inbound.platform, inbound.workspaceId, inbound.memberId),
     store.getServerSettings(inbound.platform, inbound.workspaceId),
