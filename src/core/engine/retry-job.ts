@@ -1,9 +1,8 @@
-import { checkQuota } from '../jobs/quota.js';
 import type { JobRecord } from '../records.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest } from './engine-types.js';
 import { conversationExpired } from './job-errors.js';
-import type { PreparedSubmission } from './submit-job.js';
+import { checkRequesterQuota, type PreparedSubmission } from './submit-job.js';
 
 /** The turn's newest job (a retry points the turn at its new job). */
 export async function currentJobOfTurn(context: EngineContext, job: JobRecord): Promise<JobRecord> {
@@ -21,25 +20,14 @@ export async function prepareRetry(
   previous: JobRecord,
   inbound: InboundRequest,
 ): Promise<PreparedSubmission> {
-  const { store, settings } = context;
+  const { store } = context;
   const [turn, conversation] = await Promise.all([
     store.getTurn(previous.turnId),
     store.getConversation(previous.conversationId),
   ]);
   if (!turn || !conversation) throw conversationExpired();
-  await checkQuota(
-    store,
-    {
-      platform: inbound.platform,
-      workspaceId: inbound.workspaceId,
-      memberId: inbound.memberId,
-      exempt: inbound.isAdmin === true,
-    },
-    previous.costUnits,
-    settings.quota,
-    await store.getServerSettings(inbound.platform, inbound.workspaceId),
-    context.now(),
-  );
+  const server = await store.getServerSettings(inbound.platform, inbound.workspaceId);
+  await checkRequesterQuota(context, inbound, previous.costUnits, server);
   const at = context.now();
   const { error: _error, startedAt: _startedAt, finishedAt: _finishedAt, ...kept } = previous;
   const job: JobRecord = {

@@ -1,11 +1,19 @@
 import type { InputImage } from '../imagine-request.js';
 import { checkQuota, costOf } from '../jobs/quota.js';
-import type { ConversationRecord, ImageRef, JobInput, JobRecord, JobState, TurnRecord } from '../records.js';
+import type {
+  ConversationRecord,
+  ImageRef,
+  JobInput,
+  JobRecord,
+  JobState,
+  ServerSettings,
+  TurnRecord,
+} from '../records.js';
 import { UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf, requestInputFrom } from './build-request.js';
 import type { EngineContext } from './engine-context.js';
-import type { InboundRequest } from './engine-types.js';
+import type { InboundRequest, Requester } from './engine-types.js';
 import { type Continuation, resolveContinuation } from './ownership.js';
 
 export interface PreparedSubmission {
@@ -45,19 +53,7 @@ export async function prepareSubmission(
     randomSeed: context.randomSeed,
   });
   const units = costOf(request);
-  await checkQuota(
-    store,
-    {
-      platform: inbound.platform,
-      workspaceId: inbound.workspaceId,
-      memberId: inbound.memberId,
-      exempt: inbound.isAdmin === true,
-    },
-    units,
-    context.settings.quota,
-    server,
-    now(),
-  );
+  await checkRequesterQuota(context, inbound, units, server);
   // Stored only once the request is accepted: a refused one leaves no image behind.
   // A dry run (a platform's check before it answers) validates and checks the quota but stores nothing.
   const attachments = options.dryRun ? [] : await storeAttachments(context, inbound.attachments ?? []);
@@ -172,6 +168,18 @@ function jobInputFor(
       ? { base: { turnId: inbound.target.turnId, index: inbound.target.index ?? 0 } }
       : {}),
   };
+}
+
+/** The requester's quotas (admins exempt), with the server's settings over the operator's defaults. */
+export async function checkRequesterQuota(
+  context: EngineContext,
+  requester: Requester,
+  units: number,
+  server: ServerSettings,
+): Promise<void> {
+  const { platform, workspaceId, memberId } = requester;
+  const subject = { platform, workspaceId, memberId, exempt: requester.isAdmin === true };
+  await checkQuota(context.store, subject, units, context.settings.quota, server, context.now());
 }
 
 async function storeAttachments(context: EngineContext, images: readonly InputImage[]): Promise<ImageRef[]> {
