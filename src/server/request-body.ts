@@ -17,13 +17,9 @@ export class RequestBodyError extends Error {
  * into one buffer of that size, so a large upload is held once, not twice.
  */
 export async function readJsonBody(request: IncomingMessage, maxBytes: number): Promise<Record<string, unknown>> {
-  const tooLarge = () =>
-    new RequestBodyError(413, `That request is over ${formatMegabytes(maxBytes)}, the most this server reads.`);
-  const declared = request.headers['content-length'];
-  const length = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
-  if (length !== undefined && length > maxBytes) throw tooLarge();
+  const length = refuseDeclaredOversize(request, maxBytes);
   const text = length !== undefined ? await readExactly(request, length) : await readChunked(request, maxBytes);
-  if (text === undefined) throw tooLarge();
+  if (text === undefined) throw tooLarge(maxBytes);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text || '{}');
@@ -35,6 +31,20 @@ export async function readJsonBody(request: IncomingMessage, maxBytes: number): 
   }
   return parsed as Record<string, unknown>;
 }
+
+/**
+ * Refuses a body whose `Content-Length` is over `maxBytes` from its headers alone (before waiting for anything, an
+ * upload slot included); resolves to the declared length, or undefined when there is none (chunked).
+ */
+export function refuseDeclaredOversize(request: IncomingMessage, maxBytes: number): number | undefined {
+  const declared = request.headers['content-length'];
+  const length = declared !== undefined && /^\d+$/.test(declared) ? Number(declared) : undefined;
+  if (length !== undefined && length > maxBytes) throw tooLarge(maxBytes);
+  return length;
+}
+
+const tooLarge = (maxBytes: number) =>
+  new RequestBodyError(413, `That request is over ${formatMegabytes(maxBytes)}, the most this server reads.`);
 
 async function readExactly(request: IncomingMessage, length: number): Promise<string | undefined> {
   const buffer = Buffer.allocUnsafe(length);

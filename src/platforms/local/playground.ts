@@ -7,7 +7,7 @@ import type { ImagePipeline } from '../../images/image-pipeline.js';
 import { type Logger, newReferenceId } from '../../logging/logger.js';
 import { createBrowserGuard } from '../../server/browser-guard.js';
 import { type RouteHandler, sendJson } from '../../server/http-server.js';
-import { RequestBodyError, readJsonBody } from '../../server/request-body.js';
+import { RequestBodyError, readJsonBody, refuseDeclaredOversize } from '../../server/request-body.js';
 import { createPlaygroundApi, type PlaygroundApi } from './playground-api.js';
 import { playgroundLimits } from './playground-limits.js';
 import { playgroundPage } from './playground-page.js';
@@ -92,6 +92,7 @@ async function answerApi(
   const image = /^\/api\/turns\/([\w-]{1,64})\/images\/(\d{1,2})$/.exec(pathname);
   try {
     if (method === 'POST' && pathname === '/api/submit') {
+      refuseDeclaredOversize(request, maxBodyBytes);
       const result = await options.uploads.run(async () => api.submit(await readJsonBody(request, maxBodyBytes)));
       return sendJson(response, 200, result, noStore);
     }

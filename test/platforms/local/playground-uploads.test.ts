@@ -59,8 +59,11 @@ describe('what one playground request may cost', () => {
     expect(playground.decoded()).toBe(0);
   });
 
-  it('answers 413 to a body declared over the cap before reading a byte of it', async () => {
-    const playground = await playgrounds.start();
+  it('answers 413 to a body declared over the cap before reading a byte of it, even while uploads are busy', async () => {
+    const uploads = createConcurrencyLimit(1);
+    let endBusyUpload = () => {};
+    const busyUpload = uploads.run(() => new Promise<void>((resolve) => (endBusyUpload = resolve)));
+    const playground = await playgrounds.start({ uploads });
     const socket = connect(Number(new URL(playground.url).port), '127.0.0.1');
     await once(socket, 'connect');
     let answer = '';
@@ -76,6 +79,9 @@ describe('what one playground request may cost', () => {
     expect(answer).toMatch(/^HTTP\/1\.1 413 /);
     expect(answer).toMatch(/x-content-type-options: nosniff/i);
     expect(answer).toContain(`That request is over ${Math.round(limits.maxBodyBytes / 1_048_576)} MB`);
+    expect(uploads.active).toBe(1);
+    endBusyUpload();
+    await busyUpload;
   });
 
   it('reads and decodes only as many uploads at once as its upload limit allows', async () => {
