@@ -134,7 +134,7 @@ describe('ownership: a turn belongs to its conversation', () => {
     expect((await harness.settle(edit.job.id)).job.state).toBe('delivered');
   });
 
-  it('retries on the requester own platform and workspace, as that member', async () => {
+  it('retries on the requester’s own platform and workspace, as that member', async () => {
     const harness = harnesses.create();
     const failed = await seedImagineJob(harness.store, { state: 'failed', prompt: 'a kite', at: harness.clock.now() });
     const retried = await harness.engine.retry(failed.job.id, { ...owner, memberId: 'U2' }, 'slack:T1:C1:retry');
