@@ -13,6 +13,8 @@ RUN npx tsc -b tsconfig.app.json && npm prune --omit=dev
 
 FROM node:22-bookworm-slim
 # glibc keeps one malloc arena per thread; libvips (sharp) threads then hold on to freed image buffers.
+# HOST=0.0.0.0 is safe only because the playground is then off (beside Discord or Slack) or needs PLAYGROUND_TOKEN:
+# start-up refuses to serve it off loopback without one.
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=3000 DATA_DIR=/data MALLOC_ARENA_MAX=2
 WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules

@@ -144,7 +144,7 @@ function stepper(engine: ConversationEngine, written: Map<string, string[]>) {
       const message = 'error' in event ? event.error.message : event.type;
       throw new Error(`step ${step} (${request.action}) ended ${event.type}: ${message}`);
     }
-    const turn = await engine.getTurn(result.turn.id);
+    const turn = await engine.getTurn(result.turn.id, result.job);
     if (!turn) throw new Error(`step ${step}: its turn is gone`);
     process.stdout.write(`${describeTurn(step, turn)}  → ${(written.get(result.job.id) ?? []).join(', ')}\n`);
     return turn;
@@ -229,7 +229,7 @@ async function readBack({ conversationId, threadId }: Driven): Promise<void> {
         `conversation ${conversation.id} in ${conversation.channelId}, model ${conversation.model}, ${turns.length} turns\n`,
     );
     for (const [index, turn] of turns.entries()) {
-      const job = await engine.getJob(turn.jobId);
+      const job = await engine.getJob(turn.jobId, conversation);
       const outputs = await Promise.all(
         turn.outputImages.map(async (image) => {
           const bytes = await blobs.get(image.hash); // checks the bytes against their hash

@@ -1,14 +1,17 @@
-import { createEngine } from './app/create-engine.js';
+import { createEngine, type EngineHandle } from './app/create-engine.js';
 import { createProvider } from './app/create-provider.js';
+import { DataDirBusyError, type DataDirLock, lockDataDir } from './app/data-dir-lock.js';
 import { startPlatforms } from './app/start-platforms.js';
-import { ConfigError, loadConfig } from './config/config.js';
-import { createImagePipeline } from './images/image-pipeline.js';
-import { createLogger } from './logging/logger.js';
+import { type Config, ConfigError, loadConfig } from './config/config.js';
+import { createConcurrencyLimit } from './images/concurrency-limit.js';
+import { createImagePipeline, imagePipelineDefaults } from './images/image-pipeline.js';
+import { createLogger, type Logger } from './logging/logger.js';
 import { createPlayground } from './platforms/local/playground.js';
 import { createAppServer } from './server/http-server.js';
 
 /**
- * The composition root: config → logger → pipeline → provider → the one HTTP server (healthz, playground).
+ * The composition root: config → logger → the `DATA_DIR` lock → pipeline → provider → the one HTTP server (bound
+ * first) → store and engine → playground and platforms → recovery → requests let in.
  * Runs in the foreground until SIGTERM/SIGINT; returns the exit code.
  */
 export async function startApp(): Promise<number> {
@@ -23,25 +26,76 @@ export async function startApp(): Promise<number> {
     throw error;
   }
   const logger = createLogger({ level: config.LOG_LEVEL });
+  // Before anything in DATA_DIR is read or written: a second process stops here, having changed nothing.
+  let lock: DataDirLock;
+  try {
+    lock = lockDataDir(config.DATA_DIR);
+  } catch (error) {
+    if (!(error instanceof DataDirBusyError)) throw error;
+    process.stderr.write(`threadpaint: ${error.message}\n`);
+    return 75;
+  }
+  try {
+    return await serve(config, logger);
+  } finally {
+    lock.release();
+  }
+}
+
+async function serve(config: Config, logger: Logger): Promise<number> {
   const pipeline = createImagePipeline();
   const provider = createProvider(config, pipeline);
-  const engine = createEngine(config, provider.provider, logger);
+  let engine: EngineHandle | undefined;
+  const platformNames = [
+    ...(config.playgroundEnabled ? ['local'] : []),
+    ...(config.discordEnabled ? ['discord'] : []),
+    ...(config.slackEnabled ? ['slack'] : []),
+  ];
+  // Bound before recovery, so a process that cannot listen changes no job; requests wait until recovery is done.
   const server = createAppServer({
     host: config.HOST,
     port: config.PORT,
+    holdUntilReady: true,
     health: () => ({
       provider: provider.provider.name,
       offline: config.offline,
-      platforms: ['local', ...(config.discordEnabled ? ['discord'] : []), ...(config.slackEnabled ? ['slack'] : [])],
-      queue: engine.engine.stats,
+      platforms: platformNames,
+      queue: engine?.engine.stats,
     }),
   });
-  server.mount(createPlayground({ config, engine: engine.engine, blobs: engine.blobs, pipeline, logger }));
+  let address: Awaited<ReturnType<typeof server.listen>>;
+  try {
+    address = await server.listen();
+  } catch (error) {
+    // One line that says what to do, with no log line and stack trace before it.
+    process.stderr.write(`threadpaint: ${listenFailure(config, error as NodeJS.ErrnoException)}\n`);
+    await provider.close();
+    return 78;
+  }
+  engine = createEngine(config, provider.provider, logger);
+  if (config.playgroundEnabled) {
+    server.mount(
+      createPlayground({
+        engine: engine.engine,
+        catalogue: config.catalogue,
+        pipeline,
+        logger,
+        offline: config.offline,
+        defaultModel: config.DEFAULT_MODEL,
+        ...(config.PLAYGROUND_TOKEN ? { token: config.PLAYGROUND_TOKEN } : {}),
+        listenHost: config.HOST,
+        ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
+        maxImageBytes: imagePipelineDefaults.maxInputBytes,
+        uploads: createConcurrencyLimit(imagePipelineDefaults.concurrency),
+      }),
+    );
+  }
   let platforms: Awaited<ReturnType<typeof startPlatforms>>;
   try {
     platforms = await startPlatforms({ config, engine, pipeline, logger, server });
   } catch (error) {
     process.stderr.write(`threadpaint: ${(error as Error).message}\n`);
+    await server.close();
     await engine.close();
     await provider.close();
     return 78;
@@ -50,40 +104,18 @@ export async function startApp(): Promise<number> {
   const recovered = await engine.engine.start();
   if (recovered.resumed + recovered.interrupted + recovered.redelivered > 0)
     logger.info(recovered, 'jobs recovered after restart');
-  let address: Awaited<ReturnType<typeof server.listen>>;
-  try {
-    address = await server.listen();
-  } catch (error) {
-    // One line that says what to do, with no log line and stack trace before it.
-    process.stderr.write(`threadpaint: ${listenFailure(config, error as NodeJS.ErrnoException)}\n`);
-    await platforms.stop();
-    await engine.close();
-    await provider.close();
-    return 78;
-  }
+  server.ready();
   logger.info(
     {
       url: address.url,
       provider: provider.provider.name,
       defaultModel: config.DEFAULT_MODEL,
       dataDir: config.DATA_DIR,
+      playground: config.playgroundEnabled,
     },
     'threadpaint is up',
   );
-  process.stdout.write(
-    [
-      '',
-      `  threadpaint is running — playground: ${address.url}/  health: ${address.url}/healthz`,
-      config.offline
-        ? '  No IMAGE_API_KEY: images come from the offline renderer (labelled previews). Set it in .env for real models.'
-        : `  Image API: ${config.IMAGE_API_URL} (default model ${config.DEFAULT_MODEL})`,
-      platforms.names.length > 0
-        ? `  Connected: ${platforms.names.join(', ')}.`
-        : '  No Discord or Slack credentials set: only the local playground is served.',
-      '  Ctrl+C to stop.',
-      '',
-    ].join('\n'),
-  );
+  process.stdout.write(banner(config, address.url, platforms.names));
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
@@ -108,4 +140,22 @@ function listenFailure(config: { HOST: string; PORT: number }, error: NodeJS.Err
   if (error.code === 'EACCES') return `PORT=${config.PORT} needs privileges on this system; use a port above 1023.`;
   if (error.code === 'EADDRNOTAVAIL') return `HOST=${config.HOST} is not an address of this machine; try 127.0.0.1.`;
   return `cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`;
+}
+
+function banner(config: Config, url: string, connected: readonly string[]): string {
+  const playground = config.PLAYGROUND_TOKEN ? `${url}/ (token: PLAYGROUND_TOKEN)` : `${url}/`;
+  return [
+    '',
+    `  threadpaint is running — ${config.playgroundEnabled ? `playground: ${playground}  ` : ''}health: ${url}/healthz`,
+    config.offline
+      ? '  No IMAGE_API_KEY: images come from the offline renderer (labelled previews). Set it in .env for real models.'
+      : `  Image API: ${config.IMAGE_API_URL} (default model ${config.DEFAULT_MODEL})`,
+    connected.length > 0
+      ? `  Connected: ${connected.join(', ')}.${config.playgroundEnabled ? '' : ' The playground is off (PLAYGROUND=true turns it on).'}`
+      : config.playgroundEnabled
+        ? '  No Discord or Slack credentials set: only the local playground is served.'
+        : '  No Discord or Slack credentials set and PLAYGROUND=false: only /healthz is served.',
+    '  Ctrl+C to stop.',
+    '',
+  ].join('\n');
 }

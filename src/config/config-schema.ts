@@ -89,6 +89,13 @@ export const configSchema = z.object({
     .transform((value) => value.replace(/\/*$/, '/'))
     .default('https://slack.com/api/'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  PLAYGROUND: flag().optional(),
+  PLAYGROUND_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .max(256, 'must be at most 256 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
@@ -102,4 +109,6 @@ export const configHints: Partial<Record<keyof RawConfig, string>> = {
   DISCORD_API_URL: 'https://discord.com/api or a proxy equivalent, without /v10',
   SLACK_BOT_TOKEN: 'the Bot User OAuth Token from the Slack app page (OAuth & Permissions)',
   SLACK_APP_TOKEN: 'an app-level token with connections:write (Basic Information), for Socket Mode',
+  PLAYGROUND: 'true or false (unset: on only when neither Discord nor Slack is enabled)',
+  PLAYGROUND_TOKEN: 'a random secret, e.g. the output of `openssl rand -hex 24`',
 };

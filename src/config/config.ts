@@ -3,6 +3,7 @@ import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { createModelCatalogue, type ModelCatalogue, type ModelOverride } from '../core/models/model-catalogue.js';
 import { configHints, configSchema, type RawConfig } from './config-schema.js';
+import { isLoopbackHost } from './loopback-host.js';
 
 /** The validated configuration; the only place that reads the environment. */
 export interface Config extends RawConfig {
@@ -13,6 +14,8 @@ export interface Config extends RawConfig {
   readonly slackEnabled: boolean;
   /** Socket Mode when SLACK_APP_TOKEN is set, else HTTP events on /slack/events. */
   readonly slackMode: 'http' | 'socket';
+  /** The browser playground is served: `PLAYGROUND`, by default only when no chat platform is enabled. */
+  readonly playgroundEnabled: boolean;
   /** The `.env` file that was read, if any. */
   readonly envFile?: string;
 }
@@ -76,6 +79,12 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       'Invalid configuration: SLACK_SIGNING_SECRET/SLACK_APP_TOKEN are set but SLACK_BOT_TOKEN is not; Slack needs the bot token too.',
     );
   }
+  const playgroundEnabled = raw.PLAYGROUND ?? (raw.DISCORD_TOKEN === undefined && raw.SLACK_BOT_TOKEN === undefined);
+  if (playgroundEnabled && !raw.PLAYGROUND_TOKEN && !isLoopbackHost(raw.HOST)) {
+    throw new ConfigError(
+      `Invalid configuration: HOST=${raw.HOST} is not a loopback address, so the playground would be open to the network; set PLAYGROUND_TOKEN (${configHints.PLAYGROUND_TOKEN}), or set PLAYGROUND=false, or HOST=127.0.0.1.`,
+    );
+  }
   const discordApiUrl = raw.DISCORD_API_URL.replace(/\/v\d+$/, '');
   return {
     ...raw,
@@ -83,6 +92,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     discordEnabled: raw.DISCORD_TOKEN !== undefined,
     slackEnabled: raw.SLACK_BOT_TOKEN !== undefined,
     slackMode: raw.SLACK_APP_TOKEN ? 'socket' : 'http',
+    playgroundEnabled,
     DEFAULT_MODEL: catalogue.resolve(raw.DEFAULT_MODEL).id,
     DATA_DIR: path.resolve(cwd, raw.DATA_DIR),
     catalogue,

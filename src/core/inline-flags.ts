@@ -1,3 +1,4 @@
+import { refuseControlCharacters } from './plain-text.js';
 import { UserFacingError } from './user-facing-error.js';
 
 /** The inline flags every platform accepts inside the prompt text. */
@@ -80,6 +81,7 @@ function tokenize(text: string): Token[] {
  * Flags may stand anywhere; values may be quoted; `--no` takes every word up to the next flag.
  */
 export function parseInlineFlags(text: string): ParsedPrompt {
+  refuseControlCharacters(text);
   const tokens = tokenize(text);
   const flags: InlineFlags = {};
   const removed: Array<[number, number]> = [];

@@ -1,3 +1,5 @@
+import { describeWait } from '../core/jobs/quota.js';
+
 export type ImageApiErrorCode =
   | 'auth'
   | 'bad_request'
@@ -33,6 +35,9 @@ const memberMessages: Record<ImageApiErrorCode, string> = {
   invalid_response: 'The image service sent back something that is not a usable image. Please try again.',
 };
 
+/** From here on "in a moment" would mislead: the member is told how long instead. */
+const longWaitMs = 30_000;
+
 /** A failed call to the image API, as data: `code` decides what the member is told and whether to retry. */
 export class ImageApiError extends Error {
   override readonly name = 'ImageApiError';
@@ -46,9 +51,14 @@ export class ImageApiError extends Error {
     super(message, { cause: details.cause });
   }
 
-  /** The sentence a member sees: specific, no internals. */
+  /** The sentence a member sees: specific, no internals. A rate limit with a long `Retry-After` says when. */
   get memberMessage(): string {
-    return this.memberSentence ?? memberMessages[this.code];
+    if (this.memberSentence !== undefined) return this.memberSentence;
+    const wait = this.details.retryAfterMs;
+    if (this.code === 'rate_limited' && wait !== undefined && wait >= longWaitMs) {
+      return `The image service is busy right now (rate limited) and asks us to wait; please try again ${describeWait(wait, { approximate: true })}.`;
+    }
+    return memberMessages[this.code];
   }
 
   /** The same failure with more details, e.g. the request id of the answer it was read from. */

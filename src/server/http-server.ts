@@ -9,37 +9,83 @@ export interface AppServer {
   /** Adds a handler tried in order before the 404 (Slack's receiver, the playground, …). */
   mount(handler: RouteHandler): void;
   listen(): Promise<{ host: string; port: number; url: string }>;
+  /** With `holdUntilReady`: lets the requests that arrived meanwhile through, and every later one. */
+  ready(): void;
   close(): Promise<void>;
 }
+
+/** What one client may cost the server: time to send a request, and connections at once. */
+export interface ServerLimits {
+  /** Time to receive a request's headers (Node's default is 60 s). */
+  readonly headersTimeoutMs: number;
+  /** Time to receive a whole request, body included (Node's default is 300 s). */
+  readonly requestTimeoutMs: number;
+  /** Connections at once; more are closed as they arrive. */
+  readonly maxConnections: number;
+  /** How often the two timeouts are checked. */
+  readonly connectionsCheckingIntervalMs: number;
+}
+
+export const serverLimitDefaults = {
+  headersTimeoutMs: 20_000,
+  // A playground upload at its size cap over a slow uplink still fits; a slow-drip client is cut off.
+  requestTimeoutMs: 60_000,
+  maxConnections: 256,
+  connectionsCheckingIntervalMs: 5_000,
+} as const satisfies ServerLimits;
 
 export interface AppServerOptions {
   readonly host: string;
   readonly port: number;
   /** Extra facts for `/healthz` (mode, provider, queue depth). */
   readonly health?: () => Record<string, unknown>;
+  readonly limits?: Partial<ServerLimits>;
+  /**
+   * Bind first, answer later: until `ready()`, `/healthz` says 503 "starting" and every other request waits (the
+   * process recovers its jobs meanwhile, and a request must not reach an engine that has not recovered yet).
+   */
+  readonly holdUntilReady?: boolean;
 }
 
 /** The process's one HTTP server (`/healthz` always); platform adapters mount on it, so there is never a second. */
 export function createAppServer(options: AppServerOptions): AppServer {
+  const limits: ServerLimits = { ...serverLimitDefaults, ...options.limits };
   const handlers: RouteHandler[] = [];
   const startedAt = Date.now();
-  const server = createServer(async (request, response) => {
-    try {
-      const url = new URL(request.url ?? '/', 'http://localhost');
-      if (request.method === 'GET' && url.pathname === '/healthz') {
-        sendJson(response, 200, { ok: true, uptimeMs: Date.now() - startedAt, ...options.health?.() });
-        return;
-      }
-      for (const handler of handlers) {
-        if (await handler(request, response)) return;
-      }
-      sendJson(response, 404, { error: 'not found' });
-    } catch {
-      if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
-      else response.destroy();
-    }
+  let isReady = options.holdUntilReady !== true;
+  let markReady = () => {};
+  const readyGate = new Promise<void>((resolve) => {
+    markReady = resolve;
   });
+  const server = createServer(
+    {
+      headersTimeout: limits.headersTimeoutMs,
+      requestTimeout: limits.requestTimeoutMs,
+      connectionsCheckingInterval: limits.connectionsCheckingIntervalMs,
+    },
+    async (request, response) => {
+      // No answer of this server is ever to be read as another type than it says (images included).
+      response.setHeader('x-content-type-options', 'nosniff');
+      try {
+        const url = new URL(request.url ?? '/', 'http://localhost');
+        if (request.method === 'GET' && url.pathname === '/healthz') {
+          if (!isReady) sendJson(response, 503, { ok: false, starting: true });
+          else sendJson(response, 200, { ok: true, uptimeMs: Date.now() - startedAt, ...options.health?.() });
+          return;
+        }
+        if (!isReady) await readyGate;
+        for (const handler of handlers) {
+          if (await handler(request, response)) return;
+        }
+        sendJson(response, 404, { error: 'not found' });
+      } catch {
+        if (!response.headersSent) sendJson(response, 500, { error: 'internal error' });
+        else response.destroy();
+      }
+    },
+  );
   server.keepAliveTimeout = 5_000;
+  server.maxConnections = limits.maxConnections;
   return {
     server,
     mount: (handler) => handlers.push(handler),
@@ -47,11 +93,16 @@ export function createAppServer(options: AppServerOptions): AppServer {
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(options.port, options.host, () => {
+          server.off('error', reject);
           const address = server.address() as AddressInfo;
           const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
           resolve({ host: address.address, port: address.port, url: `http://${host}:${address.port}` });
         });
       }),
+    ready() {
+      isReady = true;
+      markReady();
+    },
     close: () =>
       new Promise((resolve) => {
         server.close(() => resolve());
@@ -60,9 +111,15 @@ export function createAppServer(options: AppServerOptions): AppServer {
   };
 }
 
-export function sendJson(response: ServerResponse, status: number, body: unknown): void {
+export function sendJson(
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Readonly<Record<string, string>> = {},
+): void {
   const text = JSON.stringify(body);
   response.writeHead(status, {
+    ...headers,
     'content-type': 'application/json; charset=utf-8',
     'content-length': Buffer.byteLength(text),
   });

@@ -65,6 +65,13 @@ describe('parseInlineFlags', () => {
     expect(failure('a cat --ar 1:1 --aspect 2:3').code).toBe('duplicate_flag');
   });
 
+  it('refuses control characters anywhere in the text (the CLI and every platform parse through here)', () => {
+    expect(failure('a cat --seed 4\u0000')).toMatchObject({ code: 'control_character' });
+    expect(failure('\u0007a cat').message).toMatch(/\(U\+0007\) at character 1; only line breaks and tabs/);
+    expect(failure('a cat\u007f').code).toBe('control_character');
+    expect(parseInlineFlags('a cat\r\non a mat\twith a hat').prompt).toContain('a cat');
+  });
+
   it('parses negative numbers so validation can say what is wrong with them', () => {
     expect(parseInlineFlags('a cat --seed -1').flags.seed).toBe(-1);
   });

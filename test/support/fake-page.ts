@@ -15,6 +15,9 @@ export class FakeElement {
   title = '';
   value = '';
   files: FakeFile[] = [];
+  hidden = false;
+  alt = '';
+  readonly dataset: Record<string, string> = {};
   onclick: (() => unknown) | undefined;
   onsubmit: ((event: { preventDefault(): void }) => unknown) | undefined;
   private ownText = '';
@@ -57,6 +60,9 @@ export class FakeElement {
       this.children.push(node);
     }
     this.page.changed();
+  }
+  replaceChildren(): void {
+    this.textContent = '';
   }
   remove(): void {
     const siblings = this.parent?.children;
@@ -136,13 +142,28 @@ export class FakePage {
         queueMicrotask(() => this.onload?.());
       }
     }
+    const storage = new Map<string, string>();
+    const localStorage = {
+      getItem: (key: string) => storage.get(key) ?? null,
+      setItem: (key: string, value: string) => void storage.set(key, value),
+      removeItem: (key: string) => void storage.delete(key),
+    };
+    let blobs = 0;
+    const objectUrls = { createObjectURL: () => `blob:fake/${++blobs}` };
     const context = createContext({
-      document,
+      document: { ...document, body: this.body },
+      localStorage,
+      URL: objectUrls,
       FileReader,
       crypto: globalThis.crypto,
       setTimeout,
       console,
-      fetch: (url: string, init?: RequestInit) => fetch(new URL(url, baseUrl), init),
+      // As a browser does: a page's POST carries its origin.
+      fetch: (url: string, init?: RequestInit) =>
+        fetch(new URL(url, baseUrl), {
+          ...init,
+          headers: { ...(init?.headers as Record<string, string>), origin: new URL(baseUrl).origin },
+        }),
     });
     runInContext(script, context);
   }

@@ -1,6 +1,7 @@
 import type { ImagineRequest, InputImage } from '../imagine-request.js';
 import type { InlineFlags } from '../inline-flags.js';
 import { parseInlineFlags } from '../inline-flags.js';
+import { refuseControlCharacters } from '../plain-text.js';
 import type { JobInput, MemberSettings, ServerSettings } from '../records.js';
 import { UserFacingError } from '../user-facing-error.js';
 
@@ -30,6 +31,7 @@ export function requestInputFrom(
   const merged: InlineFlags = { ...flags };
   for (const [key, value] of Object.entries(options ?? {}) as Array<[keyof InlineFlags, string | number | undefined]>) {
     if (value === undefined) continue;
+    if (typeof value === 'string') refuseControlCharacters(value, `The ${optionLabels[key]} option`);
     const flagValue = flags[key];
     if (flagValue !== undefined && String(flagValue).toLowerCase() !== String(value).toLowerCase()) {
       throw new UserFacingError(

@@ -2,12 +2,12 @@ import { withoutUndefined } from '../defined.js';
 import type { ImageProvider } from '../image-provider.js';
 import { type JobEventListener, JobEvents } from '../jobs/job-events.js';
 import { createInProcessQueue } from '../jobs/job-queue.js';
-import { checkQuota } from '../jobs/quota.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
 import type {
   ConversationLocation,
   ConversationRecord,
   DeliveryTarget,
+  ImageRef,
   JobRecord,
   Platform,
   TurnRecord,
@@ -16,9 +16,12 @@ import type { BlobStore, MessageLink, Store } from '../store.js';
 import { UserFacingError } from '../user-facing-error.js';
 import { deliverJob } from './deliver-job.js';
 import { type EngineContext, type EngineSettings, engineDefaults } from './engine-context.js';
-import type { Deliverer, EngineLogger, InboundRequest, Requester, SubmitResult } from './engine-types.js';
-import { conversationExpired, shuttingDown } from './job-errors.js';
-import { CancelledError, markInterrupted, runJob, ShutdownError } from './run-job.js';
+import type { Deliverer, EngineLogger, InboundRequest, Requester, Scope, SubmitResult } from './engine-types.js';
+import { shuttingDown } from './job-errors.js';
+import { cancelJob, deleteTurn, readOutput } from './member-actions.js';
+import { ownedJob, ownedTurn, requireOwnedJob, resolveContinuation } from './ownership.js';
+import { currentJobOfTurn, prepareRetry } from './retry-job.js';
+import { markInterrupted, runJob, ShutdownError } from './run-job.js';
 import { prepareSubmission } from './submit-job.js';
 
 export interface ConversationEngineConfig {
@@ -35,19 +38,26 @@ export interface ConversationEngineConfig {
   readonly measure?: EngineContext['measure'];
 }
 
-/** The engine both platforms share: after it, a platform adapter only translates. */
+/**
+ * The engine every platform shares: after it, a platform adapter only translates. Every operation that names an
+ * existing job, turn, output or conversation takes the caller's scope (a `Requester`, or a record it already holds)
+ * and answers for anything outside it exactly as for an id that does not exist (`ownership.ts`).
+ */
 export interface ConversationEngine {
-  /** Validates, records (idempotently) and queues a delivery. Bad input throws a UserFacingError and makes no job. */
+  /**
+   * Validates, records (idempotently) and queues a delivery. Bad input throws a UserFacingError and makes no job; a
+   * conversation or target turn outside the requester's scope is refused as expired.
+   */
   submit(inbound: InboundRequest): Promise<SubmitResult>;
   /**
    * What `submit` would refuse (flags, model, quota), checked without writing anything: platforms call it before
    * they acknowledge, so a bad request gets an ephemeral answer and makes no job. Attachments may be placeholders.
    */
   precheck(inbound: InboundRequest): Promise<{ readonly notices: readonly string[]; readonly duplicate?: boolean }>;
-  /** Runs a failed or interrupted job's turn again as a new job (the member asked: Retry). */
+  /** Runs a failed or interrupted job's turn again as a new job on the requester's platform (the member asked). */
   retry(jobId: string, requester: Requester, idempotencyKey: string, delivery?: DeliveryTarget): Promise<SubmitResult>;
   /** Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. */
-  redeliver(jobId: string): Promise<JobRecord | undefined>;
+  redeliver(jobId: string, scope: Scope): Promise<JobRecord | undefined>;
   cancel(jobId: string, requester: Requester): Promise<JobRecord>;
   /** Deletes a turn and its stored images; returns the platform messages to delete. */
   deleteTurn(turnId: string, requester: Requester): Promise<MessageLink[]>;
@@ -57,8 +67,10 @@ export interface ConversationEngine {
   updateConversation(id: string, patch: { threadId?: string; rootMessageId?: string }): Promise<void>;
   /** Stores delivery ids on a job (the message id of a Discord deferral, a Slack status ts). */
   updateDelivery(jobId: string, delivery: Partial<DeliveryTarget>): Promise<JobRecord | undefined>;
-  getJob(jobId: string): Promise<JobRecord | undefined>;
-  getTurn(turnId: string): Promise<TurnRecord | undefined>;
+  getJob(jobId: string, scope: Scope): Promise<JobRecord | undefined>;
+  getTurn(turnId: string, scope: Scope): Promise<TurnRecord | undefined>;
+  /** One stored output of a turn (index from 0) with its bytes. */
+  readOutput(turnId: string, index: number, scope: Scope): Promise<{ ref: ImageRef; bytes: Uint8Array } | undefined>;
   position(jobId: string): number | undefined;
   registerDeliverer(platform: Platform, deliverer: Deliverer): void;
   onEvent(listener: JobEventListener): () => void;
@@ -106,8 +118,10 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     const { store } = context;
     // A repeated delivery is answered as a duplicate before anything is validated again: a retry that arrives after
     // the member reached a quota, or after the conversation expired, must not turn into a refusal.
-    const earlier = await findDuplicate(inbound.idempotencyKey);
+    const earlier = await findDuplicate(inbound);
     if (earlier) return { status: 'duplicate', job: earlier };
+    // Ownership before anything that reads the target: a foreign turn must not even match a pending job.
+    const continuation = retryOf ? {} : await resolveContinuation(context, inbound);
     if (
       inbound.target &&
       (inbound.action === 'reroll' || inbound.action === 'variations' || inbound.action === 'edit')
@@ -115,16 +129,18 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
       const pending = await store.findPendingJob(inbound.memberId, inbound.target.turnId, inbound.action);
       if (pending && inbound.action !== 'edit') return { status: 'duplicate', job: pending };
     }
-    const prepared = retryOf ? await prepareRetry(retryOf, inbound) : await prepareSubmission(context, inbound);
+    const prepared = retryOf
+      ? await prepareRetry(context, retryOf, inbound)
+      : await prepareSubmission(context, inbound, { continuation });
     const result = await store.createJobWithKey(inbound.idempotencyKey, {
       ...(prepared.isNewConversation ? { conversation: prepared.conversation } : {}),
       ...(retryOf ? {} : { turn: prepared.turn }),
       job: prepared.job,
     });
     if (!result.created) {
-      const existing = await store.getJob(result.jobId);
+      const existing = await ownedJob(context, result.jobId, inbound);
       if (existing) return { status: 'duplicate', job: existing };
-      throw new UserFacingError('duplicate', 'This request was already handled.');
+      throw alreadyHandled();
     }
     if (retryOf) await store.updateTurn(prepared.turn.id, { jobId: prepared.job.id });
     await store.recordUsage({
@@ -145,51 +161,6 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     return { status: 'queued', ...prepared, position };
   }
 
-  async function prepareRetry(previous: JobRecord, inbound: InboundRequest) {
-    const [turn, conversation] = await Promise.all([
-      context.store.getTurn(previous.turnId),
-      context.store.getConversation(previous.conversationId),
-    ]);
-    if (!turn || !conversation) throw conversationExpired();
-    // A retry is another upstream call: it reserves against the same quota as a new request.
-    await checkQuota(
-      context.store,
-      {
-        platform: inbound.platform,
-        workspaceId: inbound.workspaceId,
-        memberId: inbound.memberId,
-        exempt: inbound.isAdmin === true,
-      },
-      previous.costUnits,
-      settings.quota,
-      await context.store.getServerSettings(inbound.platform, inbound.workspaceId),
-      context.now(),
-    );
-    const at = context.now();
-    const job: JobRecord = {
-      ...previous,
-      id: context.newId(),
-      memberId: inbound.memberId,
-      state: 'queued',
-      delivery: inbound.delivery,
-      idempotencyKey: inbound.idempotencyKey,
-      createdAt: at,
-      updatedAt: at,
-    };
-    delete (job as { error?: unknown }).error;
-    delete (job as { startedAt?: unknown }).startedAt;
-    delete (job as { finishedAt?: unknown }).finishedAt;
-    const tier = turn.parameters?.tier ?? '1K';
-    return { conversation, isNewConversation: false, turn, job, notices: [] as string[], tier };
-  }
-
-  /** The turn's newest job (a retry points the turn at its new job). */
-  async function currentJobOfTurn(job: JobRecord): Promise<JobRecord> {
-    const turn = await context.store.getTurn(job.turnId);
-    if (!turn || turn.jobId === job.id) return job;
-    return (await context.store.getJob(turn.jobId)) ?? job;
-  }
-
   /** Resolves once no job runs, or after `ms`, whichever comes first. */
   async function idleWithin(ms: number): Promise<void> {
     let timer: ReturnType<typeof setTimeout> | undefined;
@@ -200,31 +171,34 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     clearTimeout(timer);
   }
 
-  async function findDuplicate(key: string): Promise<JobRecord | undefined> {
-    const jobId = await context.store.findIdempotencyKey(key);
-    return jobId ? context.store.getJob(jobId) : undefined;
+  /** The job a delivery key already made; a key another scope holds is refused without naming its job. */
+  async function findDuplicate(inbound: InboundRequest): Promise<JobRecord | undefined> {
+    const jobId = await context.store.findIdempotencyKey(inbound.idempotencyKey);
+    if (!jobId) return undefined;
+    const job = await ownedJob(context, jobId, inbound);
+    if (!job) throw alreadyHandled();
+    return job;
   }
 
-  async function requireJob(jobId: string): Promise<JobRecord> {
-    const job = await context.store.getJob(jobId);
-    if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
-    return job;
+  async function redeliver(job: JobRecord): Promise<JobRecord | undefined> {
+    if (job.state !== 'generated' && job.state !== 'delivery_failed') return job;
+    return deliverJob(context, job);
   }
 
   return {
     submit: (inbound) => submitPrepared(inbound),
     async precheck(inbound) {
       if (!accepting) throw shuttingDown();
-      if (await findDuplicate(inbound.idempotencyKey)) return { notices: [], duplicate: true };
+      if (await findDuplicate(inbound)) return { notices: [], duplicate: true };
       const prepared = await prepareSubmission(context, inbound, { dryRun: true });
       return { notices: prepared.notices };
     },
     async retry(jobId, requester, idempotencyKey, delivery) {
       // Retry pressed on an older notice (or pressed twice) acts on the turn as it is now: its newest job.
-      const previous = await currentJobOfTurn(await requireJob(jobId));
+      const previous = await currentJobOfTurn(context, await requireOwnedJob(context, jobId, requester));
       if (!['failed', 'interrupted', 'cancelled'].includes(previous.state)) {
         if (previous.state === 'delivery_failed') {
-          await this.redeliver(previous.id);
+          await redeliver(previous);
           return { status: 'duplicate', job: (await context.store.getJob(previous.id)) ?? previous };
         }
         return { status: 'duplicate', job: previous };
@@ -241,52 +215,9 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
         previous,
       );
     },
-    async redeliver(jobId) {
-      const job = await requireJob(jobId);
-      if (job.state !== 'generated' && job.state !== 'delivery_failed') return job;
-      return deliverJob(context, job);
-    },
-    async cancel(jobId, requester) {
-      const job = await requireJob(jobId);
-      if (job.memberId !== requester.memberId && !requester.isAdmin) {
-        throw new UserFacingError('not_allowed', 'Only the member who asked (or an admin) can cancel this.');
-      }
-      if (job.state === 'queued' && queue.remove(job.id)) {
-        const cancelled = await context.store.updateJob(
-          job.id,
-          { state: 'cancelled', finishedAt: context.now(), updatedAt: context.now() },
-          { ifStateIn: ['queued'] },
-        );
-        await context.store.settleUsage(job.id, 'cancelled', 0);
-        if (cancelled) {
-          events.emit({ type: 'cancelled', job: cancelled });
-          return cancelled;
-        }
-      }
-      const controller = context.running.get(job.id);
-      if (controller) {
-        controller.abort(new CancelledError());
-        return job;
-      }
-      throw new UserFacingError('not_cancellable', 'This has already finished, so there is nothing to cancel.');
-    },
-    async deleteTurn(turnId, requester) {
-      const turn = await context.store.getTurn(turnId);
-      if (!turn) return [];
-      if (turn.authorId !== requester.memberId && !requester.isAdmin) {
-        throw new UserFacingError(
-          'not_allowed',
-          'Only the member who asked for this image (or an admin) can delete it.',
-        );
-      }
-      const links = await context.store.listMessagesOfTurn(turnId);
-      const controller = context.running.get(turn.jobId);
-      controller?.abort(new CancelledError());
-      queue.remove(turn.jobId);
-      const { orphanedHashes } = await context.store.deleteTurn(turnId);
-      await Promise.all(orphanedHashes.map((hash) => context.blobs.delete(hash)));
-      return links;
-    },
+    redeliver: async (jobId, scope) => redeliver(await requireOwnedJob(context, jobId, scope)),
+    cancel: (jobId, requester) => cancelJob(context, queue, jobId, requester),
+    deleteTurn: (turnId, requester) => deleteTurn(context, queue, turnId, requester),
     findConversation: (location) => context.store.findConversationByLocation(location),
     findMessage: (platform, channelId, messageId) => context.store.findMessage(platform, channelId, messageId),
     linkMessage: (link) => context.store.linkMessage(link),
@@ -299,8 +230,9 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
       const merged: DeliveryTarget = withoutUndefined({ ...job.delivery, ...delivery });
       return context.store.updateJob(jobId, { delivery: merged, updatedAt: context.now() });
     },
-    getJob: (jobId) => context.store.getJob(jobId),
-    getTurn: (turnId) => context.store.getTurn(turnId),
+    getJob: (jobId, scope) => ownedJob(context, jobId, scope),
+    getTurn: async (turnId, scope) => (await ownedTurn(context, turnId, scope))?.turn,
+    readOutput: (turnId, index, scope) => readOutput(context, turnId, index, scope),
     position: (jobId) => queue.position(jobId),
     registerDeliverer(platform, deliverer) {
       context.deliverers.set(platform, deliverer);
@@ -345,4 +277,9 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
       return { waiting: queue.waiting, running: queue.running };
     },
   };
+}
+
+/** A delivery key seen before whose job this caller may not see (or that is gone): nothing more is said. */
+function alreadyHandled(): UserFacingError {
+  return new UserFacingError('duplicate', 'This request was already handled.');
 }

@@ -17,10 +17,17 @@ export interface EngineLogger {
   error(details: object, message: string): void;
 }
 
-/** Who asked, and where. */
-export interface Requester {
+/**
+ * Where a caller acts: its platform and workspace (Discord guild, Slack team; '' for DMs and the playground). A job,
+ * turn, output or conversation outside it does not exist for that caller (`ownership.ts`). A record satisfies it.
+ */
+export interface Scope {
   readonly platform: Platform;
   readonly workspaceId: string;
+}
+
+/** Who asked, and where. */
+export interface Requester extends Scope {
   readonly memberId: string;
   /** Manage Server / workspace admin: exempt from quotas, may delete or cancel anyone's turn. */
   readonly isAdmin?: boolean;

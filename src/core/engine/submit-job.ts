@@ -1,13 +1,21 @@
 import type { InputImage } from '../imagine-request.js';
 import { chargedUnits, checkQuota } from '../jobs/quota.js';
-import type { ConversationRecord, ImageRef, JobInput, JobRecord, JobState, TurnRecord } from '../records.js';
+import type {
+  ConversationRecord,
+  ImageRef,
+  JobInput,
+  JobRecord,
+  JobState,
+  ServerSettings,
+  TurnRecord,
+} from '../records.js';
 import { UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf, requestInputFrom } from './build-request.js';
 import type { EngineContext } from './engine-context.js';
-import type { InboundRequest } from './engine-types.js';
-import { conversationExpired } from './job-errors.js';
+import type { InboundRequest, Requester } from './engine-types.js';
 import { withNamedMask } from './named-mask.js';
+import { type Continuation, resolveContinuation } from './ownership.js';
 
 export interface PreparedSubmission {
   readonly conversation: ConversationRecord;
@@ -26,20 +34,10 @@ export interface PreparedSubmission {
 export async function prepareSubmission(
   context: EngineContext,
   inbound: InboundRequest,
-  options: { readonly dryRun?: boolean } = {},
+  options: { readonly dryRun?: boolean; readonly continuation?: Continuation } = {},
 ): Promise<PreparedSubmission> {
   const { store, now } = context;
-  const conversation = inbound.conversationId ? await store.getConversation(inbound.conversationId) : undefined;
-  if (inbound.conversationId && !conversation) {
-    throw conversationExpired();
-  }
-  const parent = inbound.target ? await store.getTurn(inbound.target.turnId) : undefined;
-  if (inbound.target && !parent) {
-    throw new UserFacingError(
-      'conversation_expired',
-      'That image is no longer stored (the conversation expired or it was deleted).',
-    );
-  }
+  const { conversation, parent } = options.continuation ?? (await resolveContinuation(context, inbound));
   const [member, server] = await Promise.all([
     store.getMemberSettings(inbound.platform, inbound.workspaceId, inbound.memberId),
     store.getServerSettings(inbound.platform, inbound.workspaceId),
@@ -62,19 +60,7 @@ export async function prepareSubmission(
     randomSeed: context.randomSeed,
   });
   const units = chargedUnits(request, context.provider.offline);
-  await checkQuota(
-    store,
-    {
-      platform: inbound.platform,
-      workspaceId: inbound.workspaceId,
-      memberId: inbound.memberId,
-      exempt: inbound.isAdmin === true,
-    },
-    units,
-    context.settings.quota,
-    server,
-    now(),
-  );
+  await checkRequesterQuota(context, inbound, units, server);
   // Stored only once the request is accepted: a refused one leaves no image behind.
   // A dry run (a platform's check before it answers) validates and checks the quota but stores nothing.
   const attachments = options.dryRun ? [] : await storeAttachments(context, inbound.attachments ?? []);
@@ -192,6 +178,18 @@ function jobInputFor(
       ? { base: { turnId: inbound.target.turnId, index: inbound.target.index ?? 0 } }
       : {}),
   };
+}
+
+/** The requester's quotas (admins exempt), with the server's settings over the operator's defaults. */
+export async function checkRequesterQuota(
+  context: EngineContext,
+  requester: Requester,
+  units: number,
+  server: ServerSettings,
+): Promise<void> {
+  const { platform, workspaceId, memberId } = requester;
+  const subject = { platform, workspaceId, memberId, exempt: requester.isAdmin === true };
+  await checkQuota(context.store, subject, units, context.settings.quota, server, context.now());
 }
 
 async function storeAttachments(context: EngineContext, images: readonly InputImage[]): Promise<ImageRef[]> {

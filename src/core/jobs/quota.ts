@@ -139,9 +139,10 @@ function format(units: number): string {
   return Number.isInteger(units) ? String(units) : units.toFixed(1);
 }
 
-export function describeWait(ms: number): string {
+/** `in 3 minutes`, `in about 2 hours`; `approximate` says "about" for minutes too (a wait someone else announced). */
+export function describeWait(ms: number, options: { readonly approximate?: boolean } = {}): string {
   const minutes = Math.max(1, Math.ceil(ms / 60_000));
-  if (minutes < 60) return `in ${minutes} minute${minutes === 1 ? '' : 's'}`;
+  if (minutes < 60) return `in ${options.approximate ? 'about ' : ''}${minutes} minute${minutes === 1 ? '' : 's'}`;
   const hours = Math.round(minutes / 60);
   return `in about ${hours} hour${hours === 1 ? '' : 's'}`;
 }

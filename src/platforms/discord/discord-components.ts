@@ -1,6 +1,7 @@
 import {
   ActionRowBuilder,
   type ButtonInteraction,
+  type Interaction,
   MessageFlags,
   ModalBuilder,
   type ModalSubmitInteraction,
@@ -48,7 +49,7 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
   switch (id.action) {
     case 'reroll':
     case 'vary': {
-      const { turn, conversation } = await turnAndConversation(context, id.turnId);
+      const { turn, conversation } = await turnAndConversation(context, id.turnId, interaction);
       const index = id.action === 'vary' ? id.index : 0;
       const action = id.action === 'reroll' ? 'reroll' : 'variations';
       // Acknowledge first: posting the status message is a REST call that must not eat the 3 s budget.
@@ -92,7 +93,7 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
     }
     case 'redeliver':
       await interaction.deferUpdate();
-      await engine.redeliver(id.jobId);
+      await engine.redeliver(id.jobId, interactionRequester(interaction, 'quota'));
       return;
     default:
       return;
@@ -104,7 +105,7 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
   if (!id) return;
   const instruction = interaction.fields.getTextInputValue('instruction');
   if (id.action === 'editmodal') {
-    const { turn, conversation } = await turnAndConversation(context, id.turnId);
+    const { turn, conversation } = await turnAndConversation(context, id.turnId, interaction);
     if (interaction.isFromMessage()) await interaction.deferUpdate();
     else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const outcome = await continueConversation(context, {
@@ -137,9 +138,9 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
   }
 }
 
-/** The turn a button or modal acts on, and its conversation; either gone means the conversation expired. */
-async function turnAndConversation(context: DiscordContext, turnId: string) {
-  const turn = await context.engine.getTurn(turnId);
+/** The turn a button or modal acts on, and its conversation; either gone (or not this server's) means expired. */
+async function turnAndConversation(context: DiscordContext, turnId: string, interaction: Interaction) {
+  const turn = await context.engine.getTurn(turnId, interactionRequester(interaction, 'quota'));
   const conversation = turn ? await context.store.getConversation(turn.conversationId) : undefined;
   if (!turn || !conversation) throw conversationExpired();
   return { turn, conversation };

@@ -1,36 +1,85 @@
-import type { InboundRequest } from '../../core/engine/engine-types.js';
-import type { InputImage } from '../../core/imagine-request.js';
-import type { JobRecord, TurnAction } from '../../core/records.js';
+import { z } from 'zod';
+import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
+import type { InboundRequest, Requester } from '../../core/engine/engine-types.js';
+import type { JobRecord } from '../../core/records.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
-import type { PlaygroundOptions } from './playground.js';
+import type { ImagePipeline } from '../../images/image-pipeline.js';
+import type { PlaygroundLimits } from './playground-limits.js';
+import { decodePendingImages, placeholdersFor, readPendingImages } from './playground-uploads.js';
 
-const member = { platform: 'local', workspaceId: '', memberId: 'playground' } as const;
+/** The playground's one member, on the `local` platform: it sees local jobs and conversations, nothing else. */
+export const playgroundMember: Requester = { platform: 'local', workspaceId: '', memberId: 'playground' };
 
-/** The playground's JSON API: submit, then poll the job until its turn has images. */
-export function createPlaygroundApi(options: PlaygroundOptions) {
-  const { engine } = options;
+const absentWhenEmpty = (value: unknown) => (value === '' || value === null ? undefined : value);
+const id = (name: string) =>
+  z
+    .preprocess(
+      absentWhenEmpty,
+      z
+        .string({ error: `\`${name}\` must be a string` })
+        .regex(/^[\w-]{1,64}$/, `\`${name}\` is not an id`)
+        .optional(),
+    )
+    .optional();
 
-  async function submit(body: Record<string, unknown>) {
-    const requestId = stringField(body, 'requestId') ?? globalThis.crypto.randomUUID();
-    const conversationId = stringField(body, 'conversationId');
-    const turnId = stringField(body, 'turnId');
-    const action = (stringField(body, 'action') ?? (conversationId ? 'edit' : 'imagine')) as TurnAction;
-    if (!['imagine', 'edit', 'reroll', 'variations'].includes(action)) {
-      throw new UserFacingError('bad_request', `Unknown action ${action}.`);
-    }
+function submitSchema(limits: PlaygroundLimits) {
+  return z.object({
+    requestId: id('requestId'),
+    conversationId: id('conversationId'),
+    turnId: id('turnId'),
+    index: z
+      .preprocess(
+        absentWhenEmpty,
+        z.number({ error: '`index` must be a number' }).int().min(0, '`index` must be 0 or more').max(15).optional(),
+      )
+      .optional(),
+    action: z
+      .preprocess(
+        absentWhenEmpty,
+        z.enum(['imagine', 'edit', 'reroll', 'variations'], { error: 'Unknown action.' }).optional(),
+      )
+      .optional(),
+    text: z
+      .string({ error: '`text` must be a string' })
+      .max(limits.maxTextChars, `The text is over ${limits.maxTextChars.toLocaleString('en')} characters.`)
+      .optional(),
+    images: z.unknown().optional(),
+  });
+}
+
+export interface PlaygroundApiOptions {
+  readonly engine: ConversationEngine;
+  readonly pipeline: ImagePipeline;
+  readonly limits: PlaygroundLimits;
+}
+
+/** The playground's JSON API: submit, then poll the job until its turn has images. Every id is read as `local`. */
+export function createPlaygroundApi(options: PlaygroundApiOptions) {
+  const { engine, limits } = options;
+  const schema = submitSchema(limits);
+
+  async function submit(raw: Record<string, unknown>) {
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) throw new UserFacingError('bad_request', parsed.error.issues[0]?.message ?? 'Bad request.');
+    const body = parsed.data;
+    const action = body.action ?? (body.conversationId ? 'edit' : 'imagine');
+    // Counted and sized before any decode; the model's own count is checked next, with stand-ins.
+    const pending = readPendingImages(body.images, limits);
     const inbound: InboundRequest = {
-      ...member,
-      idempotencyKey: `local:${requestId}`,
+      ...playgroundMember,
+      idempotencyKey: `local:${body.requestId ?? globalThis.crypto.randomUUID()}`,
       action,
-      text: stringField(body, 'text') ?? '',
-      attachments: await decodeImages(options, body.images),
+      text: body.text ?? '',
+      attachments: placeholdersFor(pending),
       channelId: 'playground',
-      ...(conversationId ? { conversationId } : {}),
-      ...(turnId ? { target: { turnId, index: Number(body.index ?? 0) } } : {}),
+      ...(body.conversationId ? { conversationId: body.conversationId } : {}),
+      ...(body.turnId ? { target: { turnId: body.turnId, index: body.index ?? 0 } } : {}),
       ...(action === 'variations' ? { options: { count: 2 } } : {}),
       delivery: {},
     };
-    const result = await engine.submit(inbound);
+    const checked = await engine.precheck(inbound);
+    const attachments = checked.duplicate ? [] : await decodePendingImages(pending, options.pipeline);
+    const result = await engine.submit({ ...inbound, attachments });
     if (result.status === 'duplicate')
       return { jobId: result.job.id, conversationId: result.job.conversationId, duplicate: true };
     return {
@@ -43,9 +92,9 @@ export function createPlaygroundApi(options: PlaygroundOptions) {
   }
 
   async function jobStatus(jobId: string) {
-    const job = await engine.getJob(jobId);
+    const job = await engine.getJob(jobId, playgroundMember);
     if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
-    const turn = await engine.getTurn(job.turnId);
+    const turn = await engine.getTurn(job.turnId, playgroundMember);
     return {
       state: job.state,
       position: engine.position(job.id),
@@ -54,8 +103,8 @@ export function createPlaygroundApi(options: PlaygroundOptions) {
       turnId: job.turnId,
       parameters: turn?.parameters,
       notices: turn?.notices ?? [],
-      images: (turn?.outputImages ?? []).map((ref) => ({
-        url: `/api/images/${ref.hash}`,
+      images: (turn?.outputImages ?? []).map((ref, index) => ({
+        url: `/api/turns/${job.turnId}/images/${index}`,
         seed: ref.seed,
         width: ref.width,
         height: ref.height,
@@ -64,36 +113,17 @@ export function createPlaygroundApi(options: PlaygroundOptions) {
   }
 
   return {
-    async handle(method: string, path: string, body: Record<string, unknown>): Promise<unknown> {
-      if (method === 'POST' && path === '/api/submit') return submit(body);
-      const job = /^\/api\/jobs\/([\w-]+)(\/cancel|\/retry)?$/.exec(path);
-      if (job?.[1] && method === 'GET' && !job[2]) return jobStatus(job[1]);
-      if (job?.[1] && method === 'POST' && job[2] === '/cancel') return summary(await engine.cancel(job[1], member));
-      if (job?.[1] && method === 'POST' && job[2] === '/retry') {
-        const result = await engine.retry(job[1], member, `local:retry:${globalThis.crypto.randomUUID()}`);
-        return { jobId: result.job.id };
-      }
-      return undefined;
+    submit,
+    jobStatus,
+    cancel: async (jobId: string) => summary(await engine.cancel(jobId, playgroundMember)),
+    async retry(jobId: string) {
+      const result = await engine.retry(jobId, playgroundMember, `local:retry:${globalThis.crypto.randomUUID()}`);
+      return { jobId: result.job.id };
     },
+    image: (turnId: string, index: number) => engine.readOutput(turnId, index, playgroundMember),
   };
 }
 
+export type PlaygroundApi = ReturnType<typeof createPlaygroundApi>;
+
 const summary = (job: JobRecord) => ({ jobId: job.id, state: job.state });
-
-function stringField(body: Record<string, unknown>, key: string): string | undefined {
-  const value = body[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-async function decodeImages(options: PlaygroundOptions, images: unknown): Promise<InputImage[]> {
-  const decoded: InputImage[] = [];
-  for (const [index, dataUrl] of (Array.isArray(images) ? images : []).entries()) {
-    const match = typeof dataUrl === 'string' ? /^data:[^;,]*;base64,(.*)$/s.exec(dataUrl) : null;
-    if (!match?.[1]) throw new UserFacingError('not_an_image', `Attachment ${index + 1} is not an image.`);
-    const bytes = Buffer.from(match[1], 'base64');
-    const name = `attachment ${index + 1}`;
-    const info = await options.pipeline.inspect(bytes, name);
-    decoded.push({ bytes, mimeType: info.mimeType, name });
-  }
-  return decoded;
-}

@@ -1,12 +1,28 @@
-/** The playground page's browser script (plain JS, no build step): submit, poll, render the thread. */
+/**
+ * The playground page's browser script (plain JS, no build step), served as `/playground.js`: submit, poll, render
+ * the thread. With a token (`data-token="required"`) it asks once, keeps it in local storage, sends it as
+ * `Authorization: Bearer` on every call (images too: they are fetched, then shown as blob URLs) and asks again on 401.
+ */
 export const playgroundScript = `
 const $ = (id) => document.getElementById(id);
+const tokenKey = 'threadpaint-playground-token';
+let token = localStorage.getItem(tokenKey) || '';
 let conversationId = null; let picked = null;
+const askForToken = () => { localStorage.removeItem(tokenKey); token = ''; $('unlock').hidden = false; $('token').focus(); };
+if (document.body.dataset.token === 'required' && !token) askForToken();
+$('unlock').onsubmit = (event) => { event.preventDefault(); token = $('token').value.trim(); if (!token) return; localStorage.setItem(tokenKey, token); $('token').value = ''; $('unlock').hidden = true; $('text').focus(); };
+async function call(path, init) {
+  const headers = Object.assign({}, (init && init.headers) || {}, token ? { authorization: 'Bearer ' + token } : {});
+  const response = await fetch(path, Object.assign({}, init, { headers }));
+  if (response.status === 401) askForToken();
+  return response;
+}
+const json = (response) => response.json().catch(() => ({ error: 'HTTP ' + response.status }));
+const post = (path, body) => call(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body || {}) }).then(json);
 const asDataUrl = (f) => new Promise((ok, no) => { const r = new FileReader(); r.onload = () => ok(r.result); r.onerror = no; r.readAsDataURL(f); });
-const post = (path, body) => fetch(path, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body || {}) }).then((r) => r.json());
 const line = (text, cls) => { const d = document.createElement('div'); d.className = cls || 'meta'; d.textContent = text; return d; };
 const button = (label, onclick) => { const b = document.createElement('button'); b.type = 'button'; b.className = 'quiet'; b.textContent = label; b.onclick = onclick; return b; };
-$('new').onclick = () => { conversationId = null; picked = null; $('thread').innerHTML = ''; $('text').focus(); };
+$('new').onclick = () => { conversationId = null; picked = null; $('thread').replaceChildren(); $('text').focus(); };
 $('form').onsubmit = async (event) => {
   event.preventDefault();
   const text = $('text').value.trim(); if (!text) return;
@@ -26,7 +42,7 @@ async function send(body, title) {
   poll(submitted.jobId, turn, status, started);
 }
 async function poll(jobId, turn, status, started) {
-  const job = await fetch('/api/jobs/' + jobId).then((r) => r.json());
+  const job = await call('/api/jobs/' + jobId).then(json);
   if (job.error && !job.state) { status.className = 'error'; status.textContent = job.error; return; }
   const seconds = ((Date.now() - started) / 1000).toFixed(0) + ' s';
   if (job.state === 'queued' || job.state === 'running' || job.state === 'generated') {
@@ -46,7 +62,8 @@ async function poll(jobId, turn, status, started) {
   const outputs = document.createElement('div'); outputs.className = 'outputs'; turn.append(outputs);
   job.images.forEach((image, index) => {
     const box = document.createElement('div'); box.className = 'output';
-    const img = document.createElement('img'); img.src = image.url; img.title = image.seed !== undefined ? 'seed ' + image.seed : '';
+    const img = document.createElement('img'); img.title = image.seed !== undefined ? 'seed ' + image.seed : '';
+    call(image.url).then((r) => (r.ok ? r.blob() : Promise.reject(new Error('HTTP ' + r.status)))).then((blob) => { img.src = URL.createObjectURL(blob); }, () => { img.alt = 'image unavailable'; });
     img.onclick = () => { document.querySelectorAll('.output.picked').forEach((x) => x.classList.remove('picked')); box.classList.add('picked'); picked = { turnId: job.turnId, index }; };
     box.append(img, button('Reroll', () => send({ requestId: crypto.randomUUID(), conversationId, action: 'reroll', turnId: job.turnId }, 'reroll')),
       button('Variations', () => send({ requestId: crypto.randomUUID(), conversationId, action: 'variations', turnId: job.turnId, index }, 'variations')));

@@ -1,90 +1,128 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { Config } from '../../config/config.js';
 import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
-import { type BlobStore, isBlobHash } from '../../core/store.js';
-import { isUserFacingError, UserFacingError } from '../../core/user-facing-error.js';
+import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
+import { isUserFacingError } from '../../core/user-facing-error.js';
+import type { ConcurrencyLimit } from '../../images/concurrency-limit.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
-import { sniffImageType } from '../../images/image-type.js';
 import { type Logger, newReferenceId } from '../../logging/logger.js';
+import { createBrowserGuard } from '../../server/browser-guard.js';
 import { type RouteHandler, sendJson } from '../../server/http-server.js';
-import { createPlaygroundApi } from './playground-api.js';
+import { RequestBodyError, readJsonBody, refuseDeclaredOversize } from '../../server/request-body.js';
+import { createPlaygroundApi, type PlaygroundApi } from './playground-api.js';
+import { playgroundLimits } from './playground-limits.js';
 import { playgroundPage } from './playground-page.js';
+import { playgroundScript } from './playground-script.js';
+import { playgroundStyle } from './playground-style.js';
 
 export interface PlaygroundOptions {
-  readonly config: Config;
   readonly engine: ConversationEngine;
-  readonly blobs: BlobStore;
+  readonly catalogue: ModelCatalogue;
   readonly pipeline: ImagePipeline;
   readonly logger: Logger;
+  readonly offline: boolean;
+  readonly defaultModel: string;
+  /** `Authorization: Bearer` required on the API (`PLAYGROUND_TOKEN`); the configuration requires it off loopback. */
+  readonly token?: string;
+  /** `HOST` and `PUBLIC_URL`: the names the page may be reached by. */
+  readonly listenHost: string;
+  readonly publicUrl?: string;
+  /** Largest image accepted at all (the image pipeline's input limit). */
+  readonly maxImageBytes: number;
+  /** Uploads read and decoded at once: a slot of the size of the pipeline's limit, held from body to last decode. */
+  readonly uploads: ConcurrencyLimit;
 }
 
-const maxBodyBytes = 40 * 1024 * 1024;
+/** Codes that mean "no such thing (for you)": answered 404, like an id that never existed. */
+const notFoundCodes = new Set(['job_missing', 'conversation_expired', 'image_missing']);
+
+const assets: Record<string, { type: string; body: string }> = {
+  '/playground.js': { type: 'text/javascript; charset=utf-8', body: playgroundScript },
+  '/playground.css': { type: 'text/css; charset=utf-8', body: playgroundStyle },
+};
 
 /**
- * The local playground, a platform like Discord and Slack (`local`): a page where anyone can try /imagine and
- * thread edits through the same engine — persisted conversations, the queue, quotas — without Discord or Slack,
- * and with the offline renderer, without an API key.
+ * The local playground, a platform like Discord and Slack (`local`): a page where an operator can try /imagine and
+ * thread edits through the same engine — persisted conversations, the queue, quotas — without Discord or Slack. Every
+ * answer passes the browser guard first (Host, same origin, the token); the API sees only `local` records.
  */
 export function createPlayground(options: PlaygroundOptions): RouteHandler {
-  const api = createPlaygroundApi(options);
+  const limits = playgroundLimits(options.catalogue, options.maxImageBytes);
+  const api = createPlaygroundApi({ engine: options.engine, pipeline: options.pipeline, limits });
+  const guard = createBrowserGuard({
+    listenHost: options.listenHost,
+    ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+    ...(options.token ? { token: options.token } : {}),
+  });
+  const page = playgroundPage({
+    offline: options.offline,
+    defaultModel: options.defaultModel,
+    tokenRequired: options.token !== undefined,
+  });
   options.engine.registerDeliverer('local', { deliver: async () => undefined });
   return async (request, response) => {
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    if (request.method === 'GET' && url.pathname === '/') {
-      response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-      response.end(playgroundPage({ offline: options.config.offline, defaultModel: options.config.DEFAULT_MODEL }));
+    const { pathname } = new URL(request.url ?? '/', 'http://localhost');
+    const asset = assets[pathname];
+    const isPage = pathname === '/';
+    if (!isPage && !asset && !pathname.startsWith('/api/')) return false;
+    if (!guard.admit(request, response, { needsToken: !isPage && !asset })) return true;
+    if (isPage || asset) {
+      if (request.method !== 'GET' && request.method !== 'HEAD') return false;
+      response.writeHead(200, {
+        'content-type': asset?.type ?? 'text/html; charset=utf-8',
+        'cache-control': 'no-cache',
+      });
+      response.end(asset?.body ?? page);
       return true;
     }
-    const image = /^\/api\/images\/([0-9a-f]{64})$/.exec(url.pathname);
-    if (request.method === 'GET' && image?.[1] && isBlobHash(image[1])) {
-      await sendImage(options.blobs, image[1], response);
-      return true;
-    }
-    if (!url.pathname.startsWith('/api/')) return false;
-    try {
-      const body = request.method === 'POST' ? await readJson(request) : {};
-      const result = await api.handle(request.method ?? 'GET', url.pathname, body);
-      if (result === undefined) return false;
-      sendJson(response, 200, result);
-    } catch (error) {
-      sendJson(response, isUserFacingError(error) ? 400 : 500, { error: describe(options.logger, error) });
-    }
+    await answerApi(options, api, request, response, pathname, limits.maxBodyBytes);
     return true;
   };
 }
 
-async function sendImage(blobs: BlobStore, hash: string, response: ServerResponse): Promise<void> {
+async function answerApi(
+  options: PlaygroundOptions,
+  api: PlaygroundApi,
+  request: IncomingMessage,
+  response: ServerResponse,
+  pathname: string,
+  maxBodyBytes: number,
+): Promise<void> {
+  const method = request.method ?? 'GET';
+  const job = /^\/api\/jobs\/([\w-]{1,64})(\/cancel|\/retry)?$/.exec(pathname);
+  const image = /^\/api\/turns\/([\w-]{1,64})\/images\/(\d{1,2})$/.exec(pathname);
   try {
-    const bytes = await blobs.get(hash);
-    response.writeHead(200, {
-      'content-type': sniffImageType(bytes)?.mimeType ?? 'application/octet-stream',
-      'cache-control': 'private, max-age=31536000, immutable',
-    });
-    response.end(bytes);
-  } catch {
-    sendJson(response, 404, { error: 'This image is no longer stored (the conversation may have expired).' });
+    if (method === 'POST' && pathname === '/api/submit') {
+      refuseDeclaredOversize(request, maxBodyBytes);
+      const result = await options.uploads.run(async () => api.submit(await readJsonBody(request, maxBodyBytes)));
+      return sendJson(response, 200, result, noStore);
+    }
+    if (method === 'GET' && job?.[1] && !job[2]) return sendJson(response, 200, await api.jobStatus(job[1]), noStore);
+    if (method === 'POST' && job?.[1] && job[2] === '/cancel') return sendJson(response, 200, await api.cancel(job[1]));
+    if (method === 'POST' && job?.[1] && job[2] === '/retry') return sendJson(response, 200, await api.retry(job[1]));
+    if (method === 'GET' && image?.[1] && image[2]) {
+      const output = await api.image(image[1], Number(image[2]));
+      if (!output) return sendJson(response, 404, { error: 'This image is no longer stored.' });
+      response.writeHead(200, {
+        'content-type': output.ref.mimeType,
+        'content-length': output.bytes.byteLength,
+        'cache-control': 'private, max-age=31536000, immutable',
+      });
+      response.end(output.bytes);
+      return;
+    }
+    sendJson(response, 404, { error: 'not found' });
+  } catch (error) {
+    if (error instanceof RequestBodyError) {
+      response.setHeader('connection', 'close');
+      return sendJson(response, error.status, { error: error.message });
+    }
+    if (isUserFacingError(error)) {
+      return sendJson(response, notFoundCodes.has(error.code) ? 404 : 400, { error: error.message });
+    }
+    const reference = newReferenceId();
+    options.logger.error({ reference, err: error, path: pathname }, 'playground request failed');
+    sendJson(response, 500, { error: `Something went wrong on our side (ref ${reference}).` });
   }
 }
 
-function describe(logger: Logger, error: unknown): string {
-  if (isUserFacingError(error)) return error.message;
-  const reference = newReferenceId();
-  logger.error({ reference, err: error }, 'playground request failed');
-  return `Something went wrong on our side (ref ${reference}).`;
-}
-
-async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBodyBytes) throw new UserFacingError('image_too_large', 'That upload is over 40 MB.');
-    chunks.push(chunk);
-  }
-  try {
-    const parsed: unknown = JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}');
-    return typeof parsed === 'object' && parsed !== null ? (parsed as Record<string, unknown>) : {};
-  } catch {
-    throw new UserFacingError('bad_request', 'The request body is not JSON.');
-  }
-}
+const noStore = { 'cache-control': 'no-store' };

@@ -93,7 +93,7 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
     }
     case 'reroll':
     case 'variations': {
-      const turn = await engine.getTurn(action.id);
+      const turn = await engine.getTurn(action.id, requester);
       if (!turn)
         throw new UserFacingError(
           'conversation_expired',
@@ -114,12 +114,12 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
       return;
     }
     case 'cancel': {
-      const job = await requireJob(context, action.id);
+      const job = await requireJob(context, action.id, requester);
       await engine.cancel(job.id, await withAdminRights(context, requester, job.memberId));
       return;
     }
     case 'retry': {
-      const job = await requireJob(context, action.id);
+      const job = await requireJob(context, action.id, requester);
       const result = await engine.retry(job.id, requester, press.key, {
         channel: press.channel,
         threadTs: press.thread,
@@ -128,7 +128,7 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
       return;
     }
     case 'redeliver':
-      context.tasks.run('redeliver', () => engine.redeliver(action.id));
+      context.tasks.run('redeliver', () => engine.redeliver(action.id, requester));
       return;
     case 'delete':
       return deleteTurnForMember(context, action.id, requester, press.audience);
@@ -139,8 +139,8 @@ function showStatus(context: SlackContext, job: JobRecord, notices: readonly str
   context.tasks.run('action status', () => context.threads.ensureStatus(job, { notices }));
 }
 
-async function requireJob(context: SlackContext, jobId: string): Promise<JobRecord> {
-  const job = await context.engine.getJob(jobId);
+async function requireJob(context: SlackContext, jobId: string, requester: Requester): Promise<JobRecord> {
+  const job = await context.engine.getJob(jobId, requester);
   if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
   return job;
 }

@@ -17,10 +17,10 @@ export async function deleteTurnForMember(
   audience: Audience,
 ): Promise<void> {
   const { engine } = context;
-  const turn = await engine.getTurn(turnId);
+  const turn = await engine.getTurn(turnId, member);
   if (!turn) throw new UserFacingError('already_deleted', 'That turn was already deleted.');
   const requester = await withAdminRights(context, member, turn.authorId);
-  const job = await engine.getJob(turn.jobId);
+  const job = await engine.getJob(turn.jobId, member);
   const links = await engine.deleteTurn(turn.id, requester);
   const root = job ? context.threads.targetOf(job) : undefined;
   context.tasks.run('delete messages', async () => {

@@ -59,7 +59,7 @@ export function followJobEvents(context: SlackContext): () => void {
   }
 
   async function tellMember(event: JobEvent, code: string, message: string): Promise<void> {
-    const target = context.threads.targetOf((await context.engine.getJob(event.job.id)) ?? event.job);
+    const target = context.threads.targetOf((await context.engine.getJob(event.job.id, event.job)) ?? event.job);
     if (!target) return;
     await context.tell(
       { channel: target.channel, user: event.job.memberId, threadTs: target.threadTs },

@@ -62,7 +62,7 @@ export function registerEditModal(app: App, context: SlackContext): void {
     const team = parsed.data.team?.id ?? user.team_id ?? '';
     const instruction = view.state.values[instructionBlockId]?.[instructionBlockId]?.value?.trim() ?? '';
     try {
-      const turn = await context.engine.getTurn(metadata.turn);
+      const turn = await context.engine.getTurn(metadata.turn, { platform: 'slack', workspaceId: team });
       if (!turn)
         throw new UserFacingError(
           'conversation_expired',

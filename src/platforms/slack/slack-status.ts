@@ -62,7 +62,7 @@ export function createStatusUpdater(context: SlackContext): SlackContext['status
     async show(job: JobRecord, state: StatusState) {
       const target = await context.threads.ensureStatus(job);
       if (!target?.statusTs) return;
-      const turn = await context.engine.getTurn(job.turnId);
+      const turn = await context.engine.getTurn(job.turnId, job);
       const isRoot = target.rootTs !== undefined && target.statusTs === target.rootTs;
       const message = statusMessage({
         job,

@@ -43,7 +43,7 @@ export function createThreads(context: SlackContext): SlackContext['threads'] {
     const { engine, clients, settings } = context;
     const channel = text(job.delivery['channel']) ?? '';
     const existing = targetOf(job);
-    const turn = await engine.getTurn(job.turnId);
+    const turn = await engine.getTurn(job.turnId, job);
     const message = statusMessage({
       job,
       state: initialState(context, job),
@@ -113,7 +113,7 @@ export function createThreads(context: SlackContext): SlackContext['threads'] {
       const inFlight = pending.get(job.id);
       if (inFlight) return inFlight;
       const promise = (async () => {
-        const fresh = (await context.engine.getJob(job.id)) ?? job;
+        const fresh = (await context.engine.getJob(job.id, job)) ?? job;
         const target = targetOf(fresh);
         return target?.statusTs ? target : post(fresh, extra.notices ?? []);
       })().finally(() => pending.delete(job.id));

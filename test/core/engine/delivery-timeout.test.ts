@@ -17,7 +17,7 @@ describe('a platform that stops answering while it delivers', () => {
     expect((await harness.settle(next.job.id, 5_000)).job.state).toBe('delivered');
 
     // Posting again sends the stored bytes; nothing is generated twice.
-    const redelivered = await harness.engine.redeliver(stuck.job.id);
+    const redelivered = await harness.engine.redeliver(stuck.job.id, stuck.job);
     expect(redelivered?.state).toBe('delivered');
     expect(harness.deliverer.deliveriesOf(stuck.job.id).length).toBeGreaterThanOrEqual(1);
   });

@@ -54,6 +54,18 @@ describe('upstream failures end the job with a sentence for the member', () => {
     ]);
   });
 
+  it('tells the member when to come back after a rate limit with a long Retry-After, not "in a moment"', async () => {
+    const harness = harnesses.create({ provider: suite.client.provider });
+    suite.fake.enqueue({ kind: 'status', status: 429, headers: { 'retry-after': '170' } });
+    const { job } = await harness.imagine('a busy harbour');
+    const failed = await harness.settle(job.id);
+
+    expect(failed.job.error).toMatchObject({ code: 'rate_limited', retryable: true });
+    expect(failed.job.error?.message).toMatch(/rate limited.*try again in about 3 minutes/);
+    expect(failed.job.error?.message).not.toMatch(/in a moment/);
+    expect(callsFor('a busy harbour')).toBe(1);
+  });
+
   it('stops a job that outlives JOB_TIMEOUT_MS and fails it as a timeout', async () => {
     const harness = harnesses.create({ provider: suite.client.provider, settings: { jobTimeoutMs: 150 } });
     suite.fake.enqueue({ kind: 'hang' });

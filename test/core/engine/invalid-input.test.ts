@@ -14,6 +14,10 @@ describe('invalid input makes no job', () => {
     ['an unknown flag', 'a lighthouse --bogus 3', 'unknown_flag', /Unknown flag `--bogus`/],
     ['too many images', 'a lighthouse --n 99', 'bad_count', /--n takes 1 to 4 on gemini-2\.5-flash-image, not 99/],
     ['an unknown model', 'a lighthouse --model nope-9000', 'unknown_model', /Unknown model `nope-9000`/],
+    ['a NUL in the prompt', 'a light\u0000house', 'control_character', /control character \(U\+0000\) at character 8/],
+    ['an escape sequence', 'a lighthouse \u001b[31mred', 'control_character', /\(U\+001B\)/],
+    ['a C1 control', 'a lighthouse\u0085', 'control_character', /\(U\+0085\)/],
+    ['a lone carriage return', 'a lighthouse\rat dusk', 'control_character', /\(U\+000D\)/],
   ])('refuses %s at once, with nothing stored', async (_case, text, code, message) => {
     const harness = harnesses.create();
     const inbound = harness.inbound({ text, attachments: [attachment], rootMessageId: '1700000000.000100' });
@@ -34,6 +38,23 @@ describe('invalid input makes no job', () => {
     expect(await harness.store.sumUsage({ platform: 'slack', workspaceId: 'T1', since: 0 })).toBe(0);
     expect(harness.blobFiles()).toEqual([]);
     expect(harness.events.items).toEqual([]);
+  });
+
+  it('refuses a control character in a structured option too, naming the option', async () => {
+    const harness = harnesses.create();
+    const inbound = harness.inbound({ text: 'a lighthouse', options: { negativePrompt: 'fog\u0000' } });
+    await expect(harness.engine.precheck(inbound)).rejects.toMatchObject({
+      code: 'control_character',
+      message: expect.stringMatching(/^The no option contains an invisible control character \(U\+0000\)/),
+    });
+    expect(await harness.allJobs()).toEqual([]);
+  });
+
+  it('keeps line breaks (LF and CRLF) and tabs in a prompt', async () => {
+    const harness = harnesses.create();
+    const settled = await harness.imagineDelivered('a lighthouse\r\nat dusk\n\twith a red boat');
+    expect(settled.job.state).toBe('delivered');
+    expect(settled.turn.parameters?.prompt).toMatch(/^a lighthouse\r\nat dusk\n\s*with a red boat$/);
   });
 
   it('refuses a bad flag in a reply without touching the conversation', async () => {

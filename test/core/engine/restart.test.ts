@@ -86,7 +86,7 @@ describe('delivery failures', () => {
     const event = await harness.events.next('delivery_failed', job.id);
     expect(event.error).toEqual(failed.job.error);
 
-    const redelivered = await harness.engine.redeliver(job.id);
+    const redelivered = await harness.engine.redeliver(job.id, job);
     expect(redelivered?.state).toBe('delivered');
     const [delivery] = harness.deliverer.deliveriesOf(job.id);
     expect(delivery?.images.map(sha256)).toEqual(failed.turn.outputImages.map((image) => image.hash));
@@ -95,7 +95,7 @@ describe('delivery failures', () => {
     expect(callsFor('a red boat')).toBe(1);
     expect(harness.events.typesOf(job.id)).toEqual(['queued', 'started', 'delivery_failed', 'succeeded']);
     // Redelivering a delivered job is a no-op.
-    expect((await harness.engine.redeliver(job.id))?.state).toBe('delivered');
+    expect((await harness.engine.redeliver(job.id, job))?.state).toBe('delivered');
     expect(harness.deliverer.deliveriesOf(job.id)).toHaveLength(1);
   });
 

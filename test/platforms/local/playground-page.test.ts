@@ -2,7 +2,8 @@ import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createEngine, type EngineHandle } from '../../../src/app/create-engine.js';
 import { loadConfig } from '../../../src/config/config.js';
-import { createImagePipeline } from '../../../src/images/image-pipeline.js';
+import { createConcurrencyLimit } from '../../../src/images/concurrency-limit.js';
+import { createImagePipeline, imagePipelineDefaults } from '../../../src/images/image-pipeline.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import { createPlayground } from '../../../src/platforms/local/playground.js';
 import { playgroundScript } from '../../../src/platforms/local/playground-script.js';
@@ -24,10 +25,22 @@ beforeEach(async () => {
   const logger = createLogger({ level: 'silent' });
   engine = createEngine(config, createOfflineImageProvider({ maxLongSide: 128, pipeline }), logger);
   server = createAppServer({ host: '127.0.0.1', port: 0 });
-  server.mount(createPlayground({ config, engine: engine.engine, blobs: engine.blobs, pipeline, logger }));
+  server.mount(
+    createPlayground({
+      engine: engine.engine,
+      catalogue: config.catalogue,
+      pipeline,
+      logger,
+      offline: true,
+      defaultModel: config.DEFAULT_MODEL,
+      listenHost: '127.0.0.1',
+      maxImageBytes: imagePipelineDefaults.maxInputBytes,
+      uploads: createConcurrencyLimit(imagePipelineDefaults.concurrency),
+    }),
+  );
   await engine.engine.start();
   const { url } = await server.listen();
-  page = new FakePage(['thread', 'form', 'text', 'file', 'new']);
+  page = new FakePage(['thread', 'form', 'text', 'file', 'new', 'unlock', 'token']);
   page.run(playgroundScript, url);
 });
 afterEach(async () => {

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { defaultChannels, defaultUsers } from '../../fakes/fake-slack-state.js';
 import { type SlackHarness, startSlackHarness } from './slack-harness.js';
 
@@ -134,14 +134,22 @@ describe('Slack failures', () => {
   it('explains missing_scope through the response_url and spends nothing', async () => {
     const { slack } = harness;
     slack.failNext('chat.postMessage', 'missing_scope', { needed: 'chat:write.public', provided: 'commands' });
+    // The job starts while its root message is being posted: the image API is slow here, so the cancel that follows
+    // the refused post always finds the call still running (which of two round trips ends first is not the point).
+    harness.imageApi.setLatency(5_000);
     await harness.imagine('a lantern festival', { user: 'U2' });
     await slack.waitFor(
       (call) => call.method === 'respond' && String(call.args['text']).includes('`chat:write.public`'),
     );
     await harness.bot.waitForLog((line) => line['code'] === 'slack_missing_scope' && line['told'] === 'response_url');
-    const job = (await harness.bot.engine.store.listJobsByState(['cancelled'])).find(
-      (candidate) => candidate.input.prompt === 'a lantern festival',
-    );
+    const job = await vi.waitFor(async () => {
+      const cancelled = (await harness.bot.engine.store.listJobsByState(['cancelled'])).find(
+        (candidate) => candidate.input.prompt === 'a lantern festival',
+      );
+      expect(cancelled).toBeDefined();
+      return cancelled;
+    });
+    harness.imageApi.setLatency(0);
     expect(job?.state).toBe('cancelled');
     expect(
       slack

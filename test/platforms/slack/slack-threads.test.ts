@@ -162,6 +162,15 @@ describe('Slack thread replies', () => {
     const retried = await bot.signer.event(eventEnvelope(slack, lost), { retryNum: 1 });
     expect(retried.status).toBe(200);
     await imageApi.waitFor((request) => JSON.stringify(request.body ?? '').includes('add gulls'));
+    // Both turns are posted and their status says Done before the next test counts Slack calls.
+    for (const prompt of ['add a lighthouse', 'add gulls']) {
+      await slack.waitFor(
+        (call) =>
+          call.method === 'chat.update' &&
+          String(call.args['blocks']).includes(prompt) &&
+          String(call.args['blocks']).includes('Done'),
+      );
+    }
   });
 
   it('answers 401 to a bad or stale signature and calls nothing', async () => {
