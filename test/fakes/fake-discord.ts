@@ -18,11 +18,13 @@ import { messageRoutes } from './fake-discord-routes-messages.js';
 import { threadRoutes } from './fake-discord-routes-threads.js';
 import { webhookRoutes } from './fake-discord-routes-webhooks.js';
 import { defaultGuildSeed, seedGuild } from './fake-discord-seed.js';
+import { createReplay } from './fake-discord-replay.js';
 import { createRequestHandler } from './fake-discord-server.js';
 import { userObject } from './fake-discord-shapes.js';
 import { createSnowflakes } from './fake-discord-snowflake.js';
 import { defaultDiscordSpecPath, specValidator } from './fake-discord-spec.js';
 import { createFakeState } from './fake-discord-state.js';
+import { threadDeletePayload } from './fake-discord-threads.js';
 import type { FakeDiscord, FakeDiscordOptions } from './fake-discord-types.js';
 import { createWaiters } from './fake-discord-waiters.js';
 
@@ -154,6 +156,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
   };
   const events = createEvents(app, { userId, channelId: firstChannel.id }, sink);
+  const replay = createReplay(app, sink);
 
   handler = createRequestHandler({
     baseUrl,
@@ -217,6 +220,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     messageCreate: events.messageCreate,
     messageDelete: events.messageDelete,
     threadUpdate: events.threadUpdate,
+    threadDelete(threadId) {
+      const thread = state.threads.get(threadId);
+      if (!thread) throw new Error(`fake Discord: no thread ${threadId}`);
+      sink.assertListening('THREAD_DELETE');
+      state.threads.delete(threadId);
+      sink.send('THREAD_DELETE', threadDeletePayload(thread));
+    },
+    snowflake,
+    replayMessage: replay.message,
+    replayInteraction: replay.interaction,
     expireInteraction(idOrToken) {
       const record = state.interactions.get(idOrToken) ?? state.interactionsByToken.get(idOrToken);
       if (!record) throw new Error(`fake Discord: no interaction ${idOrToken}`);
