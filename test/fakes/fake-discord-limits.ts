@@ -98,7 +98,8 @@ export function checkAutocomplete(data: Record<string, unknown>): void {
   for (const [index, choice] of (Array.isArray(choices) ? choices : []).entries()) {
     const at = ['data', 'choices', index];
     const { name, value } = (choice ?? {}) as Record<string, unknown>;
-    if (typeof name !== 'string' || name.length === 0) errors.add([...at, 'name'], 'BASE_TYPE_REQUIRED', 'This field is required');
+    if (typeof name !== 'string' || name.length === 0)
+      errors.add([...at, 'name'], 'BASE_TYPE_REQUIRED', 'This field is required');
     maxLength(errors, [...at, 'name'], name, 100);
     maxLength(errors, [...at, 'value'], value, 100);
   }

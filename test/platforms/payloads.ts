@@ -18,10 +18,7 @@ export type PayloadIds = Readonly<Record<string, string | number>>;
  * placeholder takes the value as is (a number stays a number), a placeholder inside text is replaced in it. A
  * placeholder without a value is an error, so a capture never reaches the bot half-rewritten.
  */
-export function loadPayload<T = Record<string, unknown>>(
-  name: string,
-  ids: PayloadIds = {},
-): CapturedPayload<T> {
+export function loadPayload<T = Record<string, unknown>>(name: string, ids: PayloadIds = {}): CapturedPayload<T> {
   const captured = JSON.parse(readFileSync(path.join(folder, name), 'utf8')) as CapturedPayload<unknown>;
   return { ...captured, payload: rewrite(captured.payload, ids, name) as T };
 }

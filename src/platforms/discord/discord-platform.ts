@@ -7,11 +7,7 @@ import type { Store } from '../../core/store.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { Logger } from '../../logging/logger.js';
 import { createImageDownloader } from '../../providers/image-download.js';
-import {
-  createDiscordAttachments,
-  discordAttachmentMaxBytes,
-  discordDownloadHosts,
-} from './discord-attachments.js';
+import { createDiscordAttachments, discordAttachmentMaxBytes, discordDownloadHosts } from './discord-attachments.js';
 import type { DiscordContext } from './discord-context.js';
 import { createDiscordDeliverer } from './discord-deliverer.js';
 import { guardGatewayDispatch, reportUnreadableEvent } from './discord-gateway-guard.js';

@@ -22,9 +22,7 @@ export async function handleThreadMessage(context: DiscordContext, message: Mess
   const botId = context.client.user?.id;
   const mentioned = botId !== undefined && message.mentions.users.has(botId);
   if (!context.messageContent && !mentioned) return;
-  const { text, links } = context.attachments.imageLinks(
-    message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), ''),
-  );
+  const { text, links } = context.attachments.imageLinks(message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), ''));
   const infos = [...attachmentsOf(message), ...links];
   if (text === '' && infos.length === 0) return;
   try {

@@ -4,7 +4,6 @@ import type { RecordedRequest } from '../../fakes/fake-image-api.js';
 import { dataUrlImages } from '../../support/image-bytes.js';
 import { loadPayload, type PayloadIds } from '../payloads.js';
 import {
-  channelResult,
   colouredPng,
   contentOf,
   type DiscordHarness,
@@ -91,7 +90,9 @@ describe('captured Discord messages, replayed through discord.js', () => {
     const conversation = await startConversation(harness, 'a quiet harbour');
     const { threadId } = conversation;
 
-    const first = fake.replayMessage(loadPayload('discord/message-default.json', idsFor(harness, conversation)).payload);
+    const first = fake.replayMessage(
+      loadPayload('discord/message-default.json', idsFor(harness, conversation)).payload,
+    );
     const firstResult = await resultFor(harness, threadId, first.id);
     expect(contentOf(firstResult)).toContain('Supa Hot');
     const resultId = (firstResult.response as { id: string }).id;
