@@ -57,8 +57,8 @@ export function createTeller(context: Pick<SlackContext, 'logger' | 'appClient'>
   }
 
   return async (audience, error, details = {}) => {
-    const { code, sentence, reference } = memberSentenceFor(error, audience.channel, newReferenceId);
-    const told = await say(audience, sentence);
+    const { code, sentence, mrkdwn, reference } = memberSentenceFor(error, audience.channel, newReferenceId);
+    const told = await say(audience, mrkdwn);
     const line = { platform: 'slack', code, channel: audience.channel, user: audience.user, told, ...details };
     if (reference) context.logger.error({ ...line, reference, err: error }, 'slack: request failed; member told');
     else if (memberMistakes.test(code)) context.logger.info(line, `slack: member told: ${sentence}`);
