@@ -34,7 +34,7 @@ export function createReplay(app: FakeApp, sink: EventSink) {
       }
       const member = payload['member'] as { user?: { id?: string } } | undefined;
       const guild = state.guilds.get(String(guildId));
-      const record: FakeInteractionRecord = {
+      const record = state.registerInteraction({
         id,
         token,
         type,
@@ -42,14 +42,9 @@ export function createReplay(app: FakeApp, sink: EventSink) {
         channelId: String(channelId ?? ''),
         userId: String(member?.user?.id ?? ''),
         dispatchedAt: performance.now(),
-        issuedAt: app.now(),
         attachmentSizeLimit: guild?.attachmentSizeLimit ?? defaultAttachmentSizeLimit,
         payload,
-        messageIds: new Set(),
-        expired: false,
-      };
-      state.interactions.set(id, record);
-      state.interactionsByToken.set(token, record);
+      });
       sink.send('INTERACTION_CREATE', payload);
       return record;
     },

@@ -3,11 +3,11 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { loadPayload, payloadNames } from './payloads.js';
 
-/** The text of every test under test/platforms, where captures are replayed. */
+/** The text of every test and test helper under test/platforms, where captures are replayed. */
 function platformTests(): string {
   const folder = import.meta.dirname;
   return readdirSync(folder, { recursive: true, encoding: 'utf8' })
-    .filter((file) => file.endsWith('.test.ts'))
+    .filter((file) => file.endsWith('.ts') && file !== 'payloads.test.ts')
     .map((file) => readFileSync(path.join(folder, file), 'utf8'))
     .join('\n');
 }

@@ -1,8 +1,8 @@
-import { z } from 'zod';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { SlackContext } from './slack-context.js';
 import { slackFailureOf } from './slack-errors.js';
 import type { SlackFileRef } from './slack-files.js';
+import { fileSchema } from './slack-message-event.js';
 
 /** A file shared with a message that this workspace cannot read, and why. */
 export interface UnseenFile {
@@ -10,16 +10,6 @@ export interface UnseenFile {
   /** `no_access`: shared from another organisation (Slack Connect) and not visible here; `hidden_by_limit`: the plan's. */
   readonly reason: 'no_access' | 'hidden_by_limit';
 }
-
-const fullFileSchema = z.object({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  mimetype: z.string().optional(),
-  url_private: z.string().optional(),
-  url_private_download: z.string().optional(),
-  mode: z.string().optional(),
-  file_access: z.string().optional(),
-});
 
 /** `files.info` answers for a file this token may not see. */
 const notVisible = new Set(['file_not_found', 'file_deleted', 'access_denied']);
@@ -62,7 +52,7 @@ async function lookUp(
   let file: SlackFileRef;
   try {
     const info = await context.appClient().files.info({ file: stub.id });
-    file = fullFileSchema.parse(info.file ?? {});
+    file = fileSchema.parse(info.file ?? {});
   } catch (error) {
     const code = slackFailureOf(error)?.code;
     if (code !== undefined && notVisible.has(code)) return { name, reason: 'no_access' };

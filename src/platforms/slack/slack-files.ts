@@ -1,20 +1,14 @@
+import type { z } from 'zod';
 import type { InputImage } from '../../core/imagine-request.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import { createImageDownloader, type ImageDownloader } from '../../providers/image-download.js';
 import type { SlackContext } from './slack-context.js';
 import { mayCarryToken } from './slack-file-hosts.js';
 import { resolveFileStubs, type UnseenFile } from './slack-file-stubs.js';
+import type { fileSchema } from './slack-message-event.js';
 
 /** The fields of a message event's `files[]` entry this platform reads. */
-export interface SlackFileRef {
-  readonly id?: string | undefined;
-  readonly name?: string | undefined;
-  readonly mimetype?: string | undefined;
-  readonly url_private?: string | undefined;
-  readonly url_private_download?: string | undefined;
-  readonly mode?: string | undefined;
-  readonly file_access?: string | undefined;
-}
+export type SlackFileRef = z.infer<typeof fileSchema>;
 
 export interface FetchedFiles {
   readonly images: InputImage[];

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 
-const fileSchema = z.object({
+/** A file as message events and `files.info` describe it: only the fields read here. */
+export const fileSchema = z.object({
   id: z.string().optional(),
   name: z.string().optional(),
   mimetype: z.string().optional(),

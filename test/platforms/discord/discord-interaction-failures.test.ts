@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { builtinModels } from '../../../src/core/models/builtin-models.js';
 import { loadPayload } from '../payloads.js';
+import { unreadableInteraction } from './discord-captures.js';
 import { contentOf, startConversation, useDiscordHarness } from './discord-harness.js';
 
 const harnesses = useDiscordHarness();
@@ -12,14 +13,7 @@ describe('Discord interactions the bot cannot or may no longer answer', () => {
   it('skips an interaction discord.js cannot read (no entitlements), tells the member, and keeps serving', async () => {
     const harness = await harnesses.start();
     const { fake } = harness;
-    const token = `aW50ZXJhY3Rpb246${fake.snowflake()}unreadable`;
-    const { payload } = loadPayload('discord/interaction-without-entitlements.json', {
-      interaction: fake.snowflake(),
-      token,
-      guild: fake.guildId,
-      channel: fake.channelId,
-      member: fake.userId,
-    });
+    const { token, payload } = unreadableInteraction(fake);
 
     const record = fake.replayInteraction(payload);
     const answer = await fake.waitFor((request) => request.path === `/interactions/${record.id}/${token}/callback`);

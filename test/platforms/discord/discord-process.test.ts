@@ -6,7 +6,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { type FakeDiscord, startFakeDiscord } from '../../fakes/fake-discord.js';
 import { createWaitList } from '../../support/wait-list.js';
-import { loadPayload } from '../payloads.js';
+import { unreadableInteraction } from './discord-captures.js';
 import type { LogLine } from './discord-harness.js';
 
 const root = path.resolve(import.meta.dirname, '../../..');
@@ -59,14 +59,7 @@ describe('threadpaint start with Discord', () => {
     // Recovery runs after the platforms connect; a job submitted before it ends would be taken for a leftover.
     await logs.waitFor((entry) => entry.msg === 'threadpaint is up', { timeoutMs: 30_000 });
 
-    const token = `aW50ZXJhY3Rpb246${fake.snowflake()}unreadable`;
-    const { payload } = loadPayload('discord/interaction-without-entitlements.json', {
-      interaction: fake.snowflake(),
-      token,
-      guild: fake.guildId,
-      channel: fake.channelId,
-      member: fake.userId,
-    });
+    const { token, payload } = unreadableInteraction(fake);
     const unreadable = fake.replayInteraction(payload);
     const told = await fake.waitFor((request) => request.path === `/interactions/${unreadable.id}/${token}/callback`);
     expect(told.body).toMatchObject({ type: 4, data: { flags: 64 } });
