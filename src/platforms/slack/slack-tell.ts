@@ -4,7 +4,7 @@ import { memberSentenceFor } from './slack-errors.js';
 
 /** Codes that are the member's own doing (a bad flag, an unknown model): logged at info, not as a warning. */
 const memberMistakes =
-  /^(unknown_flag|duplicate_flag|flag_without_value|bad_number|option_conflict|unknown_model|bad_|invalid_|not_allowed|not_cancellable|nothing_to_edit|empty_|prompt_|too_many|not_an_image|image_too)/;
+  /^(unknown_flag|duplicate_flag|flag_without_value|bad_number|option_conflict|unknown_model|unknown_button|bad_|invalid_|not_allowed|not_cancellable|nothing_to_edit|empty_|prompt_|too_many|not_an_image|image_too)/;
 
 /**
  * The one error sink of the Slack platform: the member gets a short, specific sentence (ephemeral where possible:
