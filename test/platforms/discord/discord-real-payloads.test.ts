@@ -153,4 +153,31 @@ describe('captured Discord messages, replayed through discord.js', () => {
     const download = fake.requests.find((candidate) => candidate.method === 'GET' && url.includes(candidate.path));
     expect(download?.status).toBe(200);
   });
+
+  it('says which pasted link it could not fetch, and takes at most four', async () => {
+    const harness = await harnesses.start();
+    const { fake } = harness;
+    const conversation = await startConversation(harness, 'a lantern');
+    const url = fake.cdnFile(colouredPng(56), 'style.png');
+    // A link whose signed URL no longer serves the file (Discord's links expire).
+    const gone = url.replace(/\/attachments\/(\d+)\/(\d+)\//, '/attachments/$1/1/');
+    const reply = async (imageUrl: string) => {
+      const message = fake.replayMessage(
+        loadPayload('discord/message-image-link.json', idsFor(harness, conversation, { image_url: imageUrl })).payload,
+      );
+      return fake.waitFor(
+        (request) =>
+          request.method === 'POST' &&
+          request.path === `/channels/${conversation.threadId}/messages` &&
+          (request.body as { message_reference?: { message_id?: string } }).message_reference?.message_id ===
+            message.id,
+      );
+    };
+
+    expect(contentOf(await reply(gone))).toBe('⚠️ I could not download style.png from Discord; please attach it again.');
+    expect(contentOf(await reply(Array(5).fill(url).join(' ')))).toBe(
+      '⚠️ I take at most 4 image links from one message; attach the other images instead.',
+    );
+    expect(generations(harness)).toHaveLength(1);
+  });
 });
