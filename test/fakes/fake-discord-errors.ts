@@ -41,6 +41,7 @@ export const wrongChannelType = failure(400, 50024, 'Cannot execute action on th
 export const cannotSendHere = failure(400, 50008, 'Cannot send messages in a non-text channel');
 export const threadExists = failure(400, 160004, 'A thread has already been created for this message');
 export const threadArchived = failure(400, 50083, 'Thread is archived');
+export const threadLocked = failure(403, 160005, 'Thread is locked');
 export const notAuthor = failure(403, 50005, 'Cannot edit a message authored by another user');
 export const missingAccess = failure(403, 50001, 'Missing Access');
 export const unauthorized = failure(401, 0, '401: Unauthorized');

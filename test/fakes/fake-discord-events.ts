@@ -7,7 +7,7 @@ import type {
 } from './fake-discord-inputs.js';
 import { createInteractionData } from './fake-discord-interaction-data.js';
 import { fakeBotPermissions, fakeMemberPermissions, permissionString } from './fake-discord-permissions.js';
-import type { FakeInteractionRecord, FakeMessage } from './fake-discord-records.js';
+import type { FakeMessage } from './fake-discord-records.js';
 import type { FakeApp } from './fake-discord-router.js';
 import { isoTime, isThread, memberObject } from './fake-discord-shapes.js';
 import { patchThread } from './fake-discord-threads.js';
@@ -69,7 +69,7 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
         ...(message && { message }),
       };
       const dispatchedAt = performance.now();
-      const record: FakeInteractionRecord = {
+      state.registerInteraction({
         id,
         token,
         type,
@@ -77,14 +77,9 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
         channelId: channel.id,
         userId: user.id,
         dispatchedAt,
-        issuedAt: app.now(),
         attachmentSizeLimit,
         payload,
-        messageIds: new Set(),
-        expired: false,
-      };
-      state.interactions.set(id, record);
-      state.interactionsByToken.set(token, record);
+      });
       sink.send('INTERACTION_CREATE', payload);
       return { id, token, dispatchedAt, payload };
     },

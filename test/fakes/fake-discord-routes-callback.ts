@@ -1,6 +1,6 @@
 import { alreadyAcknowledged, createFormErrors, unknownInteraction, unknownMessage } from './fake-discord-errors.js';
 import type { InteractionMessages } from './fake-discord-interaction-messages.js';
-import { checkMessageLimits, checkModal } from './fake-discord-limits.js';
+import { checkAutocomplete, checkMessageLimits, checkModal } from './fake-discord-limits.js';
 import { isEphemeral, messageFlags } from './fake-discord-messages.js';
 import type { FakeInteractionRecord, FakeMessage } from './fake-discord-records.js';
 import { type FakeApp, noContent, ok, type Route, type RouteContext, route } from './fake-discord-router.js';
@@ -17,7 +17,7 @@ const allowedCallbacks: Readonly<Record<number, readonly number[]>> = {
  * The initial response (no auth): once, within the deadline after dispatch (else 404/10062; twice: 400/40060).
  * 4 replies, 5 defers (a "thinking…" message with LOADING), 6/7 acknowledge/update the component's message, 8 sends
  * autocomplete choices, 9 opens a modal. `@original` then names that message. `with_response=true` answers 200 with
- * `{ interaction, resource: { type, message } }`, else 204.
+ * `{ interaction, resource: { type, message } }`, else 204. Messages, choices and modals are held to Discord's limits.
  */
 export function callbackRoutes(app: FakeApp, messages: InteractionMessages): Route[] {
   const { state } = app;
@@ -47,6 +47,7 @@ export function callbackRoutes(app: FakeApp, messages: InteractionMessages): Rou
       record.messageIds.add(component.id);
       return type === 7 ? messages.edit(record, component, data, context.files) : component;
     }
+    if (type === 8) checkAutocomplete(data);
     if (type === 9) checkModal(data);
     return undefined;
   }

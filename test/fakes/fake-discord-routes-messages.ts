@@ -2,6 +2,7 @@ import {
   cannotSendHere,
   notAuthor,
   threadArchived,
+  threadLocked,
   throwing,
   unknownChannel,
   unknownMessage,
@@ -32,11 +33,16 @@ export function messageRoutes(app: FakeApp): Route[] {
   const sizeLimit = (channel: FakeChannel) =>
     state.guilds.get(channel.guild_id)?.attachmentSizeLimit ?? defaultAttachmentSizeLimit;
 
-  /** Posting in an archived thread unarchives it (a locked one refuses), as Discord does. */
+  /**
+   * Posting in an archived thread unarchives it, as Discord does; a locked one refuses a bot without Manage Threads
+   * (threadpaint's permissions): 50083 while it is archived too, 160005 while it is open.
+   */
   function ensureWritable(channel: FakeChannel): void {
     if ([4, 15, 16].includes(channel.type)) throw cannotSendHere();
-    if (!isThread(channel) || !channel.thread_metadata?.archived) return;
-    if (channel.thread_metadata.locked) throw threadArchived();
+    if (!isThread(channel) || !channel.thread_metadata) return;
+    const { archived, locked } = channel.thread_metadata;
+    if (locked) throw archived ? threadArchived() : threadLocked();
+    if (!archived) return;
     patchThread(channel, { archived: false }, app.now());
     app.echo('THREAD_UPDATE', channel);
   }
@@ -112,6 +118,8 @@ export function messageRoutes(app: FakeApp): Route[] {
       const channel = channelOf(params['channel_id']);
       const message = messageIn(channel, params['message_id']);
       if (message.author.id !== app.botUser.id) throw notAuthor();
+      // Messages in an archived thread cannot be edited until something unarchives it.
+      if (isThread(channel) && channel.thread_metadata?.archived) throw threadArchived();
       checkMessageLimits(body, files, sizeLimit(channel));
       editMessage(message, { body, files, channelId: channel.id }, { now: app.now(), cdn: app.cdn });
       app.echo('MESSAGE_UPDATE', app.gatewayMessage(message));

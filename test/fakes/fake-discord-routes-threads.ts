@@ -12,7 +12,7 @@ import type { FakeChannel } from './fake-discord-records.js';
 import { type FakeApp, noContent, ok, type Route, route } from './fake-discord-router.js';
 import { isoTime, isThread, threadObject } from './fake-discord-shapes.js';
 import { defaultAttachmentSizeLimit } from './fake-discord-state.js';
-import { patchThread } from './fake-discord-threads.js';
+import { patchThread, threadDeletePayload } from './fake-discord-threads.js';
 
 /** Only text and announcement channels have threads started from messages or from nothing; forums take posts. */
 const threadParents = [0, 5];
@@ -108,12 +108,7 @@ export function threadRoutes(app: FakeApp): Route[] {
       const channel = channelOf(params['channel_id']);
       if (isThread(channel)) {
         state.threads.delete(channel.id);
-        app.echo('THREAD_DELETE', {
-          id: channel.id,
-          guild_id: channel.guild_id,
-          parent_id: channel.parent_id,
-          type: channel.type,
-        });
+        app.echo('THREAD_DELETE', threadDeletePayload(channel));
       } else {
         state.channels.delete(channel.id);
         app.echo('CHANNEL_DELETE', channel);

@@ -61,6 +61,21 @@ export function createFakeState(init: {
     return message;
   }
 
+  /** Remembers a dispatched interaction, by id and by token, so its callback and webhook calls are answered. */
+  function registerInteraction(
+    fields: Omit<FakeInteractionRecord, 'issuedAt' | 'messageIds' | 'expired'>,
+  ): FakeInteractionRecord {
+    const record: FakeInteractionRecord = {
+      ...fields,
+      issuedAt: init.now(),
+      messageIds: new Set(),
+      expired: false,
+    };
+    interactions.set(record.id, record);
+    interactionsByToken.set(record.token, record);
+    return record;
+  }
+
   /** GUILD_CREATE as sent to a client identifying now: current channels, active threads, the bot's member. */
   function guildCreate(guild: GuildRecord): Record<string, unknown> {
     const own = (item: FakeChannel) => item.guild_id === guild.id;
@@ -78,6 +93,7 @@ export function createFakeState(init: {
     interactions,
     interactionsByToken,
     addThread,
+    registerInteraction,
     channel,
     addMessage,
     removeMessage,

@@ -20,3 +20,8 @@ export function patchThread(thread: FakeChannel, fields: ThreadFields, now: numb
   if (typeof fields.locked === 'boolean') metadata.locked = fields.locked;
   if (typeof fields.auto_archive_duration === 'number') metadata.auto_archive_duration = fields.auto_archive_duration;
 }
+
+/** What THREAD_DELETE carries: the thread's ids and type, not the whole channel. */
+export function threadDeletePayload(thread: FakeChannel): Record<string, unknown> {
+  return { id: thread.id, guild_id: thread.guild_id, parent_id: thread.parent_id, type: thread.type };
+}

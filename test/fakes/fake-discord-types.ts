@@ -148,6 +148,14 @@ export interface FakeDiscord {
   /** Removes a message and dispatches MESSAGE_DELETE. */
   messageDelete(messageId: string): void;
   threadUpdate(patch: FakeThreadPatch): FakeChannel;
+  /** A moderator deletes a thread: it is gone (REST answers 10003) and THREAD_DELETE is dispatched. */
+  threadDelete(threadId: string): void;
+  /** A fresh id, made the way Discord makes one now (for captured payloads a test replays). */
+  snowflake(): string;
+  /** A captured MESSAGE_CREATE `d`, sent as given (plus the gateway's `guild_id`/`member`) and stored. */
+  replayMessage(payload: Record<string, unknown>): FakeMessage;
+  /** A captured INTERACTION_CREATE `d`, sent exactly as given; its callback is answered like any interaction's. */
+  replayInteraction(payload: Record<string, unknown>): FakeInteractionRecord;
   /** Makes the interaction's token and callback window expire now (10062 on callback, 50027 on webhooks). */
   expireInteraction(idOrToken: string): void;
   /** Stores bytes on the fake CDN and returns their signed-looking URL. */

@@ -10,6 +10,7 @@ import { sendJson } from './fake-discord-http.js';
 import { createInteractionMessages } from './fake-discord-interaction-messages.js';
 import { fakeBotPermissions, fakeMemberPermissions } from './fake-discord-permissions.js';
 import type { FakeDiscordRequest, FakeDiscordViolation } from './fake-discord-records.js';
+import { createReplay } from './fake-discord-replay.js';
 import type { FakeApp, Route } from './fake-discord-router.js';
 import { appRoutes } from './fake-discord-routes-app.js';
 import { callbackRoutes } from './fake-discord-routes-callback.js';
@@ -23,6 +24,7 @@ import { userObject } from './fake-discord-shapes.js';
 import { createSnowflakes } from './fake-discord-snowflake.js';
 import { defaultDiscordSpecPath, specValidator } from './fake-discord-spec.js';
 import { createFakeState } from './fake-discord-state.js';
+import { threadDeletePayload } from './fake-discord-threads.js';
 import type { FakeDiscord, FakeDiscordOptions } from './fake-discord-types.js';
 import { createWaiters } from './fake-discord-waiters.js';
 
@@ -154,6 +156,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
   };
   const events = createEvents(app, { userId, channelId: firstChannel.id }, sink);
+  const replay = createReplay(app, sink);
 
   handler = createRequestHandler({
     baseUrl,
@@ -217,6 +220,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     messageCreate: events.messageCreate,
     messageDelete: events.messageDelete,
     threadUpdate: events.threadUpdate,
+    threadDelete(threadId) {
+      const thread = state.threads.get(threadId);
+      if (!thread) throw new Error(`fake Discord: no thread ${threadId}`);
+      sink.assertListening('THREAD_DELETE');
+      state.threads.delete(threadId);
+      sink.send('THREAD_DELETE', threadDeletePayload(thread));
+    },
+    snowflake,
+    replayMessage: replay.message,
+    replayInteraction: replay.interaction,
     expireInteraction(idOrToken) {
       const record = state.interactions.get(idOrToken) ?? state.interactionsByToken.get(idOrToken);
       if (!record) throw new Error(`fake Discord: no interaction ${idOrToken}`);

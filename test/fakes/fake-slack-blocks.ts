@@ -3,43 +3,7 @@
  * one is refused with `invalid_blocks` / `invalid_arguments`, so the fake refuses it too.
  */
 
-type Json = Record<string, unknown>;
-
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
-function textObject(value: unknown, where: string, max: number, problems: string[], plainOnly = false): void {
-  if (!isObject(value)) return void problems.push(`${where}: a text object is required`);
-  if (value['type'] !== 'plain_text' && (plainOnly || value['type'] !== 'mrkdwn')) {
-    problems.push(`${where}: type must be ${plainOnly ? 'plain_text' : 'plain_text or mrkdwn'}`);
-  }
-  const text = value['text'];
-  if (typeof text !== 'string' || text.length === 0) problems.push(`${where}: text must be a non-empty string`);
-  else if (text.length > max) problems.push(`${where}: text is ${text.length} characters, more than ${max}`);
-}
-
-function button(element: Json, where: string, problems: string[]): void {
-  textObject(element['text'], `${where}.text`, 75, problems, true);
-  const actionId = element['action_id'];
-  if (typeof actionId !== 'string' || actionId.length === 0 || actionId.length > 255) {
-    problems.push(`${where}: action_id must be 1-255 characters`);
-  }
-  const value = element['value'];
-  if (value !== undefined && (typeof value !== 'string' || value.length > 2000)) {
-    problems.push(`${where}: value must be a string of at most 2000 characters`);
-  }
-  const style = element['style'];
-  if (style !== undefined && style !== 'primary' && style !== 'danger')
-    problems.push(`${where}: bad style ${String(style)}`);
-  const confirm = element['confirm'];
-  if (confirm !== undefined) {
-    if (!isObject(confirm)) return void problems.push(`${where}.confirm must be an object`);
-    textObject(confirm['title'], `${where}.confirm.title`, 100, problems, true);
-    textObject(confirm['text'], `${where}.confirm.text`, 300, problems);
-    textObject(confirm['confirm'], `${where}.confirm.confirm`, 30, problems, true);
-    textObject(confirm['deny'], `${where}.confirm.deny`, 30, problems, true);
-  }
-}
+import { button, isObject, type Json, sectionFields, textInput, textObject } from './fake-slack-block-elements.js';
 
 function block(value: unknown, where: string, problems: string[], inModal: boolean): void {
   if (!isObject(value)) return void problems.push(`${where}: a block must be an object`);
@@ -52,6 +16,7 @@ function block(value: unknown, where: string, problems: string[], inModal: boole
       if (value['text'] === undefined && value['fields'] === undefined)
         problems.push(`${where}: section needs text or fields`);
       if (value['text'] !== undefined) textObject(value['text'], `${where}.text`, 3000, problems);
+      if (value['fields'] !== undefined) sectionFields(value['fields'], `${where}.fields`, problems);
       return;
     case 'header':
       textObject(value['text'], `${where}.text`, 150, problems, true);
@@ -89,15 +54,7 @@ function block(value: unknown, where: string, problems: string[], inModal: boole
     case 'input': {
       if (!inModal) return void problems.push(`${where}: input blocks belong in modals`);
       textObject(value['label'], `${where}.label`, 2000, problems, true);
-      const element = value['element'];
-      if (!isObject(element) || element['type'] !== 'plain_text_input') {
-        return void problems.push(`${where}: element must be a plain_text_input`);
-      }
-      if (typeof element['action_id'] !== 'string') problems.push(`${where}.element: action_id is required`);
-      const maxLength = element['max_length'];
-      if (maxLength !== undefined && (typeof maxLength !== 'number' || maxLength > 3000)) {
-        problems.push(`${where}.element: max_length must be at most 3000`);
-      }
+      textInput(value['element'], `${where}.element`, problems);
       return;
     }
     default:
@@ -121,6 +78,11 @@ export function checkBlocks(
   const max = options.max ?? 50;
   if (blocks.length > max) problems.push(`${blocks.length} blocks, more than ${max}`);
   for (const [index, value] of blocks.entries()) block(value, `blocks[${index}]`, problems, options.inModal ?? false);
+  // Slack refuses a message or view where two blocks share a block_id.
+  const ids = blocks.map((value) => (isObject(value) ? value['block_id'] : undefined)).filter((id) => id !== undefined);
+  for (const id of new Set(ids)) {
+    if (ids.filter((other) => other === id).length > 1) problems.push(`block_id ${String(id)} is used twice`);
+  }
   return { blocks, problems };
 }
 

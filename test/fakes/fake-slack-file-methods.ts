@@ -1,6 +1,6 @@
 import { type Args, fail, type MethodHelpers, type MethodResult, str } from './fake-slack-method-helpers.js';
 
-/** `files.uploadV2`'s two Web API calls (`getUploadURLExternal`, `completeUploadExternal`) and `files.delete`. */
+/** `files.uploadV2`'s two Web API calls (`getUploadURLExternal`, `completeUploadExternal`), `files.info`, `files.delete`. */
 export function createFileMethods(
   helpers: MethodHelpers & { violation(message: string): void },
 ): Record<string, (args: Args) => MethodResult> {
@@ -60,6 +60,20 @@ export function createFileMethods(
         ok: true,
         files: shared.map((file) => ({ ...workspace.fileObject(file), title: file.title ?? file.name })),
       };
+    },
+
+    /**
+     * The whole file, as `files.info` gives it to a workspace that may see it. Another organisation's file it may
+     * not see is `file_not_found`; a file over a free plan's limit comes back as a stub without URLs.
+     */
+    'files.info'(args) {
+      const file = workspace.files.get(str(args['file']) ?? '');
+      if (!file || file.deleted || file.access === 'none') return fail('file_not_found');
+      if (file.access === 'hidden_by_limit') {
+        const truncated = { id: file.id, name: file.name, created: 0, timestamp: 0, user: file.user };
+        return { ok: true, file: { ...truncated, mode: 'hidden_by_limit' } };
+      }
+      return { ok: true, file: { ...workspace.fileObject(file), mode: 'hosted', file_access: 'visible' } };
     },
 
     'files.delete'(args) {

@@ -46,6 +46,12 @@ export function createMethodHelpers(context: MethodContext) {
     return { failure: fail(error, { response_metadata: { messages: problems } }) };
   }
 
+  /** A message's `text` (the notification and fallback) may be at most 40,000 characters; Slack truncates the rest. */
+  function checkText(method: string, args: Args): void {
+    const text = args['text'];
+    if (typeof text === 'string' && text.length > 40_000) context.violation(`${method}: text over 40000 characters`);
+  }
+
   function echoMessage(message: FakeSlackMessage, extra: Record<string, unknown> = {}): void {
     const channel = workspace.channels.get(message.channel);
     context.echo({
@@ -63,7 +69,7 @@ export function createMethodHelpers(context: MethodContext) {
     });
   }
 
-  return { workspace, bot, postable, checkThread, blocksOf, echoMessage };
+  return { workspace, bot, postable, checkThread, blocksOf, checkText, echoMessage };
 }
 
 export type MethodHelpers = ReturnType<typeof createMethodHelpers>;

@@ -14,7 +14,7 @@ export type { MethodContext, MethodResult } from './fake-slack-method-helpers.js
 /** The Web API methods the bot uses, with the errors real Slack answers for the cases that matter. */
 export function createMethods(context: MethodContext): Record<string, (args: Args) => MethodResult> {
   const helpers = createMethodHelpers(context);
-  const { workspace, bot, postable, checkThread, blocksOf, echoMessage } = helpers;
+  const { workspace, bot, postable, checkThread, blocksOf, checkText, echoMessage } = helpers;
   return {
     'auth.test': () => ({
       ok: true,
@@ -34,7 +34,7 @@ export function createMethods(context: MethodContext): Record<string, (args: Arg
       if (failure) return failure;
       const text = str(args['text']);
       if (text === undefined && !blocks) return fail('no_text');
-      if ((text ?? '').length > 40_000) context.violation('chat.postMessage: text over 40000 characters');
+      checkText('chat.postMessage', args);
       const threadTs = str(args['thread_ts']);
       const message = workspace.addMessage({
         channel: channel as string,
@@ -61,6 +61,7 @@ export function createMethods(context: MethodContext): Record<string, (args: Arg
       if (!message.fromBot) return fail('cant_update_message');
       const { blocks, failure } = blocksOf(args, 'invalid_blocks');
       if (failure) return failure;
+      checkText('chat.update', args);
       if (args['text'] !== undefined) message.text = String(args['text']);
       if (blocks) message.blocks = blocks;
       echoMessage(message, { subtype: 'message_changed', hidden: true });
@@ -86,6 +87,7 @@ export function createMethods(context: MethodContext): Record<string, (args: Arg
       if (!workspace.isMember(channel as string, user)) return fail('user_not_in_channel');
       const { failure } = blocksOf(args, 'invalid_blocks');
       if (failure) return failure;
+      checkText('chat.postEphemeral', args);
       const threadTs = str(args['thread_ts']);
       workspace.ephemerals.push({
         channel: channel as string,

@@ -80,8 +80,25 @@ export interface FakeSlackFile {
   threadTs?: string;
   completed: boolean;
   deleted: boolean;
+  /**
+   * What `files.info` tells this workspace: `visible` (default) the whole file; `none` `file_not_found` (another
+   * organisation's file in a Slack Connect channel); `hidden_by_limit` a stub without URLs (a free plan's limit).
+   */
+  access?: FakeSlackFileAccess;
   readonly url_private: string;
   readonly url_private_download: string;
+}
+
+export type FakeSlackFileAccess = 'visible' | 'none' | 'hidden_by_limit';
+
+/** What a message event carries for a file Slack only names: read it with `files.info`. */
+export interface FakeSlackFileStub {
+  readonly id: string;
+  readonly mode: 'file_access' | 'hidden_by_limit';
+  readonly file_access?: 'check_file_info';
+  readonly created: number;
+  readonly timestamp: number;
+  readonly user: string;
 }
 
 /** A file as it appears in a message event's `files[]`. */
@@ -170,6 +187,11 @@ export interface FakeSlack {
   }): string;
   /** A file a member shared; `url_private` is served only with the bot token. */
   addFile(bytes: Uint8Array, options?: { name?: string; mimetype?: string; user?: string }): FakeSlackFileObject;
+  /**
+   * A file shared in a way that sends only a stub in events (a Slack Connect channel, or a free plan's limit):
+   * `files.info` answers according to `access`.
+   */
+  stubFile(bytes: Uint8Array, options?: { name?: string; access?: FakeSlackFileAccess }): FakeSlackFileStub;
   /** A file object whose URLs point at `otherHostUrl` (not Slack). */
   foreignFile(bytes: Uint8Array, name?: string): FakeSlackFileObject;
   /** A file object whose `url_private` redirects to `otherHostUrl`. */

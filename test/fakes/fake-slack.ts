@@ -198,6 +198,14 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       file.completed = true;
       return workspace.fileObject(file);
     },
+    stubFile(bytes, stubOptions = {}) {
+      const file = workspace.addFile(bytes, { name: stubOptions.name ?? 'shared.png', user: 'U1' });
+      file.completed = true;
+      file.access = stubOptions.access ?? 'visible';
+      return file.access === 'hidden_by_limit'
+        ? { id: file.id, mode: 'hidden_by_limit', created: 0, timestamp: 0, user: '' }
+        : { id: file.id, mode: 'file_access', file_access: 'check_file_info', created: 0, timestamp: 0, user: '' };
+    },
     foreignFile(bytes, name = 'elsewhere.png') {
       const file = workspace.addFile(bytes, { name, user: 'U1' });
       const url = `${otherUrl}/foreign/${file.id}/${name}`;

@@ -3,6 +3,7 @@ import { UserFacingError } from '../../core/user-facing-error.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import { isImageApiError } from '../../providers/image-api-error.js';
 import type { ImageDownloader } from '../../providers/image-download.js';
+import { type ImageLinks, imageLinksIn } from './discord-image-links.js';
 
 /** An attachment as Discord describes it (interaction `resolved.attachments` or a message's attachments). */
 export interface AttachmentInfo {
@@ -17,7 +18,12 @@ export interface DiscordAttachments {
   check(attachments: readonly AttachmentInfo[]): void;
   /** Downloads (from Discord's CDN hosts only), sniffs and inspects. */
   download(attachments: readonly AttachmentInfo[], signal?: AbortSignal): Promise<InputImage[]>;
+  /** Image links to Discord's CDN in a message's text, as attachments to download, and the text without them. */
+  imageLinks(text: string): ImageLinks;
 }
+
+/** The largest image taken from a member, attached, linked or forwarded (Discord's own upload cap for most servers). */
+export const discordAttachmentMaxBytes = 25 * 1024 * 1024;
 
 const discordCdnHosts = ['cdn.discordapp.com', 'media.discordapp.net'];
 
@@ -29,8 +35,11 @@ export function createDiscordAttachments(options: {
   readonly downloader: ImageDownloader;
   readonly pipeline: ImagePipeline;
   readonly maxBytes: number;
+  /** Where attachments may be downloaded from: {@link discordDownloadHosts}. */
+  readonly hosts: readonly string[];
 }): DiscordAttachments {
   return {
+    imageLinks: (text) => imageLinksIn(text, options.hosts),
     check(attachments) {
       for (const attachment of attachments) {
         if (attachment.contentType && !attachment.contentType.startsWith('image/')) {

@@ -16,6 +16,7 @@ import { continueConversation } from './discord-continue.js';
 import { type CustomId, encodeCustomId, parseCustomId } from './discord-custom-ids.js';
 import { submitGeneration } from './discord-imagine.js';
 import { interactionRequester } from './discord-requester.js';
+import { answerUnknown } from './discord-unknown-interactions.js';
 
 /** The Edit modal opens as the first response (no lookup first); the turn id rides in its custom id. */
 export function editModal(customId: string, title: string): ModalBuilder {
@@ -34,7 +35,7 @@ export function editModal(customId: string, title: string): ModalBuilder {
 
 export async function handleButton(context: DiscordContext, interaction: ButtonInteraction): Promise<void> {
   const id = parseCustomId(interaction.customId);
-  if (!id) return;
+  if (!id) return answerUnknown(interaction);
   if (id.action === 'edit') {
     await interaction.showModal(
       editModal(encodeCustomId({ action: 'editmodal', turnId: id.turnId, index: id.index }), 'Edit this image'),
@@ -96,13 +97,14 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
       await engine.redeliver(id.jobId, interactionRequester(interaction, 'quota'));
       return;
     default:
-      return;
+      // A modal's id on a button (`editmodal`, `ctxedit`): not something any version put there.
+      return answerUnknown(interaction);
   }
 }
 
 export async function handleModalSubmit(context: DiscordContext, interaction: ModalSubmitInteraction): Promise<void> {
   const id = parseCustomId(interaction.customId);
-  if (!id) return;
+  if (!id) return answerUnknown(interaction);
   const instruction = interaction.fields.getTextInputValue('instruction');
   if (id.action === 'editmodal') {
     const { turn, conversation } = await turnAndConversation(context, id.turnId, interaction);
@@ -135,7 +137,9 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
         { url: image.url, name: image.filename, contentType: image.content_type ?? null, size: image.size },
       ],
     });
+    return;
   }
+  return answerUnknown(interaction);
 }
 
 /** The turn a button or modal acts on, and its conversation; either gone (or not this server's) means expired. */

@@ -4,6 +4,7 @@ import type { ConversationRecord, TurnAction } from '../../core/records.js';
 import type { DiscordContext } from './discord-context.js';
 import { postChannelMessage } from './discord-rest-messages.js';
 import { defaultSizeLimit, toDelivery } from './discord-target.js';
+import { threadUnavailable } from './discord-thread-errors.js';
 
 export interface ContinueRequest {
   readonly requester: Requester;
@@ -48,6 +49,20 @@ export async function continueConversation(
     content: `<@${request.requester.memberId}> ⏳ Queued`,
     allowed_mentions: { parse: [] },
     ...(request.replyTo ? { message_reference: { message_id: request.replyTo, fail_if_not_exists: false } } : {}),
+  }).catch((error: unknown) => {
+    const unavailable = threadUnavailable(error);
+    if (!unavailable) throw error;
+    // Nothing is made: the member is told why, and the operator has nothing to fix.
+    context.logger.warn(
+      {
+        code: unavailable.discordCode,
+        channelId,
+        conversationId: conversation.id,
+        memberId: request.requester.memberId,
+      },
+      `discord: cannot post in the conversation's thread (${unavailable.code}); no job made`,
+    );
+    throw unavailable;
   });
   const delivery = toDelivery({
     kind: 'channel',

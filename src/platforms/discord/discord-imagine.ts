@@ -10,6 +10,7 @@ import type { InputImage } from '../../core/imagine-request.js';
 import type { InlineFlags } from '../../core/inline-flags.js';
 import type { AttachmentInfo } from './discord-attachments.js';
 import type { DiscordContext } from './discord-context.js';
+import { modelFromOption } from './discord-model-choices.js';
 import { missingPermissions, missingPermissionsMessage } from './discord-permissions.js';
 import { interactionRequester } from './discord-requester.js';
 import { interactionTokenLifetimeMs, toDelivery } from './discord-target.js';
@@ -45,7 +46,7 @@ export async function handleGenerateCommand(
     );
   const options: Partial<InlineFlags> = {};
   const model = interaction.options.getString('model');
-  if (model) options.model = model;
+  if (model) options.model = modelFromOption(context.catalogue, model);
   if (!isEdit) {
     const aspect = interaction.options.getString('aspect');
     const count = interaction.options.getInteger('count');

@@ -9,6 +9,7 @@ import { parseRatio } from '../../core/size-mapping.js';
 import type { SettingsPatch } from '../../core/store.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { DiscordContext } from './discord-context.js';
+import { choiceLimit, choiceValue, modelFromOption } from './discord-model-choices.js';
 import { clip } from './discord-render.js';
 
 export async function handleModels(context: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
@@ -35,7 +36,7 @@ export async function handleAutocomplete(context: DiscordContext, interaction: A
     .list()
     .filter((model) => [model.id, model.label, ...model.aliases].some((name) => name.toLowerCase().includes(typed)))
     .slice(0, 25)
-    .map((model) => ({ name: clip(`${model.id} — ${model.label}`, 100), value: model.id }));
+    .map((model) => ({ name: clip(`${model.id} — ${model.label}`, choiceLimit), value: choiceValue(model) }));
   await interaction.respond(choices);
 }
 
@@ -46,7 +47,8 @@ export async function handleSettings(context: DiscordContext, interaction: ChatI
     throw new UserFacingError('not_allowed', 'Server settings need the Manage Server permission.');
   }
   const reset = interaction.options.getBoolean('reset') ?? false;
-  const model = interaction.options.getString('model');
+  const picked = interaction.options.getString('model');
+  const model = picked === null ? null : modelFromOption(context.catalogue, picked);
   const aspect = interaction.options.getString('aspect');
   const quality = interaction.options.getString('quality');
   if (model) context.catalogue.resolve(model);

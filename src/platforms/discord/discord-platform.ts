@@ -7,9 +7,10 @@ import type { Store } from '../../core/store.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { Logger } from '../../logging/logger.js';
 import { createImageDownloader } from '../../providers/image-download.js';
-import { createDiscordAttachments, discordDownloadHosts } from './discord-attachments.js';
+import { createDiscordAttachments, discordAttachmentMaxBytes, discordDownloadHosts } from './discord-attachments.js';
 import type { DiscordContext } from './discord-context.js';
 import { createDiscordDeliverer } from './discord-deliverer.js';
+import { guardGatewayDispatch, reportUnreadableEvent } from './discord-gateway-guard.js';
 import { createPermissionNotices } from './discord-permissions.js';
 import { registerDiscordCommands } from './discord-registration.js';
 import { redactDiscordError } from './discord-rest-messages.js';
@@ -62,8 +63,14 @@ export async function startDiscord(options: DiscordPlatformOptions): Promise<Dis
   if (options.messageContent) intents.push(GatewayIntentBits.MessageContent);
   // REST through a dispatcher of our own (see createDiscordRequest for why the global one cannot be trusted).
   const transport = createDiscordRestTransport(options.apiUrl);
-  const client = new Client({ intents, rest: { api: options.apiUrl, makeRequest: transport.makeRequest } });
+  // No message the bot sends pings anyone unless it says so (the requester's own mention on a result).
+  const client = new Client({
+    intents,
+    allowedMentions: { parse: [] },
+    rest: { api: options.apiUrl, makeRequest: transport.makeRequest },
+  });
   const rests = { bot: client.rest, interaction: transport.interaction };
+  guardGatewayDispatch(client, reportUnreadableEvent({ rest: transport.interaction, logger }));
   // One error sink: a rejected listener or a gateway error is logged, never a crash.
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord: client error'));
   for (const rest of [rests.bot, rests.interaction]) {
@@ -71,9 +78,12 @@ export async function startDiscord(options: DiscordPlatformOptions): Promise<Dis
       logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord: rate limited'),
     );
   }
+  const downloadHosts = discordDownloadHosts(options.apiUrl);
+  // Attachments, pasted image links and forwarded images share one cap, checked while streaming too.
   const downloader = createImageDownloader({
     allowPrivate: options.allowPrivateDownloads,
-    allowedHosts: discordDownloadHosts(options.apiUrl),
+    allowedHosts: downloadHosts,
+    maxBytes: discordAttachmentMaxBytes,
   });
   const permissionNotices = createPermissionNotices(logger);
   const context: DiscordContext = {
@@ -84,7 +94,12 @@ export async function startDiscord(options: DiscordPlatformOptions): Promise<Dis
     catalogue: options.catalogue,
     defaultModel: options.defaultModel,
     pipeline: options.pipeline,
-    attachments: createDiscordAttachments({ downloader, pipeline: options.pipeline, maxBytes: 25 * 1024 * 1024 }),
+    attachments: createDiscordAttachments({
+      downloader,
+      pipeline: options.pipeline,
+      maxBytes: discordAttachmentMaxBytes,
+      hosts: downloadHosts,
+    }),
     logger,
     now: options.now ?? Date.now,
     messageContent: options.messageContent,

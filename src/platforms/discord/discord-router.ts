@@ -6,6 +6,8 @@ import type { DiscordContext } from './discord-context.js';
 import { encodeCustomId } from './discord-custom-ids.js';
 import { handleGenerateCommand } from './discord-imagine.js';
 import { handleAutocomplete, handleModels, handleSettings, handleUsage } from './discord-info-commands.js';
+import { discordCode, discordCodes } from './discord-rest-messages.js';
+import { answerUnknown } from './discord-unknown-interactions.js';
 
 /** Every interaction goes through here: one error sink, members see a sentence, operators one log line. */
 export async function routeInteraction(context: DiscordContext, interaction: Interaction): Promise<void> {
@@ -23,12 +25,13 @@ export async function routeInteraction(context: DiscordContext, interaction: Int
         case 'usage':
           return await handleUsage(context, interaction);
         default:
-          return;
+          return await answerUnknown(interaction);
       }
     }
     if (interaction.isMessageContextMenuCommand()) return await handleEditImageMenu(interaction);
     if (interaction.isButton()) return await handleButton(context, interaction);
     if (interaction.isModalSubmit()) return await handleModalSubmit(context, interaction);
+    return await answerUnknown(interaction);
   } catch (error) {
     await answerError(context, interaction, error);
   }
@@ -47,6 +50,14 @@ async function handleEditImageMenu(interaction: MessageContextMenuCommandInterac
 }
 
 async function answerError(context: DiscordContext, interaction: Interaction, error: unknown): Promise<void> {
+  if (discordCode(error) === discordCodes.unknownInteraction) {
+    // The token died before the first answer (Discord gives 3 s): any other answer would fail the same way.
+    context.logger.warn(
+      { code: discordCodes.unknownInteraction, interactionId: interaction.id, type: interaction.type },
+      'discord: the interaction expired before it was answered; the member saw "This interaction failed"',
+    );
+    return;
+  }
   let content: string;
   if (isUserFacingError(error)) content = `⚠️ ${error.message}`;
   else {

@@ -1,32 +1,37 @@
 import type { Message } from 'discord.js';
 import type { ConversationRecord } from '../../core/records.js';
-import { isUserFacingError } from '../../core/user-facing-error.js';
+import { isUserFacingError, UserFacingError } from '../../core/user-facing-error.js';
+import { newReferenceId } from '../../logging/logger.js';
 import type { DiscordContext } from './discord-context.js';
 import { continueConversation } from './discord-continue.js';
+import { maxImageLinks } from './discord-image-links.js';
+import { attachmentsOf, isMemberRequest, repliedTo } from './discord-member-message.js';
 import { messageRequester } from './discord-requester.js';
 import { postChannelMessage } from './discord-rest-messages.js';
 
 /**
  * A member's message in a conversation thread (or a reply to one of the bot's results) is the next instruction;
- * its image attachments are references. Bots, the bot itself and channels that are not conversations are ignored.
- * Without the Message Content intent members @mention the bot, and only those messages count.
+ * its image attachments, the images of a message it forwards and pasted links to images on Discord's CDN are
+ * references. System messages, bots, the bot itself and channels that are not conversations are ignored. Without
+ * the Message Content intent members @mention the bot, and only those messages count.
  */
 export async function handleThreadMessage(context: DiscordContext, message: Message): Promise<void> {
-  if (message.author.bot || message.webhookId || !message.inGuild()) return;
+  if (!isMemberRequest(message)) return;
   const found = await findConversation(context, message);
   if (!found) return;
   const botId = context.client.user?.id;
   const mentioned = botId !== undefined && message.mentions.users.has(botId);
   if (!context.messageContent && !mentioned) return;
-  const text = message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), '').trim();
-  const infos = [...message.attachments.values()].map((attachment) => ({
-    url: attachment.url,
-    name: attachment.name,
-    contentType: attachment.contentType,
-    size: attachment.size,
-  }));
+  const { text, links } = context.attachments.imageLinks(message.content.replace(new RegExp(`<@!?${botId}>`, 'g'), ''));
+  const infos = [...attachmentsOf(message), ...links];
   if (text === '' && infos.length === 0) return;
   try {
+    if (links.length > maxImageLinks) {
+      throw new UserFacingError(
+        'too_many_links',
+        `I take at most ${maxImageLinks} image links from one message; attach the other images instead.`,
+      );
+    }
     context.attachments.check(infos);
     const attachments = await context.attachments.download(infos);
     await continueConversation(context, {
@@ -41,11 +46,13 @@ export async function handleThreadMessage(context: DiscordContext, message: Mess
       channelId: message.channelId,
     });
   } catch (error) {
-    const reply = isUserFacingError(error)
-      ? error.message
-      : 'Something went wrong on our side, sorry; please try again.';
-    if (!isUserFacingError(error))
-      context.logger.error({ err: error, messageId: message.id }, 'discord: thread reply failed');
+    let reply: string;
+    if (isUserFacingError(error)) reply = error.message;
+    else {
+      const reference = newReferenceId();
+      context.logger.error({ err: error, reference, messageId: message.id }, 'discord: thread reply failed');
+      reply = `Something went wrong on our side, sorry; please try again (ref ${reference}).`;
+    }
     await postChannelMessage(context.rest, message.channelId, {
       content: `⚠️ ${reply}`,
       allowed_mentions: { parse: [] },
@@ -60,7 +67,7 @@ async function findConversation(
   context: DiscordContext,
   message: Message<true>,
 ): Promise<{ conversation: ConversationRecord; target?: { turnId: string; index?: number } } | undefined> {
-  const referenced = message.reference?.messageId;
+  const referenced = repliedTo(message);
   if (referenced) {
     const link = await context.engine.findMessage('discord', message.channelId, referenced);
     if (link) {

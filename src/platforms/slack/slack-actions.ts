@@ -8,6 +8,7 @@ import type { Audience, SlackContext } from './slack-context.js';
 import { deleteTurnForMember } from './slack-delete.js';
 import { actionIdPattern, actionKey, type ParsedAction, parseAction } from './slack-ids.js';
 import { editModal } from './slack-modal.js';
+import { audienceOf, unknownButton } from './slack-unknown-actions.js';
 
 const actionBodySchema = z.object({
   team: z.object({ id: z.string() }).nullable().optional(),
@@ -45,7 +46,12 @@ export function registerActions(app: App, context: SlackContext): void {
   app.action(actionIdPattern, async ({ ack, body }) => {
     await ack();
     const press = readPress(body);
-    if (!press) return;
+    if (!press) {
+      // One of ours by its id, but with a value no version of it made.
+      const audience = audienceOf(body);
+      if (audience) context.tasks.run('tell', () => context.tell(audience, unknownButton(), { action: 'unknown' }));
+      return;
+    }
     try {
       await handlePress(context, press);
     } catch (error) {

@@ -2,7 +2,13 @@ import type { types } from '@slack/bolt';
 import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
 import type { JobRecord, TurnRecord } from '../../core/records.js';
 import { type ActionKind, actionId } from './slack-ids.js';
-import { describeRequestedInput, describeTurnParameters, escapeMrkdwn, truncate } from './slack-text.js';
+import {
+  describeRequestedInput,
+  describeTurnParameters,
+  escapeMrkdwn,
+  quoteMrkdwn,
+  truncateMrkdwn,
+} from './slack-text.js';
 
 type Block = types.KnownBlock;
 
@@ -38,13 +44,13 @@ function stateLine(state: StatusState, count: number): string {
     case 'done':
       return `:white_check_mark: Done: ${count === 1 ? 'the image is' : `${count} images are`} in the thread`;
     case 'failed':
-      return `:x: ${state.message}`;
+      return `:x: ${escapeMrkdwn(state.message)}`;
     case 'cancelled':
       return ':no_entry_sign: Cancelled';
     case 'interrupted':
       return ':warning: Interrupted by a restart before it finished; press Retry to run it again.';
     case 'delivery_failed':
-      return `:warning: The image was made but could not be posted: ${state.message}`;
+      return `:warning: The image was made but could not be posted: ${escapeMrkdwn(state.message)}`;
   }
 }
 
@@ -88,21 +94,20 @@ export function statusMessage(input: {
   const parameters = turn?.parameters
     ? describeTurnParameters(turn.parameters)
     : describeRequestedInput(job.input, input.defaultModel);
-  const prompt = truncate(escapeMrkdwn(turn?.instruction || job.input.prompt || '(no text)'), 2500);
+  const prompt = turn?.instruction || job.input.prompt || '(no text)';
   const line = stateLine(state, turn?.outputImages.length ?? 1);
   const notices = [...(input.notices ?? []), ...(state.kind === 'done' ? (turn?.notices ?? []) : [])];
+  // Quoted first, then the whole section cut: quoting adds a `>` per line, and a section takes 3000 characters.
+  const section = `<@${job.memberId}> ${verbs[job.action]}:\n${quoteMrkdwn(prompt)}`;
   const blocks: Block[] = [
-    {
-      type: 'section',
-      text: { type: 'mrkdwn', text: `<@${job.memberId}> ${verbs[job.action]}:\n>${prompt.replace(/\n/g, '\n>')}` },
-    },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(escapeMrkdwn(parameters), 2000) }] },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(line, 2000) }] },
+    { type: 'section', text: { type: 'mrkdwn', text: truncateMrkdwn(section, 3000) } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(escapeMrkdwn(parameters), 2000) }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(line, 2000) }] },
   ];
   if (notices.length > 0) {
     blocks.push({
       type: 'context',
-      elements: [{ type: 'mrkdwn', text: truncate(notices.map(escapeMrkdwn).join('\n'), 2000) }],
+      elements: [{ type: 'mrkdwn', text: truncateMrkdwn(notices.map(escapeMrkdwn).join('\n'), 2000) }],
     });
   }
   const buttons = [
@@ -110,7 +115,8 @@ export function statusMessage(input: {
     ...(state.kind === 'done' && turn && input.turnActions ? turnButtons(turn, input.turnActions.canVary) : []),
   ];
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'status', elements: buttons });
-  return { text: truncate(`${job.input.prompt || 'threadpaint'}: ${line}`, 3000), blocks };
+  // `text` is what notifications show, and Slack parses it as mrkdwn too: the member's words stay escaped.
+  return { text: truncateMrkdwn(`${escapeMrkdwn(job.input.prompt) || 'threadpaint'}: ${line}`, 3000), blocks };
 }
 
 const deleteConfirm: types.ConfirmationDialog = {
@@ -155,14 +161,14 @@ export function turnMessage(input: {
   const parameters = turn.parameters ? describeTurnParameters(turn.parameters) : '';
   const seeds = turn.outputImages.map((image) => image.seed).filter((seed) => seed !== undefined);
   const summary = [
-    `*Turn ${input.turnNumber}* · <@${turn.authorId}>: _${truncate(escapeMrkdwn(turn.instruction || input.job.action), 300)}_`,
+    `*Turn ${input.turnNumber}* · <@${turn.authorId}>: _${truncateMrkdwn(escapeMrkdwn(turn.instruction || input.job.action), 300)}_`,
     escapeMrkdwn(parameters),
     seeds.length > 1 ? `seeds ${seeds.join(', ')}` : '',
   ].filter(Boolean);
   return {
-    text: truncate(`Turn ${input.turnNumber}: ${turn.instruction}`, 3000),
+    text: truncateMrkdwn(`Turn ${input.turnNumber}: ${escapeMrkdwn(turn.instruction)}`, 3000),
     blocks: [
-      { type: 'context', elements: [{ type: 'mrkdwn', text: truncate(summary.join(' · '), 2900) }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: truncateMrkdwn(summary.join(' · '), 2900) }] },
       {
         type: 'actions',
         block_id: 'turn',

@@ -32,7 +32,7 @@ async function handleCommand(
   const requester: Requester = { platform: 'slack', workspaceId: command.team_id, memberId: command.user_id };
   const text = promptFromSlack(command.text ?? '');
   const refuse = async (error: unknown, details: Record<string, unknown> = {}) => {
-    const { code, sentence, reference } = memberSentenceFor(error, command.channel_id, newReferenceId);
+    const { code, sentence, mrkdwn, reference } = memberSentenceFor(error, command.channel_id, newReferenceId);
     const line = {
       platform: 'slack',
       code,
@@ -43,7 +43,7 @@ async function handleCommand(
     };
     if (reference) context.logger.error({ ...line, reference, err: error }, 'slack: /imagine failed; member told');
     else context.logger.info(line, `slack: /imagine refused: ${sentence}`);
-    await ephemeral(sentence);
+    await ephemeral(mrkdwn);
   };
 
   const subcommand = parseSubcommand(text);

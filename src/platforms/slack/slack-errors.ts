@@ -1,7 +1,7 @@
 import { webApi } from '@slack/bolt';
 import { QuotaExceededError } from '../../core/jobs/quota.js';
 import { isUserFacingError, UserFacingError } from '../../core/user-facing-error.js';
-import { quotaSentence } from './slack-text.js';
+import { escapeMrkdwn, quotaSentence } from './slack-text.js';
 
 /** What went wrong with a Web API call, as data. */
 export interface SlackFailure {
@@ -75,20 +75,33 @@ export class SlackDeliveryError extends UserFacingError {
   }
 }
 
-/** The member's sentence for anything thrown at the edge; `reference` for errors nobody should see the inside of. */
-export function memberSentenceFor(
-  error: unknown,
-  channelId: string,
-  reference: () => string,
-): { code: string; sentence: string; reference?: string } {
-  if (error instanceof QuotaExceededError) return { code: error.code, sentence: quotaSentence(error) };
-  if (isUserFacingError(error)) return { code: error.code, sentence: error.message };
+export interface MemberSentence {
+  readonly code: string;
+  /** Plain text, for places Slack shows as is (a modal's field error). */
+  readonly sentence: string;
+  /**
+   * The same for a message: escaped, because errors quote what members and the image API wrote, and Slack reads
+   * `<!channel>` in a message as a ping; the only markup added is Slack's own date token for a quota.
+   */
+  readonly mrkdwn: string;
+  /** Set for errors nobody should see the inside of: the operator's log line carries it. */
+  readonly reference?: string;
+}
+
+/** The member's sentence for anything thrown at the edge. */
+export function memberSentenceFor(error: unknown, channelId: string, reference: () => string): MemberSentence {
+  if (error instanceof QuotaExceededError) {
+    return { code: error.code, sentence: error.message, mrkdwn: quotaSentence(error) };
+  }
+  const plain = (code: string, sentence: string, id?: string): MemberSentence => ({
+    code,
+    sentence,
+    mrkdwn: escapeMrkdwn(sentence),
+    ...(id ? { reference: id } : {}),
+  });
+  if (isUserFacingError(error)) return plain(error.code, error.message);
   const failure = slackFailureOf(error);
-  if (failure) return { code: `slack_${failure.code}`, sentence: slackFailureSentence(failure, channelId) };
+  if (failure) return plain(`slack_${failure.code}`, slackFailureSentence(failure, channelId));
   const id = reference();
-  return {
-    code: 'internal',
-    sentence: `Something went wrong on our side, sorry. Please try again (ref ${id}).`,
-    reference: id,
-  };
+  return plain('internal', `Something went wrong on our side, sorry. Please try again (ref ${id}).`, id);
 }

@@ -1,31 +1,34 @@
+import type { z } from 'zod';
 import type { InputImage } from '../../core/imagine-request.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
-import { hostMatches } from '../../providers/download-guard.js';
 import { createImageDownloader, type ImageDownloader } from '../../providers/image-download.js';
 import type { SlackContext } from './slack-context.js';
+import { mayCarryToken } from './slack-file-hosts.js';
+import { resolveFileStubs, type UnseenFile } from './slack-file-stubs.js';
+import type { fileSchema } from './slack-message-event.js';
 
 /** The fields of a message event's `files[]` entry this platform reads. */
-export interface SlackFileRef {
-  readonly id?: string | undefined;
-  readonly name?: string | undefined;
-  readonly mimetype?: string | undefined;
-  readonly url_private?: string | undefined;
-  readonly url_private_download?: string | undefined;
+export type SlackFileRef = z.infer<typeof fileSchema>;
+
+export interface FetchedFiles {
+  readonly images: InputImage[];
+  /** Files shared with the message that this workspace cannot see (Slack Connect, plan limits): told, not fatal. */
+  readonly unseen: readonly UnseenFile[];
 }
 
 export interface SlackFileFetcher {
   /** Downloads the images shared with a message, with the bot token; refuses anything else with a sentence. */
-  fetch(files: readonly SlackFileRef[]): Promise<InputImage[]>;
+  fetch(files: readonly SlackFileRef[]): Promise<FetchedFiles>;
   close(): Promise<void>;
 }
 
 /**
  * `url_private` needs `Authorization: Bearer <bot token>` (files:read). The token is sent only to Slack's file
  * hosts over https, or to the exact origin of `SLACK_API_URL` (a proxy, or the tests' loopback fake); the
- * downloader drops it on any redirect that leaves that origin.
+ * downloader drops it on any redirect that leaves that origin. A stub without URLs is read with `files.info` first.
  */
 export function createSlackFileFetcher(
-  context: Pick<SlackContext, 'config' | 'settings' | 'pipeline' | 'logger'>,
+  context: Pick<SlackContext, 'config' | 'settings' | 'pipeline' | 'logger' | 'appClient'>,
   token: string,
 ): SlackFileFetcher {
   const { settings, config } = context;
@@ -37,19 +40,11 @@ export function createSlackFileFetcher(
     timeoutMs: settings.downloadTimeoutMs,
   });
 
-  function mayCarryToken(url: URL): boolean {
-    if (url.origin === apiOrigin.origin) return true;
-    return (
-      url.protocol === 'https:' &&
-      settings.fileHosts.some((pattern) => hostMatches(url.hostname.toLowerCase(), pattern))
-    );
-  }
-
   async function fetchOne(file: SlackFileRef): Promise<InputImage> {
     const name = file.name ?? 'the file';
     const raw = file.url_private_download ?? file.url_private;
     const url = raw && URL.canParse(raw) ? new URL(raw) : undefined;
-    if (!url || !mayCarryToken(url)) {
+    if (!url || !mayCarryToken(url, settings.fileHosts, apiOrigin)) {
       context.logger.warn(
         { platform: 'slack', code: 'file_host_refused', host: url?.host, file: file.id },
         'slack: file not on a Slack file host; not fetched',
@@ -79,16 +74,17 @@ export function createSlackFileFetcher(
 
   return {
     async fetch(files) {
-      const images = files.filter((file) => file.mimetype?.startsWith('image/') ?? true);
-      const others = files.filter((file) => !images.includes(file));
+      if (files.length > settings.maxInputFiles) {
+        throw new UserFacingError('too_many_files', `Share at most ${settings.maxInputFiles} images with one message.`);
+      }
+      const { visible, unseen } = await resolveFileStubs(context, files);
+      const images = visible.filter((file) => file.mimetype?.startsWith('image/') ?? true);
+      const others = visible.filter((file) => !images.includes(file));
       if (others.length > 0) {
         const names = others.map((file) => file.name ?? 'a file').join(', ');
         throw new UserFacingError('not_an_image', `I can only use images (PNG, JPEG, WebP, GIF); ${names} is not one.`);
       }
-      if (images.length > settings.maxInputFiles) {
-        throw new UserFacingError('too_many_files', `Share at most ${settings.maxInputFiles} images with one message.`);
-      }
-      return Promise.all(images.map(fetchOne));
+      return { images: await Promise.all(images.map(fetchOne)), unseen };
     },
     close: () => downloader.close(),
   };

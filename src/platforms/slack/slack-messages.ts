@@ -1,53 +1,20 @@
 import type { App } from '@slack/bolt';
-import { z } from 'zod';
 import type { InboundRequest } from '../../core/engine/engine-types.js';
-import type { InputImage } from '../../core/imagine-request.js';
 import { isUserFacingError, UserFacingError } from '../../core/user-facing-error.js';
 import type { Audience, SlackContext } from './slack-context.js';
 import type { createDeliveryDedupe } from './slack-dedupe.js';
-import type { SlackFileFetcher } from './slack-files.js';
+import { unseenSentence } from './slack-file-stubs.js';
+import type { FetchedFiles, SlackFileFetcher } from './slack-files.js';
+import { type EventTeams, eventEnvelopeSchema, eventTeams } from './slack-identity.js';
 import { messageKey } from './slack-ids.js';
+import { isMemberRequest, type MessageEvent, messageEventSchema } from './slack-message-event.js';
 import { mentionsBot, promptFromSlack } from './slack-text.js';
-
-const fileSchema = z.object({
-  id: z.string().optional(),
-  name: z.string().optional(),
-  mimetype: z.string().optional(),
-  url_private: z.string().optional(),
-  url_private_download: z.string().optional(),
-});
-
-/** Only the fields read here; anything else Slack sends is ignored. */
-const messageEventSchema = z.object({
-  type: z.enum(['message', 'app_mention']),
-  subtype: z.string().optional(),
-  hidden: z.boolean().optional(),
-  channel: z.string().min(1),
-  channel_type: z.string().optional(),
-  team: z.string().optional(),
-  user: z.string().optional(),
-  bot_id: z.string().optional(),
-  text: z.string().default(''),
-  ts: z.string().min(1),
-  thread_ts: z.string().optional(),
-  files: z.array(fileSchema).default([]),
-});
-
-type MessageEvent = z.infer<typeof messageEventSchema>;
-
-/** Plain messages, messages with files, and thread replies also sent to the channel; edits, deletions and joins are not requests. */
-const requestSubtypes = new Set([undefined, 'file_share', 'thread_broadcast']);
-
-interface Envelope {
-  readonly team_id?: string;
-  readonly event_id?: string;
-}
 
 /**
  * Thread replies and @mentions. A member's message in a conversation thread is the next instruction (its images
  * are references); an @mention in a channel, or a message in a DM with the app, starts a conversation in the thread
- * of that message; a mention inside a conversation thread continues it. The bot's own posts, other bots and edits
- * are ignored. Each message makes at most one job, whichever events and retries bring it.
+ * of that message; a mention inside a conversation thread continues it. The bot's own posts, Slackbot, other bots,
+ * joins and edits are ignored. Each message makes at most one job, whichever events and retries bring it.
  */
 export function registerMessageEvents(
   app: App,
@@ -55,15 +22,15 @@ export function registerMessageEvents(
   fetcher: SlackFileFetcher,
   dedupe: ReturnType<typeof createDeliveryDedupe>,
 ): void {
-  const listener = async (event: unknown, body: Envelope) => {
+  const listener = async (event: unknown, body: unknown) => {
     const parsed = messageEventSchema.safeParse(event);
     if (!parsed.success) return;
     const message = parsed.data;
-    if (!requestSubtypes.has(message.subtype) || message.hidden) return;
-    if (message.bot_id || !message.user || message.user === context.identity.botUserId) return;
-    const team = body.team_id ?? message.team ?? '';
-    const keys = [messageKey(team, message.channel, message.ts), ...(body.event_id ? [`event:${body.event_id}`] : [])];
-    await dedupe.run(keys, () => handleMessage(context, fetcher, team, message));
+    if (!isMemberRequest(message, context.identity.botUserId)) return;
+    const teams = eventTeams(body, message);
+    const eventId = eventEnvelopeSchema.safeParse(body).data?.event_id;
+    const keys = [messageKey(teams.installed, message.channel, message.ts), ...(eventId ? [`event:${eventId}`] : [])];
+    await dedupe.run(keys, () => handleMessage(context, fetcher, teams, message));
   };
   app.event('message', async ({ event, body }) => listener(event, body));
   app.event('app_mention', async ({ event, body }) => listener(event, body));
@@ -72,11 +39,12 @@ export function registerMessageEvents(
 async function handleMessage(
   context: SlackContext,
   fetcher: SlackFileFetcher,
-  team: string,
-  message: MessageEvent,
+  teams: EventTeams,
+  message: MessageEvent & { user: string },
 ): Promise<void> {
   const { engine, identity } = context;
-  const user = message.user as string;
+  const { user } = message;
+  const team = teams.installed;
   const mentioned = message.type === 'app_mention' || mentionsBot(message.text, identity.botUserId);
   const isDirect = message.channel_type === 'im' || message.channel.startsWith('D');
   const threadTs = message.thread_ts && message.thread_ts !== message.ts ? message.thread_ts : undefined;
@@ -91,8 +59,10 @@ async function handleMessage(
   if (!conversation && !mentioned && !isDirect) return;
   const thread = threadTs ?? message.ts;
   const audience: Audience = { channel: message.channel, user, threadTs: thread };
+  // An external member of a Slack Connect channel: their own team is kept on the job and in the log, for display.
+  const external = teams.sender !== team ? { senderTeam: teams.sender } : undefined;
   const tellLater = (error: unknown) =>
-    context.tasks.run('tell', () => context.tell(audience, error, { sourceTs: message.ts }));
+    context.tasks.run('tell', () => context.tell(audience, error, { sourceTs: message.ts, ...external }));
 
   const text = promptFromSlack(message.text, identity.botUserId);
   if (text === '' && message.files.length === 0) {
@@ -105,13 +75,17 @@ async function handleMessage(
       );
     return;
   }
-  let attachments: InputImage[];
+  let files: FetchedFiles;
   try {
-    attachments = await fetcher.fetch(message.files);
+    files = await fetcher.fetch(message.files);
   } catch (error) {
     if (!isUserFacingError(error)) throw error;
     return tellLater(error);
   }
+  // A file the workspace cannot see costs only itself: the rest of the message runs, and the member is told.
+  const ranAnyway = text !== '' || files.images.length > 0;
+  const fileNotice = files.unseen.length > 0 ? unseenSentence(files.unseen, ranAnyway) : undefined;
+  if (fileNotice && !ranAnyway) return tellLater(new UserFacingError('file_not_visible', fileNotice));
   const inbound: InboundRequest = {
     platform: 'slack',
     workspaceId: team,
@@ -119,10 +93,15 @@ async function handleMessage(
     idempotencyKey: messageKey(team, message.channel, message.ts),
     action: conversation ? 'edit' : 'imagine',
     text,
-    attachments,
+    attachments: files.images,
     channelId: message.channel,
     ...(conversation ? { conversationId: conversation.id } : { threadId: thread, rootMessageId: thread }),
-    delivery: { channel: message.channel, threadTs: conversation?.threadId ?? thread, sourceTs: message.ts },
+    delivery: {
+      channel: message.channel,
+      threadTs: conversation?.threadId ?? thread,
+      sourceTs: message.ts,
+      ...external,
+    },
   };
   let result: Awaited<ReturnType<typeof engine.submit>>;
   try {
@@ -133,7 +112,8 @@ async function handleMessage(
     return tellLater(error);
   }
   if (result.status === 'queued') {
-    const { job, notices } = result;
+    const { job } = result;
+    const notices = [...result.notices, ...(fileNotice ? [fileNotice] : [])];
     context.tasks.run('thread status', () => context.threads.ensureStatus(job, { notices }));
   }
 }

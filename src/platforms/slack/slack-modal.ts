@@ -37,6 +37,8 @@ const submissionSchema = z.object({
   user: z.object({ id: z.string(), team_id: z.string().optional() }),
   view: z.object({
     id: z.string(),
+    /** Set when the modal was opened from a Slack Connect channel: the team the app is installed in. */
+    app_installed_team_id: z.string().optional(),
     private_metadata: z.string().default(''),
     state: z.object({
       values: z.record(z.string(), z.record(z.string(), z.object({ value: z.string().nullable().optional() }))),
@@ -59,7 +61,8 @@ export function registerEditModal(app: App, context: SlackContext): void {
       });
     }
     const { user, view } = parsed.data;
-    const team = parsed.data.team?.id ?? user.team_id ?? '';
+    // As Bolt reads it: in a Slack Connect channel `team` can be the member's own organisation.
+    const team = view.app_installed_team_id ?? parsed.data.team?.id ?? user.team_id ?? '';
     const instruction = view.state.values[instructionBlockId]?.[instructionBlockId]?.value?.trim() ?? '';
     try {
       const turn = await context.engine.getTurn(metadata.turn, { platform: 'slack', workspaceId: team });

@@ -5,6 +5,7 @@ import type { BlobStore, Store } from '../../core/store.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AppServer } from '../../server/http-server.js';
+import { slackFileHosts } from './slack-file-hosts.js';
 
 /** What the Slack platform needs from the composition root. */
 export interface SlackPlatformOptions {
@@ -58,7 +59,7 @@ export const slackDefaults = {
   maxInputFiles: 4,
   maxDownloadBytes: 30_000_000,
   downloadTimeoutMs: 60_000,
-  fileHosts: ['files.slack.com', '*.slack.com', '*.slack-edge.com', 'slack-files.com', '*.slack-files.com'],
+  fileHosts: slackFileHosts,
   dedupeMemory: 10_000,
   stopTimeoutMs: 5_000,
 } as const satisfies SlackSettings;

@@ -19,6 +19,7 @@ import { createStatusUpdater } from './slack-status.js';
 import { createTaskTracker } from './slack-tasks.js';
 import { createTeller } from './slack-tell.js';
 import { createThreads } from './slack-threads.js';
+import { registerUnknownActions } from './slack-unknown-actions.js';
 
 export type { SlackPlatformOptions, SlackSettings } from './slack-options.js';
 
@@ -113,6 +114,7 @@ export async function startSlack(options: SlackPlatformOptions): Promise<SlackPl
   registerImagineCommand(app, context, membership);
   registerMessageEvents(app, context, fetcher, createDeliveryDedupe(settings.dedupeMemory));
   registerActions(app, context);
+  registerUnknownActions(app, context);
   registerEditModal(app, context);
   engine.registerDeliverer('slack', createSlackDeliverer(context));
   const unfollow = followJobEvents(context);

@@ -4,7 +4,7 @@ import { memberSentenceFor } from './slack-errors.js';
 
 /** Codes that are the member's own doing (a bad flag, an unknown model): logged at info, not as a warning. */
 const memberMistakes =
-  /^(unknown_flag|duplicate_flag|flag_without_value|bad_number|option_conflict|unknown_model|bad_|invalid_|not_allowed|not_cancellable|nothing_to_edit|empty_|prompt_|too_many|not_an_image|image_too)/;
+  /^(unknown_flag|duplicate_flag|flag_without_value|bad_number|option_conflict|unknown_model|unknown_button|bad_|invalid_|not_allowed|not_cancellable|nothing_to_edit|empty_|prompt_|too_many|not_an_image|image_too)/;
 
 /**
  * The one error sink of the Slack platform: the member gets a short, specific sentence (ephemeral where possible:
@@ -57,8 +57,8 @@ export function createTeller(context: Pick<SlackContext, 'logger' | 'appClient'>
   }
 
   return async (audience, error, details = {}) => {
-    const { code, sentence, reference } = memberSentenceFor(error, audience.channel, newReferenceId);
-    const told = await say(audience, sentence);
+    const { code, sentence, mrkdwn, reference } = memberSentenceFor(error, audience.channel, newReferenceId);
+    const told = await say(audience, mrkdwn);
     const line = { platform: 'slack', code, channel: audience.channel, user: audience.user, told, ...details };
     if (reference) context.logger.error({ ...line, reference, err: error }, 'slack: request failed; member told');
     else if (memberMistakes.test(code)) context.logger.info(line, `slack: member told: ${sentence}`);

@@ -6,9 +6,29 @@ export function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
-/** Cuts text to `max` characters (Block Kit limits), with an ellipsis. */
-export function truncate(text: string, max: number): string {
-  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+/**
+ * Cuts mrkdwn to `max` characters with an ellipsis, never inside an entity (`&amp;`) or a `<…>` token (a mention, a
+ * date), which Slack would show broken or refuse.
+ */
+export function truncateMrkdwn(text: string, max: number): string {
+  if (text.length <= max) return text;
+  const cut = text
+    .slice(0, max - 1)
+    .replace(/&[a-z]*$/i, '')
+    .replace(/<[^>]*$/, '');
+  return `${cut}…`;
+}
+
+/** Member text as a mrkdwn block quote: runs of blank lines collapsed to one line break, escaped, every line quoted. */
+export function quoteMrkdwn(text: string): string {
+  const lines = text
+    .replace(/\r\n?/g, '\n')
+    .replace(/\n\s*\n/g, '\n')
+    .trim();
+  return escapeMrkdwn(lines)
+    .split('\n')
+    .map((line) => `>${line}`)
+    .join('\n');
 }
 
 /**
@@ -70,10 +90,11 @@ export function slackTime(epochMs: number, fallback: string): string {
   return `<!date^${Math.floor(epochMs / 1000)}^{time}|${fallback}>`;
 }
 
-/** A quota refusal with the time shown in the member's own clock instead of UTC. */
+/** A quota refusal as mrkdwn, with the time shown in the member's own clock instead of UTC. */
 export function quotaSentence(error: QuotaExceededError): string {
   const fallback = `${new Date(error.retryAt).toISOString().slice(11, 16)} UTC`;
   const local = slackTime(error.retryAt, fallback);
-  const replaced = error.message.replace(/\(at \d\d:\d\d UTC\)/, `(at ${local})`);
-  return replaced === error.message ? `${error.message} (at ${local})` : replaced;
+  const message = escapeMrkdwn(error.message);
+  const replaced = message.replace(/\(at \d\d:\d\d UTC\)/, `(at ${local})`);
+  return replaced === message ? `${message} (at ${local})` : replaced;
 }

@@ -3,7 +3,11 @@ import { Agent, setGlobalDispatcher } from 'undici';
 import { afterEach, expect } from 'vitest';
 import { type ConversationEngine, createConversationEngine } from '../../../src/core/engine/conversation-engine.js';
 import type { EngineSettings } from '../../../src/core/engine/engine-context.js';
-import { createModelCatalogue, type ModelCatalogue } from '../../../src/core/models/model-catalogue.js';
+import {
+  createModelCatalogue,
+  type ModelCatalogue,
+  type ModelOverride,
+} from '../../../src/core/models/model-catalogue.js';
 import type { BlobStore, Store } from '../../../src/core/store.js';
 import { createImagePipeline } from '../../../src/images/image-pipeline.js';
 import { measureImage } from '../../../src/images/measure-image.js';
@@ -94,6 +98,8 @@ export interface DiscordHarnessOptions {
   /** Register in the fake's first guild (true), else globally. */
   readonly guildScope?: boolean;
   readonly defaultModel?: string;
+  /** Operator model entries on top of the built-in catalogue. */
+  readonly models?: readonly ModelOverride[];
   readonly settings?: Partial<EngineSettings>;
   /** Start the bot at once (true). */
   readonly start?: boolean;
@@ -154,7 +160,7 @@ export async function startDiscordHarness(options: DiscordHarnessOptions = {}): 
   const api = createFakeApiProvider(imageApi.url);
   const provider = observeProvider(api.provider);
   const dataDir = createTempDir('threadpaint-discord-');
-  const catalogue = createModelCatalogue();
+  const catalogue = createModelCatalogue(options.models ?? []);
   const pipeline = createImagePipeline();
   const logs = createWaitList<LogLine>((line) => `${line.level} ${line.msg}`);
   const logger = createLogger({

@@ -167,4 +167,23 @@ describe('Slack buttons', () => {
       harness.bot.logs.some((line) => line['code'] === 'slack_not_in_channel' && line['jobId'] !== undefined),
     ).toBe(true);
   });
+
+  it('answers a button from an older version, or one of its own with a value it never made, with a sentence', async () => {
+    const { slack, imageApi, bot } = harness;
+    const upstream = imageApi.requests.length;
+    for (const [actionId, value] of [
+      ['click_me', 'anything'],
+      ['tp:reroll', 'not a turn id!'],
+    ] as const) {
+      const payload = blockAction(slack, { actionId, value, messageTs: rootTs });
+      expect((await bot.signer.interaction(payload)).status).toBe(200);
+      const told = await slack.waitFor(
+        (call) => call.method === 'respond' && call.path === new URL(String(payload['response_url'])).pathname,
+      );
+      expect(told.args['text']).toBe(
+        'This button comes from an older version of threadpaint and no longer works. Use `/imagine` to start again.',
+      );
+    }
+    expect(imageApi.requests).toHaveLength(upstream);
+  });
 });

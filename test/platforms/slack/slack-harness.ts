@@ -127,11 +127,15 @@ export async function startSlackHarness(
       await harness.bot.crash();
       harness.bot = await boot();
     },
+    /** Stops everything; then fails if Slack was ever sent something it refuses (Block Kit limits, the spec). */
     async close() {
       events.stop();
       await harness.bot.stop();
       await Promise.all([slack.close(), imageApi.close()]);
       dataDir.remove();
+      if (slack.violations.length > 0) {
+        throw new Error(`Slack would refuse what the bot sent:\n  ${slack.violations.join('\n  ')}`);
+      }
     },
   };
   return harness;

@@ -189,7 +189,9 @@ describe('Slack thread replies', () => {
       signature: 'v0=00',
     });
     expect(command.status).toBe(401);
-    expect(slack.calls.length).toBe(calls);
+    // Earlier tests' jobs may still post; nothing posted is about the forged requests.
+    const later = slack.calls.slice(calls).map((call) => JSON.stringify(call.args));
+    expect(later.filter((args) => args.includes('forged') || args.includes(message['ts'] as string))).toEqual([]);
     expect(await bot.engine.engine.findMessage('slack', 'C1', message['ts'] as string)).toBeUndefined();
   });
 
