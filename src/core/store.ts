@@ -67,20 +67,47 @@ export interface MessageLink {
   readonly outputIndex?: number;
 }
 
-/** The records a job starts with, written together with its idempotency key. */
+/** A rolling window that must have room for a new reservation: checked in the transaction that writes it. */
+export interface QuotaGuard {
+  /** The usage that counts (rows with `at >= since`, `cancelled` excluded). */
+  readonly query: UsageQuery;
+  /** Most cost units the window may hold, the new reservation included. */
+  readonly limit: number;
+}
+
+/**
+ * The records a job starts with, written together with its idempotency key in one transaction, with the checks
+ * that must hold across processes (a pending duplicate, the quota) made inside it.
+ */
 export interface NewJobRecords {
   /** The conversation the job opens (/imagine), when it is new. */
   readonly conversation?: ConversationRecord;
   /** The turn the job produces, when it is new (a retry reuses its turn). */
   readonly turn?: TurnRecord;
   readonly job: JobRecord;
+  /** The job's usage reservation (outcome `reserved`). */
+  readonly reservation?: UsageRecord;
+  /**
+   * A `queued` or `running` job of this member and action about this turn (see `findPendingJob`) makes the new job
+   * a duplicate of it: nothing is written.
+   */
+  readonly unlessPending?: { readonly memberId: string; readonly turnId: string; readonly action: TurnAction };
+  /** Windows that must have room for `reservation.costUnits`; the first without room refuses the job. */
+  readonly quota?: readonly QuotaGuard[];
+  /** A retry: its existing turn is pointed at the new job. */
+  readonly retryTurnId?: string;
+  /** An existing conversation the job continues: its `updatedAt` becomes the job's `createdAt`. */
+  readonly touchConversationId?: string;
 }
 
 export type IdempotencyClaim = { readonly claimed: true } | { readonly claimed: false; readonly jobId: string };
 
 export type CreateJobResult =
   | { readonly created: true; readonly jobId: string }
-  | { readonly created: false; readonly jobId: string };
+  /** The key was claimed before (`duplicate`), or a pending job already does this (`pending`): that job's id. */
+  | { readonly created: false; readonly reason: 'duplicate' | 'pending'; readonly jobId: string }
+  /** A quota guard had no room: nothing was written. */
+  | { readonly created: false; readonly reason: 'quota'; readonly guard: QuotaGuard };
 
 export type SettingsPatch<T> = { readonly [K in keyof T]?: T[K] | null };
 
@@ -150,6 +177,11 @@ export interface Store {
   createJob(job: JobRecord): Promise<void>;
   getJob(id: string): Promise<JobRecord | undefined>;
   updateJob(id: string, patch: JobPatch, options?: JobUpdateOptions): Promise<JobRecord | undefined>;
+  /**
+   * Merges delivery ids into the job's stored `delivery` in one transaction (fields in `delivery` win; `null`
+   * clears one), so two writers (a status message posted late, a delivery returning its ids) never lose each other's.
+   */
+  mergeJobDelivery(id: string, delivery: JobRecord['delivery'], updatedAt: number): Promise<JobRecord | undefined>;
   /** Both in one transaction: outputs stored and the job `generated`, or neither. */
   updateTurnAndJob(
     turn: { readonly id: string; readonly patch: TurnPatch },
@@ -173,9 +205,11 @@ export interface Store {
   /** The job that claimed `key`, if any (read-only: a repeated delivery is answered before it is validated again). */
   findIdempotencyKey(key: string): Promise<string | undefined>;
   /**
-   * Atomically claims `key` and writes the conversation, turn and job; when the key was seen before, writes nothing
-   * and returns the job that claimed it, whatever state that job is in now. The job is stored with `key` as its
-   * idempotency key; `job.createdAt` is the claim time.
+   * Atomically claims `key` and writes the conversation, turn, job and usage reservation; when the key was seen
+   * before, a pending job already does the same, or a quota guard has no room, writes nothing and says why (with the
+   * job that claimed the key or is pending, whatever state it is in now). The checks and the writes are one
+   * transaction, so they hold across processes sharing the store. The job is stored with `key` as its idempotency
+   * key; `job.createdAt` is the claim time.
    */
   createJobWithKey(key: string, records: NewJobRecords): Promise<CreateJobResult>;
 

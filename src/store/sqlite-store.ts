@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
+import type { JobRecord } from '../core/records.js';
 import type { Store } from '../core/store.js';
 import { migrate } from './migrations.js';
 import { prepareConversationStatements } from './sqlite-conversations.js';
@@ -78,13 +79,21 @@ function storeOn(db: Database.Database, now: () => number, stopCheckpoints: () =
   const turns = prepareTurnStatements(db);
   const jobs = prepareJobStatements(db, turns);
   const messages = prepareMessageStatements(db, now);
-  const idempotency = prepareIdempotency(db, { conversations, turns, jobs });
-  const settings = prepareSettingsStatements(db, now);
   const usage = prepareUsageStatements(db);
+  const idempotency = prepareIdempotency(db, { conversations, turns, jobs, usage });
+  const settings = prepareSettingsStatements(db, now);
   const retention = prepareRetentionStatements(db);
   const insertTurn = db.transaction(turns.insert);
   const updateTurn = db.transaction(turns.update);
   const insertJob = db.transaction(jobs.insert);
+  const mergeJobDelivery = db.transaction((id: string, delivery: JobRecord['delivery'], updatedAt: number) => {
+    const job = jobs.get(id);
+    if (!job) return undefined;
+    const merged = Object.fromEntries(
+      Object.entries({ ...job.delivery, ...delivery }).filter(([, value]) => value !== null && value !== undefined),
+    );
+    return jobs.update(id, { delivery: merged, updatedAt });
+  });
   const updateTurnAndJob = db.transaction(
     (turn: Parameters<Store['updateTurnAndJob']>[0], job: Parameters<Store['updateTurnAndJob']>[1]) => ({
       turn: turns.update(turn.id, turn.patch),
@@ -113,6 +122,7 @@ function storeOn(db: Database.Database, now: () => number, stopCheckpoints: () =
     createJob: async (job) => insertJob.immediate(job),
     getJob: async (id) => jobs.get(id),
     updateJob: async (id, patch, options) => jobs.update(id, patch, options),
+    mergeJobDelivery: async (id, delivery, updatedAt) => mergeJobDelivery.immediate(id, delivery, updatedAt),
     updateTurnAndJob: async (turn, job) => updateTurnAndJob.immediate(turn, job),
     listJobsByState: async (states) => jobs.listByState(states),
     findPendingJob: async (memberId, turnId, action) => jobs.findPending(memberId, turnId, action),

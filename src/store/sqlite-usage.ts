@@ -34,6 +34,8 @@ function prepareScoped<Result>(db: Database.Database, sql: (where: string) => st
   };
 }
 
+export type UsageStatements = ReturnType<typeof prepareUsageStatements>;
+
 export function prepareUsageStatements(db: Database.Database) {
   const insert = db.prepare(
     `INSERT INTO usage (id, at, platform, workspace_id, member_id, model, tier, count, outcome, cost_units, job_id)

@@ -372,12 +372,19 @@ describe('idempotency', () => {
   it('makes one job for a repeated delivery and answers with the first job, even after it was delivered', async () => {
     const store = open();
     expect(await store.createJobWithKey('slack:T1:C1:17.1', records('a'))).toEqual({ created: true, jobId: 'j-a' });
-    expect(await store.createJobWithKey('slack:T1:C1:17.1', records('b'))).toEqual({ created: false, jobId: 'j-a' });
+    expect(await store.createJobWithKey('slack:T1:C1:17.1', records('b'))).toEqual({
+      created: false,
+      reason: 'duplicate',
+      jobId: 'j-a',
+    });
 
     await store.updateJob('j-a', { state: 'delivered', finishedAt: 9_000, updatedAt: 9_000 });
     await store.close();
     const reopened = open();
-    expect(await reopened.createJobWithKey('slack:T1:C1:17.1', records('c'))).toEqual({ created: false, jobId: 'j-a' });
+    expect(await reopened.createJobWithKey('slack:T1:C1:17.1', records('c'))).toMatchObject({
+      created: false,
+      jobId: 'j-a',
+    });
 
     expect((await reopened.listJobsOfConversation('c1')).map((each) => each.id)).toEqual(['j-a']);
     expect((await reopened.listTurns('c1')).map((each) => each.id)).toEqual(['t-a']);
@@ -389,6 +396,87 @@ describe('idempotency', () => {
     const broken = { job: job({ id: 'j-x', conversationId: 'missing', turnId: 'missing' }) };
     await expect(store.createJobWithKey('discord:123', broken)).rejects.toThrow(/FOREIGN KEY/);
     expect(await store.createJobWithKey('discord:123', records('a'))).toEqual({ created: true, jobId: 'j-a' });
+  });
+
+  const reservation = (jobId: string, costUnits: number): UsageRecord => ({
+    id: jobId,
+    at: 1_000,
+    platform: 'slack',
+    workspaceId: 'T1',
+    memberId: 'U1',
+    model: 'gemini-2.5-flash-image',
+    tier: '1K',
+    count: 1,
+    outcome: 'reserved',
+    costUnits,
+    jobId,
+  });
+  const hourOfU1 = { query: { platform: 'slack', workspaceId: 'T1', memberId: 'U1', since: 0 }, limit: 5 } as const;
+
+  it('writes the usage reservation with the job, and nothing of either when the quota has no room', async () => {
+    const store = open();
+    const first = { ...records('a'), reservation: reservation('j-a', 4), quota: [hourOfU1] };
+    expect(await store.createJobWithKey('k-a', first)).toEqual({ created: true, jobId: 'j-a' });
+    expect(await store.sumUsage(hourOfU1.query)).toBe(4);
+
+    const second = {
+      turn: turn({ id: 't-b', jobId: 'j-b' }),
+      job: job({ id: 'j-b', turnId: 't-b' }),
+      reservation: reservation('j-b', 2),
+      quota: [hourOfU1],
+    };
+    expect(await store.createJobWithKey('k-b', second)).toEqual({ created: false, reason: 'quota', guard: hourOfU1 });
+    expect(await store.getJob('j-b')).toBeUndefined();
+    expect(await store.getTurn('t-b')).toBeUndefined();
+    expect(await store.findIdempotencyKey('k-b')).toBeUndefined();
+    expect(await store.sumUsage(hourOfU1.query)).toBe(4);
+    // The refused key stays free: the same delivery goes through once there is room.
+    expect(await store.createJobWithKey('k-b', { ...second, quota: [{ ...hourOfU1, limit: 6 }] })).toMatchObject({
+      created: true,
+    });
+  });
+
+  it('answers a Reroll that is already queued for the member as a duplicate of it, inside the write', async () => {
+    const store = open();
+    await store.createJobWithKey('k-a', records('a'));
+    await store.updateJob('j-a', { state: 'delivered', updatedAt: 2_000 });
+    const reroll = (suffix: string) => ({
+      turn: turn({ id: `t-${suffix}`, jobId: `j-${suffix}`, parentTurnId: 't-a', action: 'reroll' }),
+      job: job({ id: `j-${suffix}`, turnId: `t-${suffix}`, action: 'reroll' }),
+      unlessPending: { memberId: 'U1', turnId: 't-a', action: 'reroll' as const },
+    });
+    expect(await store.createJobWithKey('click-1', reroll('b'))).toEqual({ created: true, jobId: 'j-b' });
+    expect(await store.createJobWithKey('click-2', reroll('c'))).toEqual({
+      created: false,
+      reason: 'pending',
+      jobId: 'j-b',
+    });
+    expect(await store.getJob('j-c')).toBeUndefined();
+    await store.updateJob('j-b', { state: 'delivered', updatedAt: 3_000 });
+    expect(await store.createJobWithKey('click-3', reroll('d'))).toEqual({ created: true, jobId: 'j-d' });
+  });
+
+  it('points a retried turn at its new job and touches the conversation in the same write', async () => {
+    const store = open();
+    await store.createJobWithKey('k-a', records('a'));
+    await store.updateJob('j-a', { state: 'failed', updatedAt: 2_000 });
+    const retry = job({ id: 'j-r', turnId: 't-a', createdAt: 7_000, updatedAt: 7_000 });
+    await store.createJobWithKey('k-r', { job: retry, retryTurnId: 't-a', touchConversationId: 'c1' });
+    expect((await store.getTurn('t-a'))?.jobId).toBe('j-r');
+    expect((await store.getConversation('c1'))?.updatedAt).toBe(7_000);
+  });
+
+  it('merges delivery ids instead of overwriting them: two writers keep both', async () => {
+    const store = open();
+    await store.createJobWithKey('k-a', records('a'));
+    const [status, result] = await Promise.all([
+      store.mergeJobDelivery('j-a', { statusTs: '17.2' }, 3_000),
+      store.mergeJobDelivery('j-a', { turnTs: '17.9', threadTs: null }, 3_001),
+    ]);
+    expect(status?.delivery).toMatchObject({ channelId: 'C1', statusTs: '17.2' });
+    expect(result?.delivery).toEqual({ channelId: 'C1', statusTs: '17.2', turnTs: '17.9' });
+    expect((await store.getJob('j-a'))?.delivery).toEqual({ channelId: 'C1', statusTs: '17.2', turnTs: '17.9' });
+    expect(await store.mergeJobDelivery('missing', { a: 1 }, 1)).toBeUndefined();
   });
 
   it('claims a key once', async () => {

@@ -22,7 +22,7 @@ import { cancelJob, deleteTurn, readOutput } from './member-actions.js';
 import { ownedJob, ownedTurn, requireOwnedJob, resolveContinuation } from './ownership.js';
 import { currentJobOfTurn, prepareRetry } from './retry-job.js';
 import { markInterrupted, runJob, ShutdownError } from './run-job.js';
-import { prepareSubmission } from './submit-job.js';
+import { checkRequesterQuota, prepareSubmission } from './submit-job.js';
 
 export interface ConversationEngineConfig {
   readonly store: Store;
@@ -132,33 +132,52 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     const prepared = retryOf
       ? await prepareRetry(context, retryOf, inbound)
       : await prepareSubmission(context, inbound, { continuation });
+    const { job } = prepared;
+    const pendingCheck = !retryOf && inbound.target && (inbound.action === 'reroll' || inbound.action === 'variations');
+    // One transaction: the key, the records, the reservation, and the checks that must hold across processes.
     const result = await store.createJobWithKey(inbound.idempotencyKey, {
       ...(prepared.isNewConversation ? { conversation: prepared.conversation } : {}),
-      ...(retryOf ? {} : { turn: prepared.turn }),
-      job: prepared.job,
+      ...(retryOf ? { retryTurnId: prepared.turn.id } : { turn: prepared.turn }),
+      ...(prepared.isNewConversation ? {} : { touchConversationId: prepared.conversation.id }),
+      job,
+      reservation: {
+        id: job.id,
+        at: job.createdAt,
+        platform: job.platform,
+        workspaceId: job.workspaceId,
+        memberId: job.memberId,
+        model: prepared.conversation.model,
+        tier: prepared.tier,
+        count: job.input.count ?? 1,
+        outcome: 'reserved',
+        costUnits: job.costUnits,
+        jobId: job.id,
+      },
+      ...(pendingCheck && inbound.target
+        ? { unlessPending: { memberId: inbound.memberId, turnId: inbound.target.turnId, action: inbound.action } }
+        : {}),
+      quota: prepared.quota,
     });
     if (!result.created) {
+      // Another request took the last units between the check and the write: refuse with the same sentence.
+      if (result.reason === 'quota') throw await quotaRefusal(inbound, job.costUnits);
       const existing = await ownedJob(context, result.jobId, inbound);
       if (existing) return { status: 'duplicate', job: existing };
       throw alreadyHandled();
     }
-    if (retryOf) await store.updateTurn(prepared.turn.id, { jobId: prepared.job.id });
-    await store.recordUsage({
-      id: prepared.job.id,
-      at: prepared.job.createdAt,
-      platform: prepared.job.platform,
-      workspaceId: prepared.job.workspaceId,
-      memberId: prepared.job.memberId,
-      model: prepared.conversation.model,
-      tier: prepared.tier,
-      count: prepared.job.input.count ?? 1,
-      outcome: 'reserved',
-      costUnits: prepared.job.costUnits,
-      jobId: prepared.job.id,
-    });
-    await store.updateConversation(prepared.conversation.id, { updatedAt: context.now() });
     const position = await enqueue(prepared.job);
     return { status: 'queued', ...prepared, position };
+  }
+
+  /** The sentence of a quota the store found full at the write (it had room when the request was checked). */
+  async function quotaRefusal(requester: Requester, units: number): Promise<Error> {
+    const server = await context.store.getServerSettings(requester.platform, requester.workspaceId);
+    try {
+      await checkRequesterQuota(context, requester, units, server);
+    } catch (error) {
+      return error as Error;
+    }
+    return new UserFacingError('quota_exceeded', 'The quota filled up while this request was checked; try again.');
   }
 
   /** Resolves once no job runs, or after `ms`, whichever comes first. */
@@ -224,12 +243,8 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     async updateConversation(id, patch) {
       await context.store.updateConversation(id, { ...patch, updatedAt: context.now() });
     },
-    async updateDelivery(jobId, delivery) {
-      const job = await context.store.getJob(jobId);
-      if (!job) return undefined;
-      const merged: DeliveryTarget = withoutUndefined({ ...job.delivery, ...delivery });
-      return context.store.updateJob(jobId, { delivery: merged, updatedAt: context.now() });
-    },
+    updateDelivery: (jobId, delivery) =>
+      context.store.mergeJobDelivery(jobId, withoutUndefined(delivery) as DeliveryTarget, context.now()),
     getJob: (jobId, scope) => ownedJob(context, jobId, scope),
     getTurn: async (turnId, scope) => (await ownedTurn(context, turnId, scope))?.turn,
     readOutput: (turnId, index, scope) => readOutput(context, turnId, index, scope),

@@ -1,5 +1,5 @@
 import { withoutUndefined } from '../defined.js';
-import type { JobRecord } from '../records.js';
+import type { DeliveryTarget, JobRecord } from '../records.js';
 import type { EngineContext } from './engine-context.js';
 import type { DeliveredImage } from './engine-types.js';
 import { describeJobError } from './job-errors.js';
@@ -34,14 +34,9 @@ export async function deliverJob(
       deliverer.deliver({ job, turn, conversation, images }),
       context.settings.jobTimeoutMs,
     );
-    // Re-read: the platform may have stored ids on the job while it delivered (a late root message).
-    const current = (await store.getJob(job.id)) ?? job;
-    const delivered = await store.updateJob(job.id, {
-      state: 'delivered',
-      finishedAt: now(),
-      updatedAt: now(),
-      ...(ids ? { delivery: { ...current.delivery, ...withoutUndefined(ids) } } : {}),
-    });
+    // Merged, not overwritten: the platform may have stored ids on the job while it delivered (a late root message).
+    if (ids) await store.mergeJobDelivery(job.id, withoutUndefined(ids) as DeliveryTarget, now());
+    const delivered = await store.updateJob(job.id, { state: 'delivered', finishedAt: now(), updatedAt: now() });
     if (delivered) events.emit({ type: 'succeeded', job: delivered });
     return delivered;
   } catch (error) {

@@ -27,7 +27,7 @@ export async function prepareRetry(
   ]);
   if (!turn || !conversation) throw conversationExpired();
   const server = await store.getServerSettings(inbound.platform, inbound.workspaceId);
-  await checkRequesterQuota(context, inbound, previous.costUnits, server);
+  const quota = await checkRequesterQuota(context, inbound, previous.costUnits, server);
   const at = context.now();
   const { error: _error, startedAt: _startedAt, finishedAt: _finishedAt, ...kept } = previous;
   const job: JobRecord = {
@@ -43,5 +43,5 @@ export async function prepareRetry(
     updatedAt: at,
   };
   const tier = turn.parameters?.tier ?? '1K';
-  return { conversation, isNewConversation: false, turn, job, notices: [], tier };
+  return { conversation, isNewConversation: false, turn, job, notices: [], tier, quota };
 }

@@ -1,5 +1,5 @@
 import type { InputImage } from '../imagine-request.js';
-import { chargedUnits, checkQuota } from '../jobs/quota.js';
+import { chargedUnits, checkQuota, quotaGuards } from '../jobs/quota.js';
 import type {
   ConversationRecord,
   ImageRef,
@@ -9,6 +9,7 @@ import type {
   ServerSettings,
   TurnRecord,
 } from '../records.js';
+import type { QuotaGuard } from '../store.js';
 import { UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf, requestInputFrom } from './build-request.js';
@@ -25,6 +26,8 @@ export interface PreparedSubmission {
   readonly notices: readonly string[];
   /** Resolution tier, for the usage ledger. */
   readonly tier: string;
+  /** The quota windows checked now, checked again in the transaction that writes the reservation. */
+  readonly quota: readonly QuotaGuard[];
 }
 
 /**
@@ -60,7 +63,7 @@ export async function prepareSubmission(
     randomSeed: context.randomSeed,
   });
   const units = chargedUnits(request, context.provider.offline);
-  await checkRequesterQuota(context, inbound, units, server);
+  const quota = await checkRequesterQuota(context, inbound, units, server);
   // Stored only once the request is accepted: a refused one leaves no image behind.
   // A dry run (a platform's check before it answers) validates and checks the quota but stores nothing.
   const attachments = options.dryRun ? [] : await storeAttachments(context, inbound.attachments ?? []);
@@ -120,6 +123,7 @@ export async function prepareSubmission(
     job,
     notices: notices.map((notice) => notice.message),
     tier: request.tier,
+    quota,
   };
 }
 
@@ -180,16 +184,21 @@ function jobInputFor(
   };
 }
 
-/** The requester's quotas (admins exempt), with the server's settings over the operator's defaults. */
+/**
+ * The requester's quotas (admins exempt), with the server's settings over the operator's defaults: refuses now with
+ * a sentence, and returns the guards the store checks again when it writes the reservation.
+ */
 export async function checkRequesterQuota(
   context: EngineContext,
   requester: Requester,
   units: number,
   server: ServerSettings,
-): Promise<void> {
+): Promise<QuotaGuard[]> {
   const { platform, workspaceId, memberId } = requester;
   const subject = { platform, workspaceId, memberId, exempt: requester.isAdmin === true };
-  await checkQuota(context.store, subject, units, context.settings.quota, server, context.now());
+  const now = context.now();
+  await checkQuota(context.store, subject, units, context.settings.quota, server, now);
+  return quotaGuards(subject, units, context.settings.quota, server, now);
 }
 
 async function storeAttachments(context: EngineContext, images: readonly InputImage[]): Promise<ImageRef[]> {

@@ -1,6 +1,6 @@
 import type { GenerationRequest } from '../imagine-request.js';
 import type { Platform, ServerSettings } from '../records.js';
-import type { Store } from '../store.js';
+import type { QuotaGuard, Store, UsageQuery } from '../store.js';
 import { UserFacingError } from '../user-facing-error.js';
 
 export interface QuotaLimits {
@@ -50,6 +50,71 @@ export interface QuotaSubject {
   readonly exempt: boolean;
 }
 
+interface QuotaWindow {
+  readonly limit: number;
+  /** The server's own setting (not the operator's default) holds this limit. */
+  readonly fromServer: boolean;
+  readonly windowMs: number;
+  readonly scope: QuotaScope;
+  readonly guard: QuotaGuard;
+}
+
+/** The rolling windows a request counts against (none for an admin or a free request); server settings win. */
+function quotaWindows(
+  subject: QuotaSubject,
+  units: number,
+  defaults: QuotaLimits,
+  server: ServerSettings,
+  now: number,
+): QuotaWindow[] {
+  if (subject.exempt || units === 0) return [];
+  const candidates = [
+    {
+      limit: server.quotaMemberPerHour ?? defaults.memberPerHour,
+      fromServer: server.quotaMemberPerHour !== undefined,
+      windowMs: hour,
+      scope: quotaScopes.memberPerHour,
+    },
+    {
+      limit: server.quotaMemberPerDay ?? defaults.memberPerDay,
+      fromServer: server.quotaMemberPerDay !== undefined,
+      windowMs: day,
+      scope: quotaScopes.memberPerDay,
+    },
+    {
+      limit: server.quotaServerPerDay ?? defaults.serverPerDay,
+      fromServer: server.quotaServerPerDay !== undefined,
+      windowMs: day,
+      scope: quotaScopes.serverPerDay,
+    },
+  ];
+  return candidates.flatMap(({ limit, ...window }) => {
+    if (!limit) return [];
+    const query: UsageQuery = {
+      platform: subject.platform,
+      workspaceId: subject.workspaceId,
+      // A usage exactly one window old has left it: the member told "at 10:00" is let in at 10:00.
+      since: now - window.windowMs + 1,
+      ...(window.scope.perMember ? { memberId: subject.memberId } : {}),
+    };
+    return [{ ...window, limit, guard: { query, limit } }];
+  });
+}
+
+/**
+ * The guards the store checks again in the transaction that writes the reservation, so two processes (or two
+ * requests at once) cannot both take the last units of a window.
+ */
+export function quotaGuards(
+  subject: QuotaSubject,
+  units: number,
+  defaults: QuotaLimits,
+  server: ServerSettings,
+  now: number,
+): QuotaGuard[] {
+  return quotaWindows(subject, units, defaults, server, now).map((window) => window.guard);
+}
+
 /**
  * Refuses a request that would take a member or a server past a rolling-window quota, saying when the member can
  * go again. Server settings override the operator's defaults.
@@ -62,38 +127,8 @@ export async function checkQuota(
   server: ServerSettings,
   now: number,
 ): Promise<void> {
-  if (subject.exempt || units === 0) return;
-  const limits: Array<{ limit: number | undefined; fromServer: boolean; window: number; scope: QuotaScope }> = [
-    {
-      limit: server.quotaMemberPerHour ?? defaults.memberPerHour,
-      fromServer: server.quotaMemberPerHour !== undefined,
-      window: hour,
-      scope: quotaScopes.memberPerHour,
-    },
-    {
-      limit: server.quotaMemberPerDay ?? defaults.memberPerDay,
-      fromServer: server.quotaMemberPerDay !== undefined,
-      window: day,
-      scope: quotaScopes.memberPerDay,
-    },
-    {
-      limit: server.quotaServerPerDay ?? defaults.serverPerDay,
-      fromServer: server.quotaServerPerDay !== undefined,
-      window: day,
-      scope: quotaScopes.serverPerDay,
-    },
-  ];
-  for (const { limit, fromServer, window, scope } of limits) {
-    if (!limit) continue;
-    const memberId = scope.perMember ? subject.memberId : undefined;
-    const query = {
-      platform: subject.platform,
-      workspaceId: subject.workspaceId,
-      // A usage exactly one window old has left it: the member told "at 10:00" is let in at 10:00.
-      since: now - window + 1,
-      ...(memberId !== undefined ? { memberId } : {}),
-    };
-    const used = await store.sumUsage(query);
+  for (const { limit, fromServer, windowMs, scope, guard } of quotaWindows(subject, units, defaults, server, now)) {
+    const used = await store.sumUsage(guard.query);
     if (used + units <= limit) continue;
     const raise = fromServer
       ? "This server's admins set this limit in the bot's settings."
@@ -104,8 +139,8 @@ export async function checkQuota(
         `This request costs ${format(units)} units, more than the limit of ${format(limit)} ${scope.per}. Ask for fewer or smaller images. ${raise}`,
       );
     }
-    const releaseAt = await store.usageReleaseAt({ ...query, units: used + units - limit });
-    const when = releaseAt === undefined ? now + window : releaseAt + window;
+    const releaseAt = await store.usageReleaseAt({ ...guard.query, units: used + units - limit });
+    const when = releaseAt === undefined ? now + windowMs : releaseAt + windowMs;
     const whose = scope.perMember ? 'You have' : 'This server has';
     throw new QuotaExceededError(
       `${whose} used ${format(used)} of ${format(limit)} image units ${scope.window}; this request needs ${format(units)}. You can go again ${describeWait(when - now)} (at ${new Date(when).toISOString().slice(11, 16)} UTC). ${raise}`,

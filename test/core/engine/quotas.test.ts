@@ -84,6 +84,22 @@ describe('quotas', () => {
     await harness.imagineDelivered('one owl');
   });
 
+  it('lets only one of two requests racing for the last units through: the quota is checked where it is reserved', async () => {
+    const harness = harnesses.create(threeAnHour);
+    await harness.imagineDelivered('a fox');
+    await harness.imagineDelivered('a hare');
+
+    // Both pass the check before either is written; the write refuses the second with the same sentence.
+    const [first, second] = await Promise.allSettled([harness.imagine('an owl'), harness.imagine('a badger')]);
+
+    expect([first.status, second.status].sort()).toEqual(['fulfilled', 'rejected']);
+    const refused = (first.status === 'rejected' ? first : second) as PromiseRejectedResult;
+    expect(refused.reason).toBeInstanceOf(QuotaExceededError);
+    expect((refused.reason as QuotaExceededError).message).toMatch(/^You have used 3 of 3 image units this hour/);
+    expect(await usedUnits(harness)).toBe(3);
+    expect((await harness.allJobs()).length).toBe(3);
+  });
+
   it('lets admins past the limit', async () => {
     const harness = harnesses.create(threeAnHour);
     for (const prompt of ['a fox', 'a hare', 'an owl']) await harness.imagine(prompt);
