@@ -270,8 +270,16 @@ export interface BlobStore {
   has(hash: string): Promise<boolean>;
   /** Deleting a missing blob is not an error. */
   delete(hash: string): Promise<void>;
-  /** Every stored hash, in no particular order. */
-  list(): AsyncIterable<string>;
+  /**
+   * Every stored blob, in no particular order, with when it was stored (epoch ms): a sweep of blobs no record refers
+   * to spares recent ones, which a request in flight may be about to refer to.
+   */
+  list(): AsyncIterable<StoredBlob>;
+}
+
+export interface StoredBlob {
+  readonly hash: string;
+  readonly storedAt: number;
 }
 
 const blobHashPattern = /^[0-9a-f]{64}$/;

@@ -139,7 +139,12 @@ export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
         if (!shardPattern.test(shard)) continue;
         for (const name of await readdirOrEmpty(join(directory, shard))) {
           // Skips temp files of puts in progress (`<hash>.<random>.tmp`).
-          if (isBlobHash(name) && name.startsWith(shard)) yield name;
+          if (!isBlobHash(name) || !name.startsWith(shard)) continue;
+          const stored = await stat(join(directory, shard, name)).catch((error: unknown) => {
+            if (isMissing(error)) return undefined; // deleted since the directory was read
+            throw error;
+          });
+          if (stored) yield { hash: name, storedAt: stored.mtimeMs };
         }
       }
     },

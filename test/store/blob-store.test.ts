@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BlobCorruptError, BlobMissingError, type BlobStore } from '../../src/core/store.js';
+import { BlobCorruptError, BlobMissingError, type BlobStore, type StoredBlob } from '../../src/core/store.js';
 import { createFileBlobStore } from '../../src/store/blob-store.js';
 
 let directory: string;
@@ -29,7 +29,7 @@ function filesUnder(path: string): string[] {
 
 async function listed(store: BlobStore): Promise<string[]> {
   const hashes: string[] = [];
-  for await (const each of store.list()) hashes.push(each);
+  for await (const each of store.list()) hashes.push(each.hash);
   return hashes.sort();
 }
 
@@ -96,7 +96,12 @@ describe('file blob store', () => {
 
   it('lists only complete blobs, skipping temp files and strangers', async () => {
     expect(await listed(blobs)).toEqual([]);
+    const before = Date.now();
     await blobs.put(bytes);
+    let stored: StoredBlob | undefined;
+    for await (const each of blobs.list()) stored = each;
+    expect(stored?.storedAt).toBeGreaterThanOrEqual(before - 1_000);
+    expect(stored?.storedAt).toBeLessThanOrEqual(Date.now() + 1_000);
     const shard = join(directory, 'images', hash.slice(0, 2));
     writeFileSync(join(shard, `${hash}.0123456789ab.tmp`), 'half');
     writeFileSync(join(shard, 'README'), 'hello');
