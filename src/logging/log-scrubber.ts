@@ -10,7 +10,8 @@ export const longBase64Length = 80;
 /** Secrets shorter than this are not scrubbed by value: too many ordinary words would match. */
 const shortestScrubbedSecret = 8;
 
-const dataUrlPattern = /data:([\w.+-]+\/[\w.+-]+)((?:;[\w.+-]+=[\w.+-]+)*);base64,[A-Za-z0-9+/=]*/g;
+/** A data URL up to the end of its JSON string (a quote, a backslash escape or white space ends it). */
+const dataUrlPattern = /data:([\w.+-]+\/[\w.+-]+)[;,][^"\\\s]*/g;
 const base64RunPattern = new RegExp(`[A-Za-z0-9+/]{${longBase64Length},}={0,2}`, 'g');
 
 export type LineScrubber = (line: string) => string;
@@ -30,7 +31,7 @@ export function createLineScrubber(secrets: readonly (string | undefined)[] = []
       if (scrubbed.includes(secret)) scrubbed = scrubbed.replaceAll(secret, '[redacted]');
     }
     return scrubbed
-      .replace(dataUrlPattern, (_match, mime: string) => `data:${mime};base64,[redacted]`)
+      .replace(dataUrlPattern, (_match, mime: string) => `[redacted ${mime} data URL]`)
       .replace(base64RunPattern, (run) => `[redacted ${run.length} base64 characters]`);
   };
 }
