@@ -42,7 +42,9 @@ export async function backupDataDir(
   if (!existsSync(source.database))
     throw new BackupError(`DATA_DIR=${dataDir} has no database (threadpaint.db): there is nothing to back up.`);
   if (await isNonEmpty(target))
-    throw new BackupError(`${target} already exists and is not empty; a backup never overwrites: name a new directory.`);
+    throw new BackupError(
+      `${target} already exists and is not empty; a backup never overwrites: name a new directory.`,
+    );
   const staging = path.join(path.dirname(target), `.${path.basename(target)}.partial-${process.pid}`);
   await rm(staging, { recursive: true, force: true });
   await mkdir(staging, { recursive: true });

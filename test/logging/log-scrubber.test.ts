@@ -8,7 +8,11 @@ const png = Buffer.alloc(300, 7).toString('base64');
 /** What a logger configured with `key` writes for one call. */
 function written(log: (logger: ReturnType<typeof createLogger>) => void): string {
   let text = '';
-  const logger = createLogger({ level: 'info', secrets: [key, 'short'], destination: { write: (line) => (text += line) } });
+  const logger = createLogger({
+    level: 'info',
+    secrets: [key, 'short'],
+    destination: { write: (line) => (text += line) },
+  });
   log(logger);
   return text;
 }
