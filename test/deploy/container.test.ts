@@ -13,10 +13,14 @@ import { type ReplayedImage, replayImage } from './replay-image.js';
  * started with the image's environment. Slow (an `npm ci`), so it is one file with one replay shared by its tests.
  */
 const root = path.resolve(import.meta.dirname, '../..');
-const packageJson = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as {
-  dependencies: Record<string, string>;
-  devDependencies: Record<string, string>;
-};
+/** Every package the lock file installs, by its path (`node_modules/…`). */
+const lockedPackages = Object.entries(
+  (
+    JSON.parse(readFileSync(path.join(root, 'package-lock.json'), 'utf8')) as {
+      packages: Record<string, { dev?: boolean; optional?: boolean }>;
+    }
+  ).packages,
+).filter(([name]) => name !== '');
 let work: TempDir;
 let image: ReplayedImage;
 
@@ -61,10 +65,14 @@ describe('the container image', () => {
 
   it('ships the build and production dependencies only, run by tini as a non-root user with /data a volume', () => {
     expect(readdirSync(image.app).sort()).toEqual(['dist', 'node_modules', 'package.json']);
-    for (const name of Object.keys(packageJson.devDependencies))
-      expect(existsSync(path.join(image.app, 'node_modules', name)), name).toBe(false);
-    for (const name of Object.keys(packageJson.dependencies))
-      expect(existsSync(path.join(image.app, 'node_modules', name)), name).toBe(true);
+    // The lock file marks what only the dev dependencies need (`dev: true`): none of it ships, all the rest does.
+    const installed = (name: string) => existsSync(path.join(image.app, name));
+    const devOnly = lockedPackages.filter(([, entry]) => entry.dev).map(([name]) => name);
+    const production = lockedPackages.filter(([, entry]) => !entry.dev && !entry.optional).map(([name]) => name);
+    expect(devOnly).toContain('node_modules/vitest');
+    expect(devOnly.filter(installed)).toEqual([]);
+    expect(production).toContain('node_modules/pino-pretty');
+    expect(production.filter((name) => !installed(name))).toEqual([]);
     const [entrypoint] = setting('ENTRYPOINT');
     expect(commandOf(entrypoint?.args ?? '')).toEqual(['/usr/bin/tini', '--']);
     expect(image.systemSteps.some((step) => /apt-get install .*\btini\b/.test(step))).toBe(true);
