@@ -108,10 +108,14 @@ describe('the container image', () => {
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
     try {
-      await vi.waitFor(() => expect(output).toMatch(/health: http:\/\/\S+\/healthz/), {
+      const up = vi.waitFor(() => expect(output).toMatch(/health: http:\/\/\S+\/healthz/), {
         timeout: 60_000,
         interval: 100,
       });
+      const died = exited.then((code) => {
+        throw new Error(`the image's command exited (${code}) before it was up:\n${output}`);
+      });
+      await Promise.race([up, died]);
       const url = /health: (http:\/\/\S+)\/healthz/.exec(output)?.[1] as string;
       expect((await httpRequest(`${url}/healthz`)).status).toBe(200);
 
