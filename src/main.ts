@@ -1,11 +1,13 @@
+import { createAppLogger } from './app/app-logger.js';
 import { createEngine, type EngineHandle } from './app/create-engine.js';
 import { createProvider } from './app/create-provider.js';
 import { DataDirBusyError, type DataDirLock, lockDataDir } from './app/data-dir-lock.js';
+import { logJobOutcomes } from './app/outcome-log.js';
 import { startPlatforms } from './app/start-platforms.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { createConcurrencyLimit } from './images/concurrency-limit.js';
 import { createImagePipeline, imagePipelineDefaults } from './images/image-pipeline.js';
-import { createLogger, type Logger } from './logging/logger.js';
+import type { Logger } from './logging/logger.js';
 import { createPlayground } from './platforms/local/playground.js';
 import { createAppServer } from './server/http-server.js';
 
@@ -25,7 +27,7 @@ export async function startApp(): Promise<number> {
     }
     throw error;
   }
-  const logger = createLogger({ level: config.LOG_LEVEL });
+  const logger = createAppLogger(config);
   // Before anything in DATA_DIR is read or written: a second process stops here, having changed nothing.
   let lock: DataDirLock;
   try {
@@ -73,6 +75,8 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     return 78;
   }
   engine = createEngine(config, provider.provider, logger);
+  const { catalogue, DEFAULT_MODEL: defaultModel } = config;
+  logJobOutcomes({ engine: engine.engine, store: engine.store, catalogue, defaultModel, logger });
   if (config.playgroundEnabled) {
     server.mount(
       createPlayground({

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Config } from '../config/config.js';
 import { type ConversationEngine, createConversationEngine } from '../core/engine/conversation-engine.js';
 import type { ImageProvider } from '../core/image-provider.js';
@@ -7,6 +6,7 @@ import type { BlobStore, Store } from '../core/store.js';
 import { measureImage } from '../images/measure-image.js';
 import { type Logger, newReferenceId } from '../logging/logger.js';
 import { createFileBlobStore } from '../store/blob-store.js';
+import { dataDirPaths } from '../store/data-dir-layout.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
 
 export interface EngineHandle {
@@ -22,8 +22,9 @@ const day = 24 * 3_600_000;
 /** The store (SQLite in DATA_DIR), the blob store and the engine, configured from the environment. */
 export function createEngine(config: Config, provider: ImageProvider, logger: Logger): EngineHandle {
   mkdirSync(config.DATA_DIR, { recursive: true });
-  const store = createSqliteStore({ path: path.join(config.DATA_DIR, 'threadpaint.db') });
-  const blobs = createFileBlobStore({ directory: path.join(config.DATA_DIR, 'images') });
+  const paths = dataDirPaths(config.DATA_DIR);
+  const store = createSqliteStore({ path: paths.database });
+  const blobs = createFileBlobStore({ directory: paths.images });
   const engine = createConversationEngine({
     store,
     blobs,

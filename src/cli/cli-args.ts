@@ -42,6 +42,8 @@ Usage:
                                                  Gemini probe, billed as one image only where the gateway makes it)
                                                  and which models the key can use
   threadpaint slack-manifest [--socket]          print the Slack app manifest for this configuration (JSON)
+  threadpaint backup <new directory>             copy DATA_DIR (database and images) while the bot runs; the copy
+                                                 is a DATA_DIR of its own: restore by pointing DATA_DIR at it
   threadpaint --help
 
 Flags (inside or after the prompt):

@@ -5,7 +5,9 @@ import { isUserFacingError } from '../core/user-facing-error.js';
 import { createImagePipeline } from '../images/image-pipeline.js';
 import { runSlackManifestCli } from '../platforms/slack/slack-manifest.js';
 import { isImageApiError } from '../providers/image-api-error.js';
+import { BackupError } from '../store/sqlite-backup.js';
 import { CliUsageError, cliHelp, parseCliArgs } from './cli-args.js';
+import { runBackup } from './cli-backup.js';
 import { runDoctor } from './cli-doctor.js';
 import { formatModels } from './cli-models.js';
 import { runEdit, runImagine } from './cli-run.js';
@@ -46,6 +48,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         return 0;
       case 'doctor':
         return await runDoctor(config, io);
+      case 'backup':
+        return await runBackup(config, args.words, io);
       case 'imagine':
         return await withProvider(config, io, async (context) => {
           await runImagine(context, args.words.join(' '), outDir(args.out));
@@ -97,7 +101,8 @@ export function describeFailure(error: unknown): string {
     const reference = error.details.requestId ? ` (request id ${error.details.requestId})` : '';
     return `${error.memberMessage} [${error.code}: ${error.message}]${reference}`;
   }
-  if (error instanceof ConfigError || error instanceof CliUsageError) return error.message;
+  if (error instanceof ConfigError || error instanceof CliUsageError || error instanceof BackupError)
+    return error.message;
   if (error instanceof Error) return `unexpected error: ${error.message}`;
   return `unexpected error: ${String(error)}`;
 }

@@ -89,6 +89,10 @@ export const configSchema = z.object({
     .transform((value) => value.replace(/\/*$/, '/'))
     .default('https://slack.com/api/'),
   LOG_LEVEL: oneOf(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  LOG_FORMAT: oneOf(
+    ['json', 'pretty'],
+    'json (one JSON object a line, the default: for log collectors) or pretty (readable lines for a terminal)',
+  ).default('json'),
   PLAYGROUND: flag().optional(),
   PLAYGROUND_TOKEN: z
     .string()

@@ -24,6 +24,7 @@ const occurrences = (text: string, word: string) => text.split(/[^\w-]+/).filter
 describe('configuration errors', () => {
   it.each([
     ['LOG_LEVEL', 'loud', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']],
+    ['LOG_FORMAT', 'text', ['json', 'pretty']],
     ['IMAGE_API_DIALECT', 'one-api', ['documented', 'new-api']],
     ['CONVERSATION_CONTEXT', 'all', ['last-image', 'full']],
     ['ALLOW_PRIVATE_DOWNLOADS', 'maybe', ['true', 'false']],

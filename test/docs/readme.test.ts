@@ -1,6 +1,7 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { configSchema } from '../../src/config/config-schema.js';
 
 /** What a newcomer reads first must be true on a fresh clone: checked here, since nobody re-reads it by hand. */
@@ -54,6 +55,48 @@ describe('README', () => {
         ).toBe(true);
       }
     }
+  });
+});
+
+describe('README operations', () => {
+  const operations = section('Operations');
+  /** The names the metrics endpoint exports (issue 13): the alert rules may use no other. */
+  const metricNames = [
+    'threadpaint_jobs_total',
+    'threadpaint_queue_depth',
+    'threadpaint_upstream_errors_total',
+    'threadpaint_upstream_requests_total',
+    'threadpaint_platform_ack_seconds_bucket',
+  ];
+
+  it('gives three Prometheus alert rules that parse, on the metric names the endpoint exports', () => {
+    const block = /```yaml\n([\s\S]*?)```/.exec(operations)?.[1];
+    const rules = (parse(block ?? '') as { groups: { rules: { alert: string; expr: string; for: string }[] }[] })
+      .groups[0]?.rules;
+    expect(rules?.map((rule) => rule.alert)).toEqual([
+      'ThreadpaintNoDeliveries',
+      'ThreadpaintUpstreamErrors',
+      'ThreadpaintSlowAcknowledgements',
+    ]);
+    const used = new Set(rules?.flatMap((rule) => rule.expr.match(/threadpaint_\w+/g) ?? []));
+    expect([...used].filter((name) => !metricNames.includes(name))).toEqual([]);
+    expect([...used].sort()).toEqual([...metricNames].sort());
+  });
+
+  it('says whether /metrics is served as the code does', () => {
+    const sources = readdirSync(path.join(root, 'src'), { recursive: true, encoding: 'utf8' })
+      .filter((file) => file.endsWith('.ts'))
+      .map((file) => read(path.join('src', file)));
+    const served = sources.some((source) => source.includes("'/metrics'"));
+    expect(operations.includes('`/metrics` endpoint is not served by this version'), 'README says not served').toBe(
+      !served,
+    );
+  });
+
+  it('backs up with the command, not a file copy, and says how to restore', () => {
+    expect(operations).toContain('npx threadpaint backup ');
+    expect(operations).toMatch(/\*\*Restore:\*\*/);
+    expect(read('src/cli/cli-args.ts')).toContain('threadpaint backup <new directory>');
   });
 });
 

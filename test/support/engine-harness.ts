@@ -41,6 +41,8 @@ export interface EngineHarnessOptions {
   readonly catalogue?: ModelCatalogue;
   /** The seeds the engine picks for requests that name none; random by default. */
   readonly randomSeed?: () => number;
+  /** The references failures are quoted with; the engine's own default otherwise. */
+  readonly newReferenceId?: () => string;
 }
 
 export type QueuedResult = Extract<SubmitResult, { status: 'queued' }>;
@@ -115,6 +117,7 @@ function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHar
     now: clock.now,
     settings: { defaultModel: 'gemini-2.5-flash-image', ...options.settings },
     ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
+    ...(options.newReferenceId ? { newReferenceId: options.newReferenceId } : {}),
   });
   const events = recordEngineEvents(engine);
   const deliverer = options.deliverer || createRecordingDeliverer();

@@ -33,6 +33,11 @@ function isUpstreamFailure(error: unknown): error is UpstreamFailure {
 /** Codes whose call may have been billed by the provider: they count against quotas. */
 const billedCodes = new Set(['content_rejected', 'timeout', 'upstream', 'invalid_response']);
 
+/** Whether a job that failed with this code is charged its cost (the usage ledger settles it so). */
+export function isBilledFailure(code: string): boolean {
+  return billedCodes.has(code);
+}
+
 /**
  * Turns any failure into the member's sentence, whether it can be retried, and how the usage ledger settles it.
  * Unknown errors get a generic apology and a reference id (the operator log has the details).
@@ -53,7 +58,7 @@ export function describeJobError(
       referenceId,
       retryable: !refused && error.code !== 'auth' && error.code !== 'bad_request',
       outcome: refused ? 'refused' : error.code === 'timeout' ? 'timeout' : 'failed',
-      billed: billedCodes.has(error.code),
+      billed: isBilledFailure(error.code),
     };
   }
   const referenceId = newReferenceId();

@@ -1,6 +1,6 @@
 import type { GeneratedImage } from '../image-provider.js';
 import type { HistoryTurn, InputImage, PreviousTurn } from '../imagine-request.js';
-import { chargedUnits } from '../jobs/quota.js';
+import { chargedUnits, settledUnits } from '../jobs/quota.js';
 import type { ImageRef, JobError, JobRecord, TurnRecord, UsageOutcome } from '../records.js';
 import { ratioForImage } from '../size-mapping.js';
 import { BlobCorruptError, BlobMissingError } from '../store.js';
@@ -80,8 +80,7 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
         options: { ifStateIn: ['running'] },
       },
     );
-    const perImage = request.count > 0 ? units / request.count : units;
-    await store.settleUsage(job.id, 'succeeded', Math.round(perImage * outputs.length * 100) / 100, outputs.length);
+    await store.settleUsage(job.id, 'succeeded', settledUnits(units, request.count, outputs.length), outputs.length);
     await store.updateConversation(job.conversationId, { model: request.model.id, updatedAt: now() });
     clearTimeout(timeout);
     context.running.delete(job.id);

@@ -31,6 +31,12 @@ export function chargedUnits(request: GenerationRequest, offline: boolean): numb
   return offline ? 0 : costOf(request);
 }
 
+/** What a job that made `delivered` of the `requested` images is settled at: its charge, per image made. */
+export function settledUnits(units: number, requested: number, delivered: number): number {
+  const perImage = requested > 0 ? units / requested : units;
+  return Math.round(perImage * delivered * 100) / 100;
+}
+
 /** A quota refusal; `retryAt` lets a platform show the time in the member's own clock. */
 export class QuotaExceededError extends UserFacingError {
   override readonly name: string = 'QuotaExceededError';
