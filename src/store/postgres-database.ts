@@ -32,13 +32,11 @@ export const schemaNamePattern = /^[a-z_][a-z0-9_]{0,62}$/;
 
 const int8 = 20;
 const numeric = 1700;
-const bytea = 17;
 
-/** Epoch milliseconds (BIGINT) and sums come back as numbers, bytea read in binary as the bytes themselves. */
+/** Epoch milliseconds (BIGINT), counts and sums come back as numbers. */
 const types = {
   getTypeParser(oid: number, format?: 'text' | 'binary') {
     if (format !== 'binary' && (oid === int8 || oid === numeric)) return (value: string) => Number(value);
-    if (format === 'binary' && oid === bytea) return (value: Buffer) => value;
     return pg.types.getTypeParser(oid, format);
   },
 } as unknown as pg.CustomTypesConfig;
