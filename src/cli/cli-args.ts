@@ -42,6 +42,8 @@ Usage:
                                                  Gemini probe, billed as one image only where the gateway makes it)
                                                  and which models the key can use
   threadpaint slack-manifest [--socket]          print the Slack app manifest for this configuration (JSON)
+  threadpaint migrate-store [--merge]            copy DATA_DIR (database and images) into the PostgreSQL store of
+                                                 DATABASE_URL and DATABASE_SCHEMA; --merge: into one with data
   threadpaint --help
 
 Flags (inside or after the prompt):

@@ -8,7 +8,7 @@ import { compile, type SqlParams, type SqlStatement } from './sql-statement.js';
  * against other processes too) and owns the connection until it ends: statements from outside it wait, so none
  * lands inside it by accident or is lost to its rollback.
  */
-export function createSqliteDatabase(db: Database.Database): SqlDatabase {
+export function createSqliteDatabase(db: Database.Database, beforeClose: () => void = () => {}): SqlDatabase {
   const prepared = new Map<string, Database.Statement>();
   let transactionEnded: Promise<void> | undefined;
 
@@ -69,9 +69,12 @@ export function createSqliteDatabase(db: Database.Database): SqlDatabase {
         end();
       }
     },
+    /** Waits for the transaction in progress, if any. */
     async close() {
       while (transactionEnded) await transactionEnded;
-      if (db.open) db.close();
+      if (!db.open) return;
+      beforeClose();
+      db.close();
     },
   };
 }

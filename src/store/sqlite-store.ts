@@ -3,6 +3,7 @@ import { dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import type { Store } from '../core/store.js';
 import { type Migration, migrate } from './migrations.js';
+import type { SqlDatabase } from './sql-database.js';
 import { createSqlStore } from './sql-store.js';
 import { createSqliteDatabase } from './sqlite-database.js';
 import { storeSchema } from './store-schema.js';
@@ -44,6 +45,13 @@ export const sqliteMigrations: readonly Migration[] = storeSchema.map((step) => 
  * prepared once each.
  */
 export function createSqliteStore(options: SqliteStoreOptions): Store {
+  const { now } = { ...sqliteStoreDefaults, ...options };
+  const database = openSqliteDatabase(options);
+  return createSqlStore(database, now, () => database.close());
+}
+
+/** The migrated database under the store (for copying it elsewhere); closing it stops its checkpoints. */
+export function openSqliteDatabase(options: SqliteStoreOptions): SqlDatabase {
   const { now, busyTimeoutMs, checkpointIntervalMs, walAutocheckpointPages } = { ...sqliteStoreDefaults, ...options };
   const memory = options.path === ':memory:' || options.path === '';
   if (!memory) mkdirSync(dirname(options.path), { recursive: true });
@@ -59,11 +67,9 @@ export function createSqliteStore(options: SqliteStoreOptions): Store {
     throw error;
   }
   const checkpoints = memory || checkpointIntervalMs <= 0 ? undefined : startCheckpoints(db, checkpointIntervalMs);
-  const database = createSqliteDatabase(db);
-  return createSqlStore(database, now, async () => {
+  return createSqliteDatabase(db, () => {
     clearInterval(checkpoints);
-    if (db.open) db.pragma('optimize');
-    await database.close();
+    db.pragma('optimize');
   });
 }
 
