@@ -15,7 +15,6 @@ export const postgresBlobStoreDefaults = {
   pageSize: 500,
 } as const satisfies Required<PostgresBlobStoreOptions>;
 
-const refresh = sql('UPDATE image_blobs SET stored_at = @now WHERE hash = @hash');
 const insert = sql(
   `INSERT INTO image_blobs (hash, bytes, stored_at) VALUES (@hash, @bytes, @now)
    ON CONFLICT (hash) DO UPDATE SET stored_at = excluded.stored_at`,
@@ -27,17 +26,16 @@ const selectBytes = sql('SELECT bytes FROM image_blobs WHERE hash = @hash');
 
 /**
  * Images in PostgreSQL (`bytea`), content-addressed by sha256, so every process sharing the database sees them.
- * Storing bytes that are there already sends them once and refreshes their `stored_at` (as rewriting a file
- * refreshes its mtime): a sweep spares a blob a request in flight has just stored again.
+ * Storing bytes that are there already keeps one row and refreshes its `stored_at` (as rewriting a file refreshes
+ * its mtime): a sweep spares a blob a request in flight has just stored again.
  */
 export function createPostgresBlobStore(database: PostgresDatabase, options: PostgresBlobStoreOptions = {}): BlobStore {
   const { now, pageSize } = { ...postgresBlobStoreDefaults, ...options };
   return {
     async put(bytes) {
       const hash = sha256Hex(bytes);
-      if ((await database.run(refresh, { hash, now: now() })) === 0) {
-        await database.run(insert, { hash, bytes, now: now() });
-      }
+      // One round trip: nearly every put is new bytes (an output), so sending them again for a stored one is rare.
+      await database.run(insert, { hash, bytes, now: now() });
       return hash;
     },
 

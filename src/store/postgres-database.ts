@@ -41,7 +41,7 @@ const types = {
   },
 } as unknown as pg.CustomTypesConfig;
 
-const lockStatement = 'SELECT pg_advisory_xact_lock(hashtextextended($1, 0))';
+const lockStatement = (key: string) => `SELECT pg_advisory_xact_lock(hashtextextended(${key}, 0))`;
 
 /**
  * The shared SQL on a `pg` pool. Every statement is a named prepared statement (parsed once per connection). A
@@ -87,10 +87,11 @@ export function createPostgresDatabase(options: PostgresDatabaseOptions): Postgr
       const client = await pool.connect();
       let broken: Error | undefined;
       try {
-        await client.query('BEGIN');
-        for (const name of [...new Set(transactionOptions.locks ?? [])].sort()) {
-          await client.query({ name: 'threadpaint_lock', text: lockStatement, values: [lockKeyText(name)] });
-        }
+        // BEGIN and the locks in one round trip (a simple query: the key is a quoted literal, never spliced raw).
+        const locks = [...new Set(transactionOptions.locks ?? [])].sort();
+        await client.query(
+          ['BEGIN', ...locks.map((name) => lockStatement(client.escapeLiteral(lockKeyText(name))))].join(';'),
+        );
         const result = await work(executorOn(client));
         await client.query('COMMIT');
         return result;

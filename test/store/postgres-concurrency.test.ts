@@ -81,6 +81,19 @@ describe('PostgreSQL store shared by two processes', () => {
     expect(await second.sumUsage(serverDay)).toBe(3);
   });
 
+  it('locks a workspace whose id holds quotes, backslashes and semicolons as that workspace', async () => {
+    const workspaceId = "T1'; SELECT pg_sleep(10); --\\";
+    const records = newConversationJob(1);
+    const result = await first.createJobWithKey('k1', {
+      ...records,
+      conversation: conversation({ id: 'c1', workspaceId }),
+      job: { ...records.job, workspaceId },
+      quota: [{ query: { ...serverDay, workspaceId }, limit: 5 }],
+    });
+    expect(result).toEqual({ created: true, jobId: 'c1-j' });
+    expect((await second.getJob('c1-j'))?.workspaceId).toBe(workspaceId);
+  });
+
   it('lets one of two processes claim a key, and answers the other with its job', async () => {
     const results = await fromBoth(10, (store, index) =>
       store.createJobWithKey('slack:T1:C1:17.1', newConversationJob(index)),
