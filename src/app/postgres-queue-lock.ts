@@ -44,8 +44,11 @@ export async function lockPostgresQueue(options: PostgresQueueLockOptions): Prom
     connectionTimeoutMillis: 10_000,
   });
   let released = false;
+  // pg may report one broken connection twice (the server's FATAL, then the socket closing): told once.
   client.on('error', (error) => {
-    if (!released) options.onLost?.(error);
+    if (released) return;
+    released = true;
+    options.onLost?.(error);
   });
   try {
     await client.connect();
