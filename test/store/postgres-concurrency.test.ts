@@ -3,7 +3,7 @@ import type { UsageRecord } from '../../src/core/records.js';
 import type { NewJobRecords, Store } from '../../src/core/store.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.js';
-import { conversation, job, seed, turn } from './store-fixtures.js';
+import { conversation, job, reservation, seed, turn } from './store-fixtures.js';
 
 /*
  * Two stores on separate pools stand for two processes sharing one schema: each write below is sent from both at
@@ -31,24 +31,11 @@ function fromBoth<T>(count: number, call: (store: Store, index: number) => Promi
 
 function newConversationJob(index: number, costUnits = 1): NewJobRecords {
   const id = `c${index}`;
-  const reservation: UsageRecord = {
-    id: `${id}-j`,
-    at: 1_000,
-    platform: 'slack',
-    workspaceId: 'T1',
-    memberId: 'U1',
-    model: 'gemini-2.5-flash-image',
-    tier: '1K',
-    count: 1,
-    outcome: 'reserved',
-    costUnits,
-    jobId: `${id}-j`,
-  };
   return {
     conversation: conversation({ id, rootMessageId: `17.${index}` }),
     turn: turn({ id: `${id}-t`, conversationId: id, jobId: `${id}-j` }),
     job: job({ id: `${id}-j`, conversationId: id, turnId: `${id}-t` }),
-    reservation,
+    reservation: reservation(`${id}-j`, costUnits),
   };
 }
 

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { UsageRecord } from '../../src/core/records.js';
 import type { Store } from '../../src/core/store.js';
-import { conversation, hashA, image, job, seed, turn } from './store-fixtures.js';
+import { conversation, hashA, image, job, reservation, seed, turn } from './store-fixtures.js';
 
 /** Jobs, their states and idempotency, on any store `open` gives (a second `open` reopens the same data). */
 export function jobsContract(open: () => Promise<Store>): void {
@@ -131,19 +130,6 @@ export function jobsContract(open: () => Promise<Store>): void {
       expect(await store.createJobWithKey('discord:123', records('a'))).toEqual({ created: true, jobId: 'j-a' });
     });
 
-    const reservation = (jobId: string, costUnits: number): UsageRecord => ({
-      id: jobId,
-      at: 1_000,
-      platform: 'slack',
-      workspaceId: 'T1',
-      memberId: 'U1',
-      model: 'gemini-2.5-flash-image',
-      tier: '1K',
-      count: 1,
-      outcome: 'reserved',
-      costUnits,
-      jobId,
-    });
     const hourOfU1 = { query: { platform: 'slack', workspaceId: 'T1', memberId: 'U1', since: 0 }, limit: 5 } as const;
 
     it('writes the usage reservation with the job, and nothing of either when the quota has no room', async () => {

@@ -1,4 +1,4 @@
-import type { ConversationRecord, ImageRef, JobRecord, TurnRecord } from '../../src/core/records.js';
+import type { ConversationRecord, ImageRef, JobRecord, TurnRecord, UsageRecord } from '../../src/core/records.js';
 import type { Store } from '../../src/core/store.js';
 
 /** Records for the store contract: one Slack conversation `c1` with turn `t1` and job `j1` unless overridden. */
@@ -78,4 +78,22 @@ export async function seed(
 
 export function messageAt(messageId: string) {
   return { platform: 'slack', workspaceId: 'T1', channelId: 'C1', messageId, conversationId: 'c1' } as const;
+}
+
+/** A usage reservation of member U1 in Slack workspace T1 for `jobId`. */
+export function reservation(jobId: string, costUnits: number, overrides: Partial<UsageRecord> = {}): UsageRecord {
+  return {
+    id: jobId,
+    at: 1_000,
+    platform: 'slack',
+    workspaceId: 'T1',
+    memberId: 'U1',
+    model: 'gemini-2.5-flash-image',
+    tier: '1K',
+    count: 1,
+    outcome: 'reserved',
+    costUnits,
+    jobId,
+    ...overrides,
+  };
 }
