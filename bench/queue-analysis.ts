@@ -19,6 +19,8 @@ export interface BenchInput {
   readonly baselineRss: number;
   readonly sampled: { readonly peakRss: number; readonly longestStallMs: number; readonly loopUtilisation: number };
   readonly fakeWhere: string;
+  /** Which store the engine ran on. */
+  readonly storeWhere: string;
   /** `os.loadavg()[0]` before and after the measured batch: the machine's other work skews every figure. */
   readonly load: { readonly before: number; readonly after: number; readonly cpus: number };
 }
@@ -85,6 +87,7 @@ export function analyse(input: BenchInput) {
   return {
     settings,
     fakeWhere: input.fakeWhere,
+    storeWhere: input.storeWhere,
     machine: { cpus: input.load.cpus, loadBefore: round(input.load.before), loadAfter: round(input.load.after) },
     wallS: round(wallMs / 1000, 3),
     throughput: round(throughput),

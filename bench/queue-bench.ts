@@ -1,10 +1,11 @@
 /**
  * `npm run bench:queue`: 1,000 /imagine jobs from 50 members through the conversation engine's queue, against the
  * loopback fake image API at 200 ms latency, 8 upstream calls at once. Real SQLite store and blob files in a temp
- * dir, the real HTTP client; the fake runs in a child process unless `--fake in-process`.
+ * dir — or, with `--database-url` (or `DATABASE_URL`), the PostgreSQL store in a schema of its own, dropped after —
+ * the real HTTP client; the fake runs in a child process unless `--fake in-process`.
  *
  *   node --expose-gc dist/bench/queue-bench.js [--jobs 1000] [--members 50] [--concurrency 8] [--latency 200]
- *     [--warmup 16] [--fake child|in-process] [--keep] [--strict]
+ *     [--warmup 16] [--fake child|in-process] [--database-url postgres://…] [--keep] [--strict]
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import { analyse, type BenchSettings } from './queue-analysis.js';
 import { type FakeMode, startBenchFake } from './queue-fake.js';
+import { benchSchema } from './queue-postgres.js';
 import { printReport } from './queue-print.js';
 import { sampleProcess } from './queue-probes.js';
 import { runBatch } from './queue-run.js';
@@ -27,6 +29,7 @@ const { values } = parseArgs({
     latency: { type: 'string', default: '200' },
     warmup: { type: 'string', default: '16' },
     fake: { type: 'string', default: 'child' },
+    'database-url': { type: 'string', default: process.env['DATABASE_URL'] ?? '' },
     keep: { type: 'boolean', default: false },
     strict: { type: 'boolean', default: false },
   },
@@ -45,7 +48,16 @@ const deadline = performance.now() + 110_000;
 const gc = (globalThis as { gc?: () => void }).gc;
 const fake = await startBenchFake(fakeMode, settings.latencyMs);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'threadpaint-queue-bench-'));
-const bench = createBenchEngine({ dataDir, apiUrl: fake.url, concurrency: settings.concurrency });
+const postgres = values['database-url'] ? benchSchema(values['database-url']) : undefined;
+const bench = await createBenchEngine({
+  dataDir,
+  apiUrl: fake.url,
+  concurrency: settings.concurrency,
+  ...(postgres ? { postgres } : {}),
+});
+const storeWhere = postgres
+  ? `PostgreSQL (schema ${postgres.schema}, dropped after)`
+  : 'SQLite + blob files in a temp dir';
 let exitCode = 0;
 try {
   await bench.engine.start();
@@ -69,6 +81,7 @@ try {
     baselineRss,
     sampled,
     fakeWhere: fake.where,
+    storeWhere,
     load,
   });
   printReport(result);
@@ -80,7 +93,8 @@ try {
 } finally {
   await bench.close();
   await fake.close();
-  if (values.keep) process.stdout.write(`data kept in ${dataDir}\n`);
+  if (postgres && !values.keep) await postgres.drop();
+  if (values.keep) process.stdout.write(`data kept in ${dataDir}${postgres ? ` and schema ${postgres.schema}` : ''}\n`);
   else rmSync(dataDir, { recursive: true, force: true });
 }
 process.exit(exitCode);

@@ -10,7 +10,7 @@ export function printReport(result: BenchResult): void {
     `queue bench: ${s.jobs} jobs from ${s.members} members, concurrency ${s.concurrency}, fake latency ${s.latencyMs} ms`,
   );
   out(
-    `fake image API: ${result.fakeWhere}; ${s.warmup} warm-up jobs before (not counted); SQLite + blob files in a temp dir`,
+    `fake image API: ${result.fakeWhere}; ${s.warmup} warm-up jobs before (not counted); store: ${result.storeWhere}`,
   );
   const { machine } = result;
   out(`machine: ${machine.cpus} CPUs, 1-minute load average ${machine.loadBefore} before, ${machine.loadAfter} after`);
@@ -64,7 +64,7 @@ export function printReport(result: BenchResult): void {
       row.maxMs.toFixed(2),
     ]),
   ];
-  out(table(callRows('store method (synchronous SQLite time)', result.store)));
+  out(table(callRows('store method (until the promise settles)', result.store)));
   out();
   out(table(callRows('blob / measure call (until the promise settles)', result.blobs)));
   out();

@@ -16,9 +16,10 @@ export class CallTimes {
 }
 
 /**
- * Times every store call. better-sqlite3 is synchronous, so the time a call takes before it returns its promise is
- * the database work itself; `onCall` sees the arguments first (the bench takes `updateJob(id, {state:'running'})`,
- * the first thing a job does once the queue starts it, as the moment the job took its slot).
+ * Times every store call until its promise settles: the database work (synchronous on SQLite, a round trip on
+ * PostgreSQL) and any wait for the event loop or the connection. `onCall` sees the arguments first (the bench takes
+ * `updateJob(id, {state:'running'})`, the first thing a job does once the queue starts it, as the moment the job
+ * took its slot).
  */
 export function timedStore(store: Store, times: CallTimes, onCall: (method: string, args: unknown[]) => void): Store {
   return new Proxy(store, {
@@ -29,7 +30,9 @@ export function timedStore(store: Store, times: CallTimes, onCall: (method: stri
         onCall(String(property), args);
         const started = performance.now();
         const result: unknown = value.apply(target, args);
-        times.add(String(property), performance.now() - started);
+        const settled = () => times.add(String(property), performance.now() - started);
+        if (result instanceof Promise) void result.then(settled, settled);
+        else settled();
         return result;
       };
     },

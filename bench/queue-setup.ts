@@ -9,6 +9,7 @@ import { measureImage } from '../src/images/measure-image.js';
 import { createHttpImageProvider } from '../src/providers/http-image-provider.js';
 import { createImageDownloader } from '../src/providers/image-download.js';
 import { createFileBlobStore } from '../src/store/blob-store.js';
+import { openPostgresStore } from '../src/store/postgres-store.js';
 import { createSqliteStore } from '../src/store/sqlite-store.js';
 import { CallTimes, timedBlobs, timedProvider, timedStore } from './queue-probes.js';
 
@@ -25,22 +26,35 @@ export interface BenchEngine {
   close(): Promise<void>;
 }
 
+export interface BenchEngineOptions {
+  readonly dataDir: string;
+  readonly apiUrl: string;
+  readonly concurrency: number;
+  /** State and images in this PostgreSQL schema instead of SQLite and files in `dataDir`. */
+  readonly postgres?: { readonly url: string; readonly schema: string };
+}
+
 /**
- * The engine as production builds it (src/app/create-engine.ts): SQLite in the data dir, files for blobs, the HTTP
- * client with the image pipeline and the guarded downloader, header-only `measure` — with timing probes around the
- * store, the blobs and the provider, and a trivial local deliverer.
+ * The engine as production builds it (src/app/create-engine.ts): SQLite in the data dir and files for blobs (or
+ * PostgreSQL for both), the HTTP client with the image pipeline and the guarded downloader, header-only `measure` —
+ * with timing probes around the store, the blobs and the provider, and a trivial local deliverer.
  */
-export function createBenchEngine(options: { dataDir: string; apiUrl: string; concurrency: number }): BenchEngine {
+export async function createBenchEngine(options: BenchEngineOptions): Promise<BenchEngine> {
   const storeTimes = new CallTimes();
   const blobTimes = new CallTimes();
   const slotAt = new Map<string, number>();
-  const rawStore = createSqliteStore({ path: path.join(options.dataDir, 'threadpaint.db') });
-  const store = timedStore(rawStore, storeTimes, (method, args) => {
+  const storage = options.postgres
+    ? await openPostgresStore(options.postgres)
+    : {
+        store: createSqliteStore({ path: path.join(options.dataDir, 'threadpaint.db') }),
+        blobs: createFileBlobStore({ directory: path.join(options.dataDir, 'images') }),
+      };
+  const store = timedStore(storage.store, storeTimes, (method, args) => {
     if (method === 'updateJob' && (args[1] as JobPatch | undefined)?.state === 'running') {
       slotAt.set(args[0] as string, performance.now());
     }
   });
-  const blobs = timedBlobs(createFileBlobStore({ directory: path.join(options.dataDir, 'images') }), blobTimes);
+  const blobs = timedBlobs(storage.blobs, blobTimes);
   const downloader = createImageDownloader({ allowPrivate: true });
   const http = createHttpImageProvider({
     baseUrl: options.apiUrl,

@@ -1,8 +1,9 @@
 import { createAppLogger } from './app/app-logger.js';
-import { createEngine, type EngineHandle } from './app/create-engine.js';
+import { createEngine, type EngineHandle, openStorage } from './app/create-engine.js';
 import { createProvider } from './app/create-provider.js';
 import { DataDirBusyError, type DataDirLock, lockDataDir } from './app/data-dir-lock.js';
 import { logJobOutcomes } from './app/outcome-log.js';
+import { lockPostgresQueue, type PostgresQueueLock, QueueBusyError } from './app/postgres-queue-lock.js';
 import { startPlatforms } from './app/start-platforms.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { createConcurrencyLimit } from './images/concurrency-limit.js';
@@ -10,6 +11,7 @@ import { createImagePipeline, imagePipelineDefaults } from './images/image-pipel
 import type { Logger } from './logging/logger.js';
 import { createPlayground } from './platforms/local/playground.js';
 import { createAppServer } from './server/http-server.js';
+import { StoreUnavailableError } from './store/postgres-errors.js';
 
 /**
  * The composition root: config → logger → the `DATA_DIR` lock → pipeline → provider → the one HTTP server (bound
@@ -37,9 +39,29 @@ export async function startApp(): Promise<number> {
     process.stderr.write(`threadpaint: ${error.message}\n`);
     return 75;
   }
+  // The queue of a PostgreSQL schema, likewise: one process runs its jobs (until the queue moves to Redis).
+  let queueLock: PostgresQueueLock | undefined;
+  if (config.DATABASE_URL) {
+    try {
+      queueLock = await lockPostgresQueue({
+        url: config.DATABASE_URL,
+        schema: config.DATABASE_SCHEMA,
+        onLost: (error) => {
+          logger.fatal({ err: error }, 'the PostgreSQL connection holding the queue lock broke; stopping');
+          process.kill(process.pid, 'SIGTERM');
+        },
+      });
+    } catch (error) {
+      lock.release();
+      if (!(error instanceof QueueBusyError || error instanceof StoreUnavailableError)) throw error;
+      process.stderr.write(`threadpaint: ${error.message}\n`);
+      return error instanceof QueueBusyError ? 75 : 78;
+    }
+  }
   try {
     return await serve(config, logger);
   } finally {
+    await queueLock?.release();
     lock.release();
   }
 }
@@ -74,7 +96,15 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     await provider.close();
     return 78;
   }
-  engine = createEngine(config, provider.provider, logger);
+  try {
+    engine = createEngine(config, provider.provider, logger, await openStorage(config, logger));
+  } catch (error) {
+    if (!(error instanceof StoreUnavailableError)) throw error;
+    process.stderr.write(`threadpaint: ${error.message}\n`);
+    await server.close();
+    await provider.close();
+    return 78;
+  }
   const { catalogue, DEFAULT_MODEL: defaultModel } = config;
   logJobOutcomes({ engine: engine.engine, store: engine.store, catalogue, defaultModel, logger });
   if (config.playgroundEnabled) {

@@ -7,6 +7,7 @@ import { measureImage } from '../images/measure-image.js';
 import { type Logger, newReferenceId } from '../logging/logger.js';
 import { createFileBlobStore } from '../store/blob-store.js';
 import { dataDirPaths } from '../store/data-dir-layout.js';
+import { openPostgresStore } from '../store/postgres-store.js';
 import { createSqliteStore } from '../store/sqlite-store.js';
 
 export interface EngineHandle {
@@ -19,12 +20,42 @@ export interface EngineHandle {
 
 const day = 24 * 3_600_000;
 
-/** The store (SQLite in DATA_DIR), the blob store and the engine, configured from the environment. */
-export function createEngine(config: Config, provider: ImageProvider, logger: Logger): EngineHandle {
+export interface Storage {
+  readonly store: Store;
+  readonly blobs: BlobStore;
+}
+
+/**
+ * State and images: in PostgreSQL when `DATABASE_URL` is set (every process naming the schema sees them), else
+ * SQLite and image files in `DATA_DIR`. Rejects with a `StoreUnavailableError` (one sentence) when PostgreSQL
+ * cannot be opened.
+ */
+export async function openStorage(config: Config, logger: Logger): Promise<Storage> {
+  if (!config.DATABASE_URL) return openSqliteStorage(config);
+  const { store, blobs } = await openPostgresStore({
+    url: config.DATABASE_URL,
+    schema: config.DATABASE_SCHEMA,
+    onIdleError: (error) => logger.warn({ err: error }, 'a PostgreSQL connection failed; the pool replaces it'),
+  });
+  return { store, blobs };
+}
+
+function openSqliteStorage(config: Config): Storage {
   mkdirSync(config.DATA_DIR, { recursive: true });
   const paths = dataDirPaths(config.DATA_DIR);
-  const store = createSqliteStore({ path: paths.database });
-  const blobs = createFileBlobStore({ directory: paths.images });
+  return {
+    store: createSqliteStore({ path: paths.database }),
+    blobs: createFileBlobStore({ directory: paths.images }),
+  };
+}
+
+/**
+ * The engine over `storage` (from `openStorage`), configured from the environment. Without it, SQLite in
+ * `DATA_DIR`, which a configuration naming PostgreSQL must not fall back to.
+ */
+export function createEngine(config: Config, provider: ImageProvider, logger: Logger, storage?: Storage): EngineHandle {
+  if (!storage && config.DATABASE_URL) throw new Error('DATABASE_URL is set: open the storage with openStorage first');
+  const { store, blobs } = storage ?? openSqliteStorage(config);
   const engine = createConversationEngine({
     store,
     blobs,

@@ -44,6 +44,8 @@ Usage:
   threadpaint slack-manifest [--socket]          print the Slack app manifest for this configuration (JSON)
   threadpaint backup <new directory>             copy DATA_DIR (database and images) while the bot runs; the copy
                                                  is a DATA_DIR of its own: restore by pointing DATA_DIR at it
+  threadpaint migrate-store [--merge]            copy DATA_DIR (database and images) into the PostgreSQL store of
+                                                 DATABASE_URL and DATABASE_SCHEMA; --merge: into one with data
   threadpaint --help
 
 Flags (inside or after the prompt):

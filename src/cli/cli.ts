@@ -50,6 +50,8 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
         return await runDoctor(config, io);
       case 'backup':
         return await runBackup(config, args.words, io);
+      case 'migrate-store':
+        return await (await import('./cli-migrate-store.js')).runMigrateStore(config, args.words, io);
       case 'imagine':
         return await withProvider(config, io, async (context) => {
           await runImagine(context, args.words.join(' '), outDir(args.out));

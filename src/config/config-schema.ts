@@ -54,6 +54,19 @@ export const configSchema = z.object({
   PORT: whole('PORT', 0, 65_535).default(3000),
   PUBLIC_URL: baseUrl.optional(),
   DATA_DIR: z.string().default('./data'),
+  DATABASE_URL: z
+    .url({
+      protocol: /^postgres(ql)?$/,
+      error: 'must be a postgres:// URL such as postgres://threadpaint:password@127.0.0.1:5432/threadpaint',
+    })
+    .optional(),
+  DATABASE_SCHEMA: z
+    .string()
+    .regex(
+      /^[a-z_][a-z0-9_]{0,62}$/,
+      'must be a schema name of lowercase letters, digits and _ (at most 63, not starting with a digit)',
+    )
+    .default('public'),
   CONVERSATION_CONTEXT: oneOf(
     ['last-image', 'full'],
     'last-image (an edit sends the previous image) or full (earlier turns too, Gemini)',
@@ -103,6 +116,9 @@ export const configSchema = z.object({
 });
 
 export type RawConfig = z.infer<typeof configSchema>;
+
+/** Variables whose value an error message never repeats (a URL may carry a password). */
+export const configSecrets: ReadonlySet<keyof RawConfig> = new Set(['DATABASE_URL']);
 
 /** How to fix a variable whose error does not already name what it takes, for start-up errors. */
 export const configHints: Partial<Record<keyof RawConfig, string>> = {

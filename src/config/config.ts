@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { parseEnv } from 'node:util';
 import { createModelCatalogue, type ModelCatalogue, type ModelOverride } from '../core/models/model-catalogue.js';
-import { configHints, configSchema, type RawConfig } from './config-schema.js';
+import { configHints, configSchema, configSecrets, type RawConfig } from './config-schema.js';
 import { isLoopbackHost } from './loopback-host.js';
 
 /** The validated configuration; the only place that reads the environment. */
@@ -58,7 +58,8 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     const lines = parsed.error.issues.map((issue) => {
       const key = String(issue.path[0]) as keyof RawConfig;
       const hint = configHints[key];
-      return `  ${key}=${JSON.stringify(merged[key] ?? '')}: ${issue.message}${hint ? ` (expected ${hint})` : ''}`;
+      const shown = configSecrets.has(key) ? '(hidden)' : JSON.stringify(merged[key] ?? '');
+      return `  ${key}=${shown}: ${issue.message}${hint ? ` (expected ${hint})` : ''}`;
     });
     throw new ConfigError(`Invalid configuration; fix these in .env or the environment:\n${lines.join('\n')}`);
   }

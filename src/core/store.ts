@@ -141,7 +141,7 @@ export interface ExpiredDeleteResult extends DeleteResult {
 
 /**
  * Conversations, turns, jobs, settings and the usage ledger. Implementations: SQLite (`createSqliteStore`, the
- * default); PostgreSQL later, hence every method is async. Records go in and come out as plain data; the store
+ * default) and PostgreSQL (`openPostgresStore`), shared by several processes; hence every method is async. Records go in and come out as plain data; the store
  * generates no ids and reads no clock for the records it is given.
  */
 export interface Store {
@@ -259,8 +259,8 @@ export interface Store {
 }
 
 /**
- * Image bytes by content: the key is the sha256 hex of the bytes. Implementation: files under `DATA_DIR`
- * (`createFileBlobStore`).
+ * Image bytes by content: the key is the sha256 hex of the bytes. Implementations: files under `DATA_DIR`
+ * (`createFileBlobStore`), or PostgreSQL `bytea` beside the PostgreSQL store (`createPostgresBlobStore`).
  */
 export interface BlobStore {
   /** Stores the bytes (a no-op when they are stored already) and resolves to their sha256 hex. */

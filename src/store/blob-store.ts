@@ -24,6 +24,12 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** A blob hash as `BlobStore.put` returns it, or a TypeError: a hash may become a path or a key. */
+export function requireBlobHash(hash: string): string {
+  if (!isBlobHash(hash)) throw new TypeError(`not a blob hash (64 lowercase hex digits): ${JSON.stringify(hash)}`);
+  return hash;
+}
+
 function isMissing(error: unknown): boolean {
   return (error as NodeJS.ErrnoException | null)?.code === 'ENOENT';
 }
@@ -34,7 +40,7 @@ export function createFileBlobStore(options: FileBlobStoreOptions): BlobStore {
 
   function pathOf(hash: string): string {
     // The hash becomes a path: anything but 64 lowercase hex digits could walk out of the directory.
-    if (!isBlobHash(hash)) throw new TypeError(`not a blob hash (64 lowercase hex digits): ${JSON.stringify(hash)}`);
+    requireBlobHash(hash);
     return join(directory, hash.slice(0, 2), hash);
   }
 

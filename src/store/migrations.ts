@@ -20,10 +20,12 @@ export class SchemaTooNewError extends Error {
   constructor(
     readonly databaseVersion: number,
     readonly knownVersion: number,
+    /** What else the operator may point threadpaint at. */
+    elsewhere = 'point DATA_DIR at another directory',
   ) {
     super(
       `the database schema is at version ${databaseVersion}, but this threadpaint knows only up to ${knownVersion}; ` +
-        'upgrade threadpaint or point DATA_DIR at another directory',
+        `upgrade threadpaint or ${elsewhere}`,
     );
   }
 }
@@ -73,7 +75,8 @@ export function migrate(
   return { from, to: Math.max(from, known), applied };
 }
 
-function checkOrder(migrations: readonly Migration[]): void {
+/** Versions start at 1 and increase by one. */
+export function checkOrder(migrations: readonly { readonly version: number; readonly name: string }[]): void {
   migrations.forEach((migration, index) => {
     if (migration.version !== index + 1) {
       throw new Error(`migration "${migration.name}" has version ${migration.version}, expected ${index + 1}`);

@@ -4,8 +4,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { type Migration, migrate, SchemaTooNewError, schemaVersion } from '../../src/store/migrations.js';
-import { sqliteMigrations } from '../../src/store/sqlite-schema.js';
-import { createSqliteStore } from '../../src/store/sqlite-store.js';
+import { createSqliteStore, sqliteMigrations } from '../../src/store/sqlite-store.js';
 
 let directory: string;
 let path: string;

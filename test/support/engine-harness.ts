@@ -43,6 +43,11 @@ export interface EngineHarnessOptions {
   readonly randomSeed?: () => number;
   /** The references failures are quoted with; the engine's own default otherwise. */
   readonly newReferenceId?: () => string;
+  /**
+   * A store and blob store opened elsewhere (PostgreSQL) instead of SQLite and files in the data dir; the harness
+   * closes the store when it closes.
+   */
+  readonly storage?: { readonly store: Store; readonly blobs: BlobStore };
 }
 
 export type QueuedResult = Extract<SubmitResult, { status: 'queued' }>;
@@ -104,9 +109,11 @@ function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHar
   const clock = options.clock ?? createManualClock();
   const logger = createRecordingLogger();
   const provider = options.provider ?? createOfflineImageProvider({ maxLongSide: 128 });
-  const store = createSqliteStore({ path: path.join(dataDir, 'threadpaint.db'), now: clock.now });
   const blobDir = path.join(dataDir, 'images');
-  const blobs = createFileBlobStore({ directory: blobDir });
+  const { store, blobs } = options.storage ?? {
+    store: createSqliteStore({ path: path.join(dataDir, 'threadpaint.db'), now: clock.now }),
+    blobs: createFileBlobStore({ directory: blobDir }),
+  };
   const engine = createConversationEngine({
     store,
     blobs,
@@ -189,6 +196,7 @@ function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHar
         .map((entry) => path.join(entry.parentPath, entry.name));
     },
     async reopen(reopenOptions = {}) {
+      if (options.storage) throw new Error('reopen needs the SQLite store of the data dir');
       const transfer = owner;
       owner = false;
       await harness.close();

@@ -1,11 +1,37 @@
-import type { Migration } from './migrations.js';
+import type { SqlDialect } from './sql-statement.js';
+
+/** One schema step, the same version on both engines. Append; never edit a released step. */
+export interface SchemaStep {
+  readonly version: number;
+  readonly name: string;
+  /** The DDL for one engine (one text, rendered with that engine's types). */
+  readonly ddl: (dialect: SqlDialect) => string;
+}
+
+/*
+ * Where the engines differ, a word stands in: epoch milliseconds need BIGINT on PostgreSQL; cost units are REAL on
+ * SQLite and DOUBLE PRECISION (not PostgreSQL's 4-byte REAL) there; keyed tables are WITHOUT ROWID on SQLite; and
+ * the tables read in insertion order get a `rowid` column on PostgreSQL to stand for SQLite's own, so the same
+ * `ORDER BY created_at, rowid` runs on both. SQLite's rendering of step 1 is the text released before PostgreSQL.
+ */
+const words = {
+  sqlite: { ms: 'INTEGER', units: 'REAL', withoutRowid: ' WITHOUT ROWID', rowid: '' },
+  postgres: {
+    ms: 'BIGINT',
+    units: 'DOUBLE PRECISION',
+    withoutRowid: '',
+    rowid: '  rowid BIGINT GENERATED ALWAYS AS IDENTITY,\n',
+  },
+} as const satisfies Record<SqlDialect, Record<string, string>>;
 
 /*
  * Times are epoch milliseconds; JSON columns hold JSON.stringify output. `image_refs` indexes every blob hash a
  * turn (inputs, outputs) or one of its jobs (attachments) refers to, so retention finds orphaned blobs without
  * reading every turn.
  */
-const initial = `
+function initial(dialect: SqlDialect): string {
+  const { ms, units, withoutRowid, rowid } = words[dialect];
+  return `
 CREATE TABLE conversations (
   id TEXT PRIMARY KEY,
   platform TEXT NOT NULL,
@@ -15,8 +41,8 @@ CREATE TABLE conversations (
   root_message_id TEXT,
   owner_id TEXT NOT NULL,
   model TEXT NOT NULL,
-  created_at INTEGER NOT NULL,
-  updated_at INTEGER NOT NULL
+  created_at ${ms} NOT NULL,
+  updated_at ${ms} NOT NULL
 );
 CREATE INDEX conversations_by_thread ON conversations (platform, workspace_id, channel_id, thread_id)
   WHERE thread_id IS NOT NULL;
@@ -25,7 +51,7 @@ CREATE INDEX conversations_by_root ON conversations (platform, workspace_id, cha
 CREATE INDEX conversations_by_updated ON conversations (updated_at);
 
 CREATE TABLE turns (
-  id TEXT PRIMARY KEY,
+${rowid}  id TEXT PRIMARY KEY,
   conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
   parent_turn_id TEXT REFERENCES turns (id) ON DELETE SET NULL,
   author_id TEXT NOT NULL,
@@ -39,7 +65,7 @@ CREATE TABLE turns (
   upstream_request_ids TEXT NOT NULL,
   provider_state TEXT,
   notices TEXT NOT NULL,
-  created_at INTEGER NOT NULL
+  created_at ${ms} NOT NULL
 );
 CREATE INDEX turns_by_conversation ON turns (conversation_id, created_at);
 CREATE INDEX turns_by_parent ON turns (parent_turn_id) WHERE parent_turn_id IS NOT NULL;
@@ -49,11 +75,11 @@ CREATE TABLE image_refs (
   role TEXT NOT NULL CHECK (role IN ('input', 'output', 'attachment')),
   hash TEXT NOT NULL,
   PRIMARY KEY (turn_id, role, hash)
-) WITHOUT ROWID;
+)${withoutRowid};
 CREATE INDEX image_refs_by_hash ON image_refs (hash);
 
 CREATE TABLE jobs (
-  id TEXT PRIMARY KEY,
+${rowid}  id TEXT PRIMARY KEY,
   conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
   turn_id TEXT NOT NULL REFERENCES turns (id) ON DELETE CASCADE,
   platform TEXT NOT NULL,
@@ -64,12 +90,12 @@ CREATE TABLE jobs (
   input TEXT NOT NULL,
   delivery TEXT NOT NULL,
   idempotency_key TEXT,
-  cost_units REAL NOT NULL,
+  cost_units ${units} NOT NULL,
   error TEXT,
-  created_at INTEGER NOT NULL,
-  started_at INTEGER,
-  finished_at INTEGER,
-  updated_at INTEGER NOT NULL
+  created_at ${ms} NOT NULL,
+  started_at ${ms},
+  finished_at ${ms},
+  updated_at ${ms} NOT NULL
 );
 CREATE INDEX jobs_by_state ON jobs (state, created_at);
 CREATE INDEX jobs_by_conversation ON jobs (conversation_id, created_at);
@@ -78,8 +104,8 @@ CREATE INDEX jobs_by_turn ON jobs (turn_id, member_id, action);
 CREATE TABLE idempotency_keys (
   key TEXT PRIMARY KEY,
   job_id TEXT NOT NULL,
-  created_at INTEGER NOT NULL
-) WITHOUT ROWID;
+  created_at ${ms} NOT NULL
+)${withoutRowid};
 CREATE INDEX idempotency_keys_by_created ON idempotency_keys (created_at);
 
 CREATE TABLE message_links (
@@ -90,9 +116,9 @@ CREATE TABLE message_links (
   conversation_id TEXT NOT NULL REFERENCES conversations (id) ON DELETE CASCADE,
   turn_id TEXT NOT NULL REFERENCES turns (id) ON DELETE CASCADE,
   output_index INTEGER,
-  created_at INTEGER NOT NULL,
+  created_at ${ms} NOT NULL,
   PRIMARY KEY (platform, channel_id, message_id)
-) WITHOUT ROWID;
+)${withoutRowid};
 CREATE INDEX message_links_by_turn ON message_links (turn_id);
 CREATE INDEX message_links_by_conversation ON message_links (conversation_id);
 
@@ -101,21 +127,21 @@ CREATE TABLE member_settings (
   workspace_id TEXT NOT NULL,
   member_id TEXT NOT NULL,
   settings TEXT NOT NULL,
-  updated_at INTEGER NOT NULL,
+  updated_at ${ms} NOT NULL,
   PRIMARY KEY (platform, workspace_id, member_id)
-) WITHOUT ROWID;
+)${withoutRowid};
 
 CREATE TABLE server_settings (
   platform TEXT NOT NULL,
   workspace_id TEXT NOT NULL,
   settings TEXT NOT NULL,
-  updated_at INTEGER NOT NULL,
+  updated_at ${ms} NOT NULL,
   PRIMARY KEY (platform, workspace_id)
-) WITHOUT ROWID;
+)${withoutRowid};
 
 CREATE TABLE usage (
-  id TEXT PRIMARY KEY,
-  at INTEGER NOT NULL,
+${rowid}  id TEXT PRIMARY KEY,
+  at ${ms} NOT NULL,
   platform TEXT NOT NULL,
   workspace_id TEXT NOT NULL,
   member_id TEXT NOT NULL,
@@ -123,12 +149,29 @@ CREATE TABLE usage (
   tier TEXT NOT NULL,
   count INTEGER NOT NULL,
   outcome TEXT NOT NULL,
-  cost_units REAL NOT NULL,
+  cost_units ${units} NOT NULL,
   job_id TEXT NOT NULL
 );
 CREATE INDEX usage_by_member ON usage (platform, workspace_id, member_id, at);
 CREATE INDEX usage_by_workspace ON usage (platform, workspace_id, at);
 `;
+}
 
-/** The SQLite schema, oldest first. Append; never edit a released step. */
-export const sqliteMigrations: readonly Migration[] = [{ version: 1, name: 'initial schema', up: initial }];
+/** Images in the database, content-addressed (PostgreSQL only: SQLite keeps them as files beside the database). */
+function imageBlobs(dialect: SqlDialect): string {
+  if (dialect === 'sqlite') return '';
+  return `
+CREATE TABLE image_blobs (
+  hash TEXT PRIMARY KEY CHECK (hash ~ '^[0-9a-f]{64}$'),
+  bytes BYTEA NOT NULL,
+  stored_at BIGINT NOT NULL
+);
+CREATE INDEX image_blobs_by_stored ON image_blobs (stored_at);
+`;
+}
+
+/** The schema of both stores, oldest first. */
+export const storeSchema: readonly SchemaStep[] = [
+  { version: 1, name: 'initial schema', ddl: initial },
+  { version: 2, name: 'image blobs', ddl: imageBlobs },
+];

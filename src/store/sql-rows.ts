@@ -11,7 +11,10 @@ import type {
 } from '../core/records.js';
 import type { MessageLink } from '../core/store.js';
 
-/* Rows as SQLite returns them, and their mapping to records: NULL columns become absent fields. */
+/*
+ * Rows as both engines return them (PostgreSQL BIGINT read as numbers), and their mapping to records: NULL columns
+ * become absent fields.
+ */
 
 export interface ConversationRow {
   id: string;
@@ -176,7 +179,7 @@ export function json(value: unknown): string | null {
   return value === undefined || value === null ? null : JSON.stringify(value);
 }
 
-/** For `CASE WHEN @set_x THEN @x ELSE x END`: whether a patch writes a field (`null` writes NULL, `undefined` keeps). */
+/** For `CASE WHEN @setX = 1 THEN @x ELSE x END`: whether a patch writes a field (`null` writes NULL, `undefined` keeps). */
 export function isSet(value: unknown): 0 | 1 {
   return value === undefined ? 0 : 1;
 }
