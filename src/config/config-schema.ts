@@ -117,8 +117,16 @@ export const configSchema = z.object({
 
 export type RawConfig = z.infer<typeof configSchema>;
 
-/** Variables whose value an error message never repeats (a URL may carry a password). */
-export const configSecrets: ReadonlySet<keyof RawConfig> = new Set(['DATABASE_URL']);
+/** Variables whose value an error message never repeats (keys and tokens; a URL may carry a password). */
+export const configSecrets: ReadonlySet<keyof RawConfig> = new Set([
+  'DATABASE_URL',
+  'IMAGE_API_KEY',
+  'DISCORD_TOKEN',
+  'SLACK_BOT_TOKEN',
+  'SLACK_SIGNING_SECRET',
+  'SLACK_APP_TOKEN',
+  'PLAYGROUND_TOKEN',
+]);
 
 /** How to fix a variable whose error does not already name what it takes, for start-up errors. */
 export const configHints: Partial<Record<keyof RawConfig, string>> = {

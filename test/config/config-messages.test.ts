@@ -23,6 +23,16 @@ const occurrences = (text: string, word: string) => text.split(/[^\w-]+/).filter
 
 describe('configuration errors', () => {
   it.each([
+    ['SLACK_BOT_TOKEN', 'xoxp-1234-real-user-token'],
+    ['SLACK_APP_TOKEN', 'xoxb-9876-bot-token-in-the-wrong-place'],
+    ['PLAYGROUND_TOKEN', 'too short secret'],
+  ])('never repeats the value of a secret it refuses: %s', (name, value) => {
+    const line = lineFor(name, value);
+    expect(line.startsWith(`${name}=(hidden): `)).toBe(true);
+    expect(line).not.toContain(value);
+  });
+
+  it.each([
     ['LOG_LEVEL', 'loud', ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']],
     ['LOG_FORMAT', 'text', ['json', 'pretty']],
     ['IMAGE_API_DIALECT', 'one-api', ['documented', 'new-api']],
