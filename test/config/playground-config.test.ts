@@ -37,7 +37,9 @@ describe('PLAYGROUND and PLAYGROUND_TOKEN', () => {
   });
 
   it('takes only a token that is long enough and has no spaces', () => {
-    expect(failure({ PLAYGROUND_TOKEN: 'short' })).toMatch(/PLAYGROUND_TOKEN=(hidden): must be at least 16 characters/);
+    expect(failure({ PLAYGROUND_TOKEN: 'short' })).toMatch(
+      /PLAYGROUND_TOKEN=\(hidden\): must be at least 16 characters/,
+    );
     expect(failure({ PLAYGROUND_TOKEN: 'has spaces in the middle' })).toMatch(/printable ASCII without spaces/);
     expect(failure({ PLAYGROUND: 'maybe' })).toMatch(/PLAYGROUND="maybe": must be true or false/);
   });
