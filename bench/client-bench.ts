@@ -17,7 +17,7 @@ import { createModelCatalogue } from '../src/core/models/model-catalogue.js';
 import { validateRequest } from '../src/core/validate-request.js';
 import { createImagePipeline, type ImagePipeline } from '../src/images/image-pipeline.js';
 import { createHttpImageProvider, type HttpImageProvider } from '../src/providers/http-image-provider.js';
-import { createImageDownloader } from '../src/providers/image-download.js';
+import { createImageDownloader } from '../src/download/image-downloader.js';
 import { chooseRequestBuilder, planUpstreamCalls } from '../src/providers/request-builder.js';
 import { percentile, sampleRss } from './bench-stats.js';
 import type { BenchCommand, BenchImageName, BenchReply } from './fake-image-api-child.js';

@@ -23,7 +23,7 @@ import type { Store } from '../src/core/store.js';
 import { createImagePipeline, type ImagePipeline } from '../src/images/image-pipeline.js';
 import { measureImage } from '../src/images/measure-image.js';
 import { createHttpImageProvider } from '../src/providers/http-image-provider.js';
-import { createImageDownloader } from '../src/providers/image-download.js';
+import { createImageDownloader } from '../src/download/image-downloader.js';
 import { createOfflineImageProvider } from '../src/providers/offline-renderer.js';
 import { createFileBlobStore } from '../src/store/blob-store.js';
 import { createSqliteStore } from '../src/store/sqlite-store.js';

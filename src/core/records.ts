@@ -1,3 +1,6 @@
+import type { ImageProviderErrorCode } from './image-provider-error.js';
+import type { UserFacingCode } from './user-facing-error.js';
+
 /**
  * The persisted records of conversations and jobs: plain serializable data (no closures, no platform objects),
  * so a job can be resumed after a restart or, later, run by another process.
@@ -115,8 +118,11 @@ export interface JobInput {
 /** Platform-specific delivery target: ids and tokens only (channel, message, interaction token + expiry). */
 export type DeliveryTarget = Readonly<Record<string, string | number | boolean | null>>;
 
+/** Why a job failed: a condition the member was told about, a provider's failure, or neither (`internal`). */
+export type JobErrorCode = UserFacingCode | ImageProviderErrorCode | 'internal' | 'interrupted';
+
 export interface JobError {
-  readonly code: string;
+  readonly code: JobErrorCode;
   /** The member-facing sentence. */
   readonly message: string;
   readonly referenceId?: string;

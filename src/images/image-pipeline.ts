@@ -35,7 +35,7 @@ export const imagePipelineDefaults = {
 /**
  * Every decode and encode of the bot: checks untrusted images, fits inputs to a model's limits and outputs to a
  * platform's upload limit, with a bounded number of sharp operations at once. Errors meant for members are
- * `UserFacingError`s (`not_an_image`, `image_too_large`, `image_too_many_pixels`, `corrupt_image`,
+ * `UserFacingError`s (`not_an_image`, `image_too_large`, `image_too_many_pixels`, `image_corrupt`,
  * `unsupported_image`, `output_too_large`, `mask_without_alpha`, `mask_too_large`); a generated image that fails its
  * check is an `OutputRejectedError`.
  */

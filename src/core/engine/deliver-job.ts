@@ -1,5 +1,6 @@
 import { withoutUndefined } from '../defined.js';
 import type { DeliveryTarget, JobRecord } from '../records.js';
+import { UserFacingError } from '../user-facing-error.js';
 import type { EngineContext } from './engine-context.js';
 import type { DeliveredImage } from './engine-types.js';
 import { describeJobError } from './job-errors.js';
@@ -54,20 +55,18 @@ export async function deliverJob(
   }
 }
 
-class DeliveryTimeoutError extends Error {
-  override readonly name = 'DeliveryTimeoutError';
-  readonly code = 'delivery_timeout';
-  readonly memberMessage =
-    'Posting the image took too long. Press the button to post it again; nothing is regenerated.';
-  constructor() {
-    super('the platform did not confirm the delivery in time');
-  }
+/** The platform did not confirm a delivery within the job timeout: the bytes are kept, Post again sends them. */
+function deliveryTimedOut(): UserFacingError {
+  return new UserFacingError(
+    'delivery_timeout',
+    'Posting the image took too long. Press the button to post it again; nothing is regenerated.',
+  );
 }
 
 function withTimeout<T>(promise: Promise<T>, ms: number): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(new DeliveryTimeoutError()), ms);
+    timer = setTimeout(() => reject(deliveryTimedOut()), ms);
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }

@@ -1,3 +1,4 @@
+import { type ImageProviderErrorCode, isImageProviderError } from '../image-provider-error.js';
 import type { JobError, UsageOutcome } from '../records.js';
 import { isUserFacingError, UserFacingError } from '../user-facing-error.js';
 
@@ -15,23 +16,8 @@ export function shuttingDown(): UserFacingError {
   return new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
 }
 
-/** What an upstream error looks like to the core (the providers' ImageApiError satisfies it). */
-interface UpstreamFailure {
-  readonly code: string;
-  readonly memberMessage: string;
-  readonly details?: { readonly requestId?: string };
-}
-
-function isUpstreamFailure(error: unknown): error is UpstreamFailure {
-  return (
-    error instanceof Error &&
-    typeof (error as Partial<UpstreamFailure>).code === 'string' &&
-    typeof (error as Partial<UpstreamFailure>).memberMessage === 'string'
-  );
-}
-
 /** Codes whose call may have been billed by the provider: they count against quotas. */
-const billedCodes = new Set(['content_rejected', 'timeout', 'upstream', 'invalid_response']);
+const billedCodes = new Set<ImageProviderErrorCode>(['content_rejected', 'timeout', 'upstream', 'invalid_response']);
 
 /**
  * Turns any failure into the member's sentence, whether it can be retried, and how the usage ledger settles it.
@@ -44,8 +30,8 @@ export function describeJobError(
   if (isUserFacingError(error)) {
     return { code: error.code, message: error.message, retryable: false, outcome: 'failed', billed: false };
   }
-  if (isUpstreamFailure(error)) {
-    const referenceId = error.details?.requestId ?? newReferenceId();
+  if (isImageProviderError(error)) {
+    const referenceId = error.requestId ?? newReferenceId();
     const refused = error.code === 'content_rejected';
     return {
       code: error.code,

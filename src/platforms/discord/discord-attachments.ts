@@ -1,8 +1,8 @@
 import type { InputImage } from '../../core/imagine-request.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
+import { isDownloadError } from '../../download/download-error.js';
+import type { ImageDownloader } from '../../download/image-downloader.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
-import { isImageApiError } from '../../providers/image-api-error.js';
-import type { ImageDownloader } from '../../providers/image-download.js';
 import { type ImageLinks, imageLinksIn } from './discord-image-links.js';
 
 /** An attachment as Discord describes it (interaction `resolved.attachments` or a message's attachments). */
@@ -65,7 +65,7 @@ export function createDiscordAttachments(options: {
           const info = await options.pipeline.inspect(fetched.bytes, attachment.name);
           images.push({ bytes: fetched.bytes, mimeType: info.mimeType, name: attachment.name });
         } catch (error) {
-          if (isImageApiError(error)) {
+          if (isDownloadError(error)) {
             throw new UserFacingError(
               'attachment_unavailable',
               `I could not download ${attachment.name} from Discord; please attach it again.`,

@@ -129,7 +129,7 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
       attachments?: Array<{ url: string; filename: string; content_type?: string; size: number }>;
     };
     const image = message.attachments?.find((attachment) => attachment.content_type?.startsWith('image/'));
-    if (!image) throw new UserFacingError('no_image', 'That message has no image to edit any more.');
+    if (!image) throw new UserFacingError('nothing_to_edit', 'That message has no image to edit any more.');
     await submitGeneration(context, interaction, {
       text: instruction,
       options: {},

@@ -1,4 +1,4 @@
-import { hostMatches } from '../../providers/download-guard.js';
+import { hostMatches } from '../../download/download-guard.js';
 import type { AttachmentInfo } from './discord-attachments.js';
 
 /** At most this many pasted image links are taken from one message (attachments count apart). */

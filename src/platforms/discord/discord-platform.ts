@@ -4,9 +4,9 @@ import type { ConversationEngine } from '../../core/engine/conversation-engine.j
 import type { JobEvent } from '../../core/jobs/job-events.js';
 import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
 import type { Store } from '../../core/store.js';
+import { createImageDownloader } from '../../download/image-downloader.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { Logger } from '../../logging/logger.js';
-import { createImageDownloader } from '../../providers/image-download.js';
 import { createDiscordAttachments, discordAttachmentMaxBytes, discordDownloadHosts } from './discord-attachments.js';
 import type { DiscordContext } from './discord-context.js';
 import { createDiscordDeliverer } from './discord-deliverer.js';

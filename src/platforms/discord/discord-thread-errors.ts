@@ -1,4 +1,4 @@
-import { UserFacingError } from '../../core/user-facing-error.js';
+import { type UserFacingCode, UserFacingError } from '../../core/user-facing-error.js';
 import { discordCode } from './discord-rest-messages.js';
 
 const startNew = 'start a new one with /imagine.';
@@ -8,7 +8,7 @@ const startNew = 'start a new one with /imagine.';
  * moderator locked it (50083: archived and locked; 160005: locked), deleted it (10003), or took the bot's access
  * away (50001). Each has its own sentence; none is an error for the operator to chase.
  */
-const sentences: Readonly<Record<number, readonly [code: string, sentence: string]>> = {
+const sentences: Readonly<Record<number, readonly [code: UserFacingCode, sentence: string]>> = {
   50083: ['thread_locked', `This thread is locked, so I can't post in it any more: ${startNew}`],
   160005: ['thread_locked', `This thread is locked, so I can't post in it any more: ${startNew}`],
   10003: ['thread_deleted', `This conversation's thread was deleted, so I can't post in it: ${startNew}`],
@@ -23,7 +23,7 @@ export class ThreadUnavailableError extends UserFacingError {
   override readonly name = 'ThreadUnavailableError';
   constructor(
     readonly discordCode: number,
-    code: string,
+    code: UserFacingCode,
     sentence: string,
     options: { cause?: unknown } = {},
   ) {

@@ -61,7 +61,7 @@ async function lookUp(
       'slack: files.info failed for a shared file',
     );
     throw new UserFacingError(
-      'file_lookup_failed',
+      'attachment_unavailable',
       `I couldn't look up ${name} in Slack. Share it again in a moment.`,
       {
         cause: error,

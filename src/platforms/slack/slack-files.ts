@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { InputImage } from '../../core/imagine-request.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
-import { createImageDownloader, type ImageDownloader } from '../../providers/image-download.js';
+import { createImageDownloader, type ImageDownloader } from '../../download/image-downloader.js';
 import type { SlackContext } from './slack-context.js';
 import { mayCarryToken } from './slack-file-hosts.js';
 import { resolveFileStubs, type UnseenFile } from './slack-file-stubs.js';
@@ -46,11 +46,11 @@ export function createSlackFileFetcher(
     const url = raw && URL.canParse(raw) ? new URL(raw) : undefined;
     if (!url || !mayCarryToken(url, settings.fileHosts, apiOrigin)) {
       context.logger.warn(
-        { platform: 'slack', code: 'file_host_refused', host: url?.host, file: file.id },
+        { platform: 'slack', code: 'attachment_host_refused', host: url?.host, file: file.id },
         'slack: file not on a Slack file host; not fetched',
       );
       throw new UserFacingError(
-        'file_host_refused',
+        'attachment_host_refused',
         `I can only read files shared in Slack itself; ${name} is hosted elsewhere.`,
       );
     }
@@ -59,11 +59,11 @@ export function createSlackFileFetcher(
       ({ bytes } = await downloader.download(url.href, { headers: { authorization: `Bearer ${token}` } }));
     } catch (error) {
       context.logger.warn(
-        { platform: 'slack', code: 'file_download_failed', file: file.id, err: error },
+        { platform: 'slack', code: 'attachment_unavailable', file: file.id, err: error },
         'slack: file download failed',
       );
       throw new UserFacingError(
-        'file_download_failed',
+        'attachment_unavailable',
         `I couldn't download ${name} from Slack. Share it again; if it keeps failing, the app may lack the files:read permission.`,
         { cause: error },
       );
@@ -75,7 +75,10 @@ export function createSlackFileFetcher(
   return {
     async fetch(files) {
       if (files.length > settings.maxInputFiles) {
-        throw new UserFacingError('too_many_files', `Share at most ${settings.maxInputFiles} images with one message.`);
+        throw new UserFacingError(
+          'too_many_images',
+          `Share at most ${settings.maxInputFiles} images with one message.`,
+        );
       }
       const { visible, unseen } = await resolveFileStubs(context, files);
       const images = visible.filter((file) => file.mimetype?.startsWith('image/') ?? true);

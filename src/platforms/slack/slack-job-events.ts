@@ -1,5 +1,5 @@
 import type { JobEvent } from '../../core/jobs/job-events.js';
-import { UserFacingError } from '../../core/user-facing-error.js';
+import { type UserFacingCode, UserFacingError } from '../../core/user-facing-error.js';
 import { interruptedMessage } from './slack-blocks.js';
 import { withRateLimitRetry } from './slack-clients.js';
 import type { SlackContext } from './slack-context.js';
@@ -63,7 +63,7 @@ export function followJobEvents(context: SlackContext): () => void {
     if (!target) return;
     await context.tell(
       { channel: target.channel, user: event.job.memberId, threadTs: target.threadTs },
-      new UserFacingError(code, message),
+      new UserFacingError(code as UserFacingCode, message),
       { jobId: event.job.id, event: event.type },
     );
   }

@@ -85,7 +85,7 @@ async function handleMessage(
   // A file the workspace cannot see costs only itself: the rest of the message runs, and the member is told.
   const ranAnyway = text !== '' || files.images.length > 0;
   const fileNotice = files.unseen.length > 0 ? unseenSentence(files.unseen, ranAnyway) : undefined;
-  if (fileNotice && !ranAnyway) return tellLater(new UserFacingError('file_not_visible', fileNotice));
+  if (fileNotice && !ranAnyway) return tellLater(new UserFacingError('attachment_not_visible', fileNotice));
   const inbound: InboundRequest = {
     platform: 'slack',
     workspaceId: team,
