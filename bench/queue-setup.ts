@@ -4,10 +4,10 @@ import { type ConversationEngine, createConversationEngine } from '../src/core/e
 import type { JobEvent } from '../src/core/jobs/job-events.js';
 import { createModelCatalogue } from '../src/core/models/model-catalogue.js';
 import type { JobPatch } from '../src/core/store.js';
+import { createImageDownloader } from '../src/download/image-downloader.js';
 import { createImagePipeline } from '../src/images/image-pipeline.js';
 import { measureImage } from '../src/images/measure-image.js';
 import { createHttpImageProvider } from '../src/providers/http-image-provider.js';
-import { createImageDownloader } from '../src/download/image-downloader.js';
 import { createFileBlobStore } from '../src/store/blob-store.js';
 import { createSqliteStore } from '../src/store/sqlite-store.js';
 import { CallTimes, timedBlobs, timedProvider, timedStore } from './queue-probes.js';
