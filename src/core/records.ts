@@ -111,9 +111,20 @@ export interface JobInput {
   readonly mask?: boolean;
   /** New reference images that came with the request (attachments), already stored. */
   readonly attachments: readonly ImageRef[];
+  /**
+   * Files the request shared that are downloaded when the job starts, by the platform (Slack: a listener has 3 s);
+   * they join `attachments` for that run and the turn's input images.
+   */
+  readonly files?: readonly FileReference[];
   /** For edits/variations: the picked output (`turnId` + index) the edit starts from; else the latest turn's first. */
   readonly base?: { readonly turnId: string; readonly index: number };
 }
+
+/**
+ * A file shared with a request, as the platform's ids (read back with its own schema); no bytes, no token. `name` is
+ * the file's name as the member sees it, when the platform has one (a file named as a mask is one).
+ */
+export type FileReference = Readonly<Record<string, string>>;
 
 /** Platform-specific delivery target: ids and tokens only (channel, message, interaction token + expiry). */
 export type DeliveryTarget = Readonly<Record<string, string | number | boolean | null>>;

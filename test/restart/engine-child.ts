@@ -98,7 +98,10 @@ engine.onEvent((event) => {
   });
 });
 
-engine.registerDeliverer('local', {
+engine.attachPlatform({
+  name: 'local',
+  awaitsStatus: () => false,
+  renderStatus: async () => undefined,
   async deliver({ job, images }) {
     if (job.idempotencyKey !== undefined && blockedKeys.has(job.idempotencyKey)) {
       emit({ type: 'delivery-blocked', jobId: job.id, key: job.idempotencyKey });

@@ -119,7 +119,7 @@ function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHar
   const events = recordEngineEvents(engine);
   const deliverer = options.deliverer || createRecordingDeliverer();
   const platform: Platform = 'slack';
-  if (options.deliverer !== false) engine.registerDeliverer(platform, deliverer);
+  if (options.deliverer !== false) engine.attachPlatform(deliverer);
   let owner = ownsDir;
   let closed: Promise<void> | undefined;
 
