@@ -75,7 +75,12 @@ export function createBenchEngine(options: { dataDir: string; apiUrl: string; co
       quota: { memberPerHour: 1_000_000 },
     },
   });
-  engine.registerDeliverer('local', { deliver: async ({ job }) => ({ messageId: `bench-${job.id}` }) });
+  engine.attachPlatform({
+    name: 'local',
+    awaitsStatus: () => false,
+    renderStatus: async () => undefined,
+    deliver: async ({ job }) => ({ messageId: `bench-${job.id}` }),
+  });
   const events: BenchEngine['events'] = [];
   engine.onEvent((event) => events.push({ at: performance.now(), event }));
   return {

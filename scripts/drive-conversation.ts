@@ -165,7 +165,10 @@ interface Driven {
 async function drive(engine: ConversationEngine): Promise<Driven> {
   const written = new Map<string, string[]>();
   mkdirSync(outDir, { recursive: true });
-  engine.registerDeliverer('local', {
+  engine.attachPlatform({
+    name: 'local',
+    awaitsStatus: () => false,
+    renderStatus: async () => undefined,
     async deliver({ job, images }) {
       const step = String(job.delivery['step'] ?? job.id).padStart(2, '0');
       const files = images.map((image, index) => {

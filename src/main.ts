@@ -1,13 +1,16 @@
-import { createEngine, type EngineHandle } from './app/create-engine.js';
+import { type AppEngine, createEngine } from './app/create-engine.js';
 import { createProvider } from './app/create-provider.js';
 import { DataDirBusyError, type DataDirLock, lockDataDir } from './app/data-dir-lock.js';
-import { startPlatforms } from './app/start-platforms.js';
+import { platformsOf, type StartedPlatforms, startPlatforms } from './app/start-platforms.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
+import { waitAtMost } from './core/time-limit.js';
 import { createConcurrencyLimit } from './images/concurrency-limit.js';
 import { createImagePipeline, imagePipelineDefaults } from './images/image-pipeline.js';
 import { createLogger, type Logger } from './logging/logger.js';
-import { createPlayground } from './platforms/local/playground.js';
 import { createAppServer } from './server/http-server.js';
+
+/** One deadline for the whole shutdown after SIGTERM: the engine, the platforms, the store. */
+const shutdownBudgetMs = 10_000;
 
 /**
  * The composition root: config → logger → the `DATA_DIR` lock → pipeline → provider → the one HTTP server (bound
@@ -45,7 +48,8 @@ export async function startApp(): Promise<number> {
 async function serve(config: Config, logger: Logger): Promise<number> {
   const pipeline = createImagePipeline();
   const provider = createProvider(config, pipeline);
-  let engine: EngineHandle | undefined;
+  let engine: AppEngine | undefined;
+  let platforms: StartedPlatforms | undefined;
   const platformNames = [
     ...(config.playgroundEnabled ? ['local'] : []),
     ...(config.discordEnabled ? ['discord'] : []),
@@ -60,7 +64,8 @@ async function serve(config: Config, logger: Logger): Promise<number> {
       provider: provider.provider.name,
       offline: config.offline,
       platforms: platformNames,
-      queue: engine?.engine.stats,
+      connections: platforms?.health(),
+      queue: engine?.stats,
     }),
   });
   let address: Awaited<ReturnType<typeof server.listen>>;
@@ -73,26 +78,10 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     return 78;
   }
   engine = createEngine(config, provider.provider, logger);
-  if (config.playgroundEnabled) {
-    server.mount(
-      createPlayground({
-        engine: engine.engine,
-        catalogue: config.catalogue,
-        pipeline,
-        logger,
-        offline: config.offline,
-        defaultModel: config.DEFAULT_MODEL,
-        ...(config.PLAYGROUND_TOKEN ? { token: config.PLAYGROUND_TOKEN } : {}),
-        listenHost: config.HOST,
-        ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
-        maxImageBytes: imagePipelineDefaults.maxInputBytes,
-        uploads: createConcurrencyLimit(imagePipelineDefaults.concurrency),
-      }),
-    );
-  }
-  let platforms: Awaited<ReturnType<typeof startPlatforms>>;
+  const uploads = createConcurrencyLimit(imagePipelineDefaults.concurrency);
   try {
-    platforms = await startPlatforms({ config, engine, pipeline, logger, server });
+    // Attached before recovery, so interrupted jobs are reported and generated ones delivered.
+    platforms = await startPlatforms(engine, platformsOf(config, { pipeline, logger, server, uploads }));
   } catch (error) {
     process.stderr.write(`threadpaint: ${(error as Error).message}\n`);
     await server.close();
@@ -100,8 +89,7 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     await provider.close();
     return 78;
   }
-  // Platforms subscribe before recovery, so interrupted jobs are reported and generated ones delivered.
-  const recovered = await engine.engine.start();
+  const recovered = await engine.start();
   if (recovered.resumed + recovered.interrupted + recovered.redelivered > 0)
     logger.info(recovered, 'jobs recovered after restart');
   server.ready();
@@ -115,23 +103,58 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     },
     'threadpaint is up',
   );
-  process.stdout.write(banner(config, address.url, platforms.names));
+  process.stdout.write(
+    banner(
+      config,
+      address.url,
+      platforms.names.map((name) => describePlatform(config, name)),
+    ),
+  );
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   logger.info({ signal }, 'shutting down');
-  const forced = setTimeout(() => process.exit(1), 8_000);
-  forced.unref();
-  await server.close();
-  // Running jobs become interrupted while the platforms still listen, so their members are told (with Retry).
-  await engine.engine.shutdown();
-  await platforms.stop();
-  await engine.close();
-  await provider.close();
-  logger.flush();
-  clearTimeout(forced);
+  await shutdown({ server, engine, platforms, provider, logger });
   return 0;
+}
+
+/**
+ * Everything stops within one deadline: the HTTP server, then the engine (running jobs become interrupted while
+ * the platforms still listen, so their members are told with Retry; a delivery still in flight is left `generated`
+ * for the next start), then the platforms, then the store. Whatever still holds the process afterwards (a request
+ * its platform never answered) does not keep it from exiting 0.
+ */
+async function shutdown(parts: {
+  server: { close(): Promise<void> };
+  engine: AppEngine;
+  platforms: StartedPlatforms;
+  provider: { close(): Promise<void> };
+  logger: Logger;
+}): Promise<void> {
+  const deadline = Date.now() + shutdownBudgetMs;
+  const left = () => Math.max(0, deadline - Date.now());
+  const overran = setTimeout(() => {
+    parts.logger.error({ budgetMs: shutdownBudgetMs }, 'shutdown overran its deadline; exiting anyway');
+    parts.logger.flush();
+    process.exit(1);
+  }, shutdownBudgetMs + 2_000);
+  overran.unref();
+  await parts.server.close();
+  // The platforms keep a share of the budget to stop in.
+  await parts.engine.shutdown({ withinMs: Math.max(0, left() - 2_000) });
+  await parts.platforms.stop(left());
+  await parts.engine.close();
+  await waitAtMost(parts.provider.close(), left());
+  parts.logger.info({ tookMs: shutdownBudgetMs - left() }, 'stopped');
+  parts.logger.flush();
+  clearTimeout(overran);
+  setTimeout(() => process.exit(0), 200).unref();
+}
+
+function describePlatform(config: Config, name: string): string {
+  if (name !== 'slack') return name;
+  return `slack (${config.slackMode === 'socket' ? 'Socket Mode' : 'HTTP events on /slack/events'})`;
 }
 
 function listenFailure(config: { HOST: string; PORT: number }, error: NodeJS.ErrnoException): string {

@@ -1,36 +1,21 @@
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import type { Config } from '../config/config.js';
-import { type ConversationEngine, createConversationEngine } from '../core/engine/conversation-engine.js';
 import type { ImageProvider } from '../core/image-provider.js';
-import type { BlobStore, Store } from '../core/store.js';
-import { measureImage } from '../images/measure-image.js';
 import { type Logger, newReferenceId } from '../logging/logger.js';
-import { createFileBlobStore } from '../store/blob-store.js';
-import { createSqliteStore } from '../store/sqlite-store.js';
+import { type AppEngine, openEngine } from './open-engine.js';
 
-export interface EngineHandle {
-  readonly engine: ConversationEngine;
-  readonly store: Store;
-  readonly blobs: BlobStore;
-  /** Stops taking work, interrupts what is still running after the grace time, closes the store. */
-  close(): Promise<void>;
-}
+export type { AppEngine } from './open-engine.js';
 
 const day = 24 * 3_600_000;
 
-/** The store (SQLite in DATA_DIR), the blob store and the engine, configured from the environment. */
-export function createEngine(config: Config, provider: ImageProvider, logger: Logger): EngineHandle {
+/** The engine configured from the environment: `DATA_DIR`, the catalogue, quotas, limits, retention. */
+export function createEngine(config: Config, provider: ImageProvider, logger: Logger): AppEngine {
   mkdirSync(config.DATA_DIR, { recursive: true });
-  const store = createSqliteStore({ path: path.join(config.DATA_DIR, 'threadpaint.db') });
-  const blobs = createFileBlobStore({ directory: path.join(config.DATA_DIR, 'images') });
-  const engine = createConversationEngine({
-    store,
-    blobs,
+  return openEngine({
+    dataDir: config.DATA_DIR,
     provider,
     catalogue: config.catalogue,
     logger: logger.child({ module: 'engine' }),
-    measure: measureImage,
     newReferenceId,
     settings: {
       defaultModel: config.DEFAULT_MODEL,
@@ -45,18 +30,4 @@ export function createEngine(config: Config, provider: ImageProvider, logger: Lo
       },
     },
   });
-  const daily = setInterval(() => {
-    engine.cleanExpired().catch((error: unknown) => logger.error({ err: error }, 'retention cleanup failed'));
-  }, day);
-  daily.unref();
-  return {
-    engine,
-    store,
-    blobs,
-    async close() {
-      clearInterval(daily);
-      await engine.shutdown();
-      await store.close();
-    },
-  };
 }

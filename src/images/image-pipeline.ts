@@ -40,6 +40,8 @@ export const imagePipelineDefaults = {
  * check is an `OutputRejectedError`.
  */
 export interface ImagePipeline {
+  /** Largest raw image it accepts at all: what a platform may take from a member per image. */
+  readonly maxInputBytes: number;
   /** Sniffs, checks the pixel limit from the header, then decodes once to prove the data is complete. */
   inspect(bytes: Uint8Array, name?: string): Promise<ImageInfo>;
   /** Fits a member's image to a model: untouched when it already fits, else re-encoded, else downscaled. */
@@ -63,6 +65,7 @@ export function createImagePipeline(options: ImagePipelineOptions = {}): ImagePi
   const limit = options.limit ?? createConcurrencyLimit(options.concurrency ?? imagePipelineDefaults.concurrency);
   const context = createSharpContext({ maxPixels, maxInputBytes, limit });
   return {
+    maxInputBytes,
     inspect: (bytes, name) => inspectImage(context, bytes, name),
     prepareInput: (image, target) => prepareInput(context, image, target),
     prepareMask: (mask, target) => prepareMask(context, mask, target),

@@ -64,8 +64,9 @@ export async function submitRequest(
     if (existing) return { status: 'duplicate', job: existing };
     throw alreadyHandled();
   }
-  const position = enqueue(context, job, prepared.notices);
-  return { status: 'queued', ...prepared, position };
+  const notices = [...prepared.notices, ...(inbound.notices ?? [])];
+  const position = enqueue(context, job, notices);
+  return { status: 'queued', ...prepared, notices, position };
 }
 
 /** What `submit` would refuse, checked without writing anything (attachments may be placeholders). */

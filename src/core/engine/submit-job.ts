@@ -1,16 +1,7 @@
 import type { InputImage } from '../imagine-request.js';
 import { chargedUnits, checkQuota, quotaGuards } from '../jobs/quota.js';
-import type {
-  ConversationRecord,
-  ImageRef,
-  JobInput,
-  JobRecord,
-  JobState,
-  ServerSettings,
-  TurnRecord,
-} from '../records.js';
+import type { ConversationRecord, JobInput, JobRecord, JobState, ServerSettings, TurnRecord } from '../records.js';
 import type { QuotaGuard } from '../store.js';
-import { UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf } from './build-request.js';
 import type { EngineContext } from './engine-context.js';

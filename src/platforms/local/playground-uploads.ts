@@ -1,6 +1,6 @@
+import { formatBytes } from '../../core/image-sentences.js';
 import type { InputImage } from '../../core/imagine-request.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
-import { formatBytes } from '../../images/image-messages.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { PlaygroundLimits } from './playground-limits.js';
 

@@ -8,6 +8,7 @@ import type { Audience, SlackContext } from './slack-context.js';
 import { deleteTurnForMember } from './slack-delete.js';
 import { actionIdPattern, actionKey, type ParsedAction, parseAction } from './slack-ids.js';
 import { editModal } from './slack-modal.js';
+import { slackDelivery } from './slack-target.js';
 import { audienceOf, unknownButton } from './slack-unknown-actions.js';
 
 const actionBodySchema = z.object({
@@ -94,7 +95,7 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
         thread: press.thread,
         ...(action.index !== undefined ? { index: action.index } : {}),
       });
-      await context.appClient().views.open({ trigger_id: press.triggerId, view });
+      await context.clients.listener.views.open({ trigger_id: press.triggerId, view });
       return;
     }
     case 'reroll':
@@ -105,18 +106,16 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
           'conversation_expired',
           'That image is no longer stored (it was deleted or expired).',
         );
-      const result = await engine.submit({
+      await engine.submit({
         ...requester,
         idempotencyKey: press.key,
         action: action.kind,
         text: '',
         conversationId: turn.conversationId,
         target: { turnId: turn.id, index: action.index ?? 0 },
-        ...(action.kind === 'variations' ? { options: { count: 2 } } : {}),
         channelId: press.channel,
-        delivery: { channel: press.channel, threadTs: press.thread },
+        delivery: slackDelivery({ channel: press.channel, threadTs: press.thread }),
       });
-      if (result.status === 'queued') showStatus(context, result.job, result.notices);
       return;
     }
     case 'cancel': {
@@ -126,11 +125,12 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
     }
     case 'retry': {
       const job = await requireJob(context, action.id, requester);
-      const result = await engine.retry(job.id, requester, press.key, {
-        channel: press.channel,
-        threadTs: press.thread,
-      });
-      if (result.status === 'queued') showStatus(context, result.job, result.notices);
+      await engine.retry(
+        job.id,
+        requester,
+        press.key,
+        slackDelivery({ channel: press.channel, threadTs: press.thread }),
+      );
       return;
     }
     case 'redeliver':
@@ -139,10 +139,6 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
     case 'delete':
       return deleteTurnForMember(context, action.id, requester, press.audience);
   }
-}
-
-function showStatus(context: SlackContext, job: JobRecord, notices: readonly string[]): void {
-  context.tasks.run('action status', () => context.threads.ensureStatus(job, { notices }));
 }
 
 async function requireJob(context: SlackContext, jobId: string, requester: Requester): Promise<JobRecord> {

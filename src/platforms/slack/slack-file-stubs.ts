@@ -1,8 +1,7 @@
 import { UserFacingError } from '../../core/user-facing-error.js';
-import type { SlackContext } from './slack-context.js';
+import type { SlackOutbound } from './slack-context.js';
 import { slackFailureOf } from './slack-errors.js';
-import type { SlackFileRef } from './slack-files.js';
-import { fileSchema } from './slack-message-event.js';
+import { fileSchema, type SlackFileRef } from './slack-message-event.js';
 
 /** A file shared with a message that this workspace cannot read, and why. */
 export interface UnseenFile {
@@ -33,7 +32,7 @@ export function isFileStub(file: SlackFileRef): boolean {
  * comes back whole; one it may not is listed as unseen, so the member is told and the rest of the message still runs.
  */
 export async function resolveFileStubs(
-  context: Pick<SlackContext, 'appClient' | 'logger'>,
+  context: Pick<SlackOutbound, 'clients' | 'logger'>,
   files: readonly SlackFileRef[],
 ): Promise<{ visible: SlackFileRef[]; unseen: UnseenFile[] }> {
   const resolved = await Promise.all(files.map((file) => (isFileStub(file) ? lookUp(context, file) : file)));
@@ -44,14 +43,14 @@ export async function resolveFileStubs(
 }
 
 async function lookUp(
-  context: Pick<SlackContext, 'appClient' | 'logger'>,
+  context: Pick<SlackOutbound, 'clients' | 'logger'>,
   stub: SlackFileRef,
 ): Promise<SlackFileRef | UnseenFile> {
   const name = stub.name ?? 'the shared file';
   if (!stub.id) return { name, reason: 'no_access' };
   let file: SlackFileRef;
   try {
-    const info = await context.appClient().files.info({ file: stub.id });
+    const info = await context.clients.listener.files.info({ file: stub.id });
     file = fileSchema.parse(info.file ?? {});
   } catch (error) {
     const code = slackFailureOf(error)?.code;

@@ -69,7 +69,7 @@ export async function startSlackHarness(
   const boot = async (overrides: Partial<SlackBotOptions> = {}) => {
     const bot = await startSlackBot({ slack, imageApi, dataDir: dataDir.path, ...options.bot, ...overrides });
     events?.stop();
-    events = recordEngineEvents(bot.engine.engine);
+    events = recordEngineEvents(bot.engine);
     return bot;
   };
   const harness: SlackHarness = {

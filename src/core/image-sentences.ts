@@ -1,4 +1,4 @@
-import { UserFacingError } from '../core/user-facing-error.js';
+import { UserFacingError } from './user-facing-error.js';
 
 const MiB = 1024 * 1024;
 const MB = 1_000_000;
