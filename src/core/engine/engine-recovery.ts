@@ -1,6 +1,6 @@
 import type { EngineContext } from './engine-context.js';
 import { enqueue } from './engine-submit.js';
-import { markInterrupted } from './run-job.js';
+import { markInterrupted } from './job-endings.js';
 
 export interface Recovered {
   readonly resumed: number;

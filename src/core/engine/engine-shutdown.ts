@@ -1,6 +1,6 @@
 import { waitAtMost } from '../time-limit.js';
 import type { EngineContext } from './engine-context.js';
-import { ShutdownError } from './run-job.js';
+import { ShutdownError } from './job-endings.js';
 
 export interface ShutdownOptions {
   /** The whole shutdown's budget: running jobs, their interrupted statuses. Default: the grace time and 2 s more. */

@@ -3,8 +3,8 @@ import { BlobMissingError, type MessageLink } from '../store.js';
 import { UserFacingError } from '../user-facing-error.js';
 import type { EngineContext } from './engine-context.js';
 import type { Requester, Scope } from './engine-types.js';
+import { CancelledError } from './job-endings.js';
 import { ownedTurn, requireOwnedJob } from './ownership.js';
-import { CancelledError } from './run-job.js';
 
 /**
  * Cancel: a queued job never runs (nothing billed), whether it waits in this process's queue or is about to start;

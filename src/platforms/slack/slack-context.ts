@@ -1,9 +1,10 @@
 import type { PlatformEngine } from '../../core/platform/platform-engine.js';
+import type { FileReference } from '../../core/records.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { Logger } from '../../logging/logger.js';
 import type { SlackClients } from './slack-clients.js';
 import type { SlackSettings } from './slack-config.js';
-import type { SharedFiles } from './slack-files.js';
+import type { SlackFileRef, UnseenFile } from './slack-message-event.js';
 import type { TaskTracker } from './slack-tasks.js';
 
 /** Where and to whom a member-facing sentence goes. */
@@ -32,6 +33,15 @@ export interface SlackOutbound {
    * writes one log line for the operator.
    */
   tell(audience: Audience, error: unknown, details?: Record<string, unknown>): Promise<void>;
+}
+
+export interface SharedFiles {
+  /**
+   * What a message's files are, from metadata only (a stub is looked up with `files.info`): at most the images one
+   * message may carry, each on a Slack file host, recorded as references. Nothing is downloaded inside Slack's 3
+   * seconds: the job fetches them when it starts. Refuses anything else with a sentence.
+   */
+  read(files: readonly SlackFileRef[]): Promise<{ references: FileReference[]; unseen: readonly UnseenFile[] }>;
 }
 
 /** What the listeners share besides: who the bot is, who is an admin, and the files a message shares. */

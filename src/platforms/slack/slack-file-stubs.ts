@@ -1,14 +1,7 @@
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { SlackOutbound } from './slack-context.js';
 import { slackFailureOf } from './slack-errors.js';
-import { fileSchema, type SlackFileRef } from './slack-message-event.js';
-
-/** A file shared with a message that this workspace cannot read, and why. */
-export interface UnseenFile {
-  readonly name: string;
-  /** `no_access`: shared from another organisation (Slack Connect) and not visible here; `hidden_by_limit`: the plan's. */
-  readonly reason: 'no_access' | 'hidden_by_limit';
-}
+import { fileSchema, type SlackFileRef, type UnseenFile } from './slack-message-event.js';
 
 /** `files.info` answers for a file this token may not see. */
 const notVisible = new Set(['file_not_found', 'file_deleted', 'access_denied']);

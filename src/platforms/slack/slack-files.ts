@@ -5,19 +5,9 @@ import type { FileReference } from '../../core/records.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import { createImageDownloader } from '../../download/image-downloader.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
-import type { SlackOutbound } from './slack-context.js';
+import type { SharedFiles, SlackOutbound } from './slack-context.js';
 import { mayCarryToken } from './slack-file-hosts.js';
-import { resolveFileStubs, type UnseenFile } from './slack-file-stubs.js';
-import type { SlackFileRef } from './slack-message-event.js';
-
-export interface SharedFiles {
-  /**
-   * What a message's files are, from metadata only (a stub is looked up with `files.info`): at most the images one
-   * message may carry, each on a Slack file host, recorded as references. Nothing is downloaded inside Slack's 3
-   * seconds: the job fetches them when it starts. Refuses anything else with a sentence.
-   */
-  read(files: readonly SlackFileRef[]): Promise<{ references: FileReference[]; unseen: readonly UnseenFile[] }>;
-}
+import { resolveFileStubs } from './slack-file-stubs.js';
 
 /** A recorded file: what `fetchFiles` needs to download it with the bot token, and its name for messages. */
 const referenceSchema = z.object({ id: z.string(), name: z.string(), url: z.string() });

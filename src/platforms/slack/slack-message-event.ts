@@ -18,6 +18,13 @@ export const fileSchema = z.object({
 /** The fields of a message event's `files[]` entry (and of `files.info`'s file) this platform reads. */
 export type SlackFileRef = z.infer<typeof fileSchema>;
 
+/** A file shared with a message that this workspace cannot read, and why. */
+export interface UnseenFile {
+  readonly name: string;
+  /** `no_access`: shared from another organisation (Slack Connect) and not visible here; `hidden_by_limit`: the plan's. */
+  readonly reason: 'no_access' | 'hidden_by_limit';
+}
+
 /** Only the fields read here; anything else Slack sends is ignored. */
 export const messageEventSchema = z.object({
   type: z.enum(['message', 'app_mention']),

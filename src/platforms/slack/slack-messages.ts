@@ -4,10 +4,10 @@ import type { FileReference } from '../../core/records.js';
 import { isUserFacingError, UserFacingError } from '../../core/user-facing-error.js';
 import type { Audience, SlackContext } from './slack-context.js';
 import type { createDeliveryDedupe } from './slack-dedupe.js';
-import { type UnseenFile, unseenSentence } from './slack-file-stubs.js';
+import { unseenSentence } from './slack-file-stubs.js';
 import { type EventTeams, eventEnvelopeSchema, eventTeams } from './slack-identity.js';
 import { messageKey } from './slack-ids.js';
-import { isMemberRequest, type MessageEvent, messageEventSchema } from './slack-message-event.js';
+import { isMemberRequest, type MessageEvent, messageEventSchema, type UnseenFile } from './slack-message-event.js';
 import { slackDelivery } from './slack-target.js';
 import { mentionsBot, promptFromSlack } from './slack-text.js';
 

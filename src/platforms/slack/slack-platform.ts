@@ -1,4 +1,4 @@
-import { App } from '@slack/bolt';
+import type { App } from '@slack/bolt';
 import { attachmentLimits } from '../../core/platform/attachment-limits.js';
 import type { ChatPlatform } from '../../core/platform/chat-platform.js';
 import type { PlatformEngine } from '../../core/platform/platform-engine.js';
@@ -10,8 +10,8 @@ import type { SlackContext, SlackOutbound } from './slack-context.js';
 import { createSlackDeliverer } from './slack-deliverer.js';
 import { slackFailureOf } from './slack-errors.js';
 import { createFileFetcher, createSharedFiles, type FileFetcher } from './slack-files.js';
-import { createSlackReceiver, type SlackReceiver } from './slack-receiver.js';
-import { registerSlackListeners } from './slack-router.js';
+import { openSlackInbound } from './slack-inbound.js';
+import type { SlackReceiver } from './slack-receiver.js';
 import { awaitsSlackStatus, createSlackStatus } from './slack-status.js';
 import { createStatusEdits, type StatusEdits } from './slack-status-edits.js';
 import { createTaskTracker } from './slack-tasks.js';
@@ -75,38 +75,6 @@ export function createSlackPlatform(config: SlackPlatformConfig): SlackPlatform 
     }
   }
 
-  async function openInbound(context: SlackContext, team: string | undefined): Promise<void> {
-    const receiver = createSlackReceiver({
-      ...(config.signingSecret ? { signingSecret: config.signingSecret } : {}),
-      ...(config.appToken ? { appToken: config.appToken } : {}),
-      apiUrl: config.apiUrl,
-      ...(config.server ? { server: config.server } : {}),
-      logger: boltLogger,
-      retryConfig: settings.retryConfig,
-    });
-    const app = new App({
-      token: config.botToken,
-      botId: context.identity.botId,
-      botUserId,
-      receiver: receiver.receiver,
-      logger: boltLogger,
-      clientOptions: clients.appOptions,
-      ignoreSelf: true,
-    });
-    app.error(async (error) => {
-      logger.error(
-        { platform: 'slack', code: (error as { code?: string }).code, err: error },
-        'slack: listener failed; Slack will deliver the event again',
-      );
-      // Rethrown: an event whose listener failed (nothing recorded) is answered 500, so Slack retries it.
-      throw error;
-    });
-    registerSlackListeners(app, context);
-    inbound = { receiver, app };
-    if (receiver.mode === 'socket') await app.start();
-    logger.info({ platform: 'slack', mode: receiver.mode, team, botUserId }, 'slack: connected');
-  }
-
   return {
     name: 'slack',
     mode,
@@ -154,7 +122,14 @@ export function createSlackPlatform(config: SlackPlatformConfig): SlackPlatform 
         isAdmin: createAdminCheck(outbound),
         files: createSharedFiles(outbound, { apiUrl: config.apiUrl, limits }),
       };
-      await openInbound(context, auth.team_id);
+      inbound = await openSlackInbound(context, {
+        config,
+        settings,
+        clients,
+        boltLogger,
+        logger,
+        team: auth.team_id,
+      });
     },
     deliver: (context) => started().deliverer.deliver(context),
     renderStatus: (event) => started().status.renderStatus(event),
