@@ -29,6 +29,8 @@ export interface SlackBotOptions {
   /** Have the fake send the bot's own posts back as events, as Slack does (true). */
   readonly echo?: boolean;
   readonly logLevel?: string;
+  /** Start only the outbound half: no receiver is mounted (a worker process). */
+  readonly outboundOnly?: boolean;
 }
 
 /** One pino line, parsed. */
@@ -122,7 +124,9 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     // A broken fake must fail a test at once, not after web-api's 30 minutes of retries.
     settings: { retryConfig: { retries: 0 }, ...options.settings },
   });
-  const platforms: StartedPlatforms = await startPlatforms(engine, [platform]);
+  const platforms: StartedPlatforms = await startPlatforms(engine, [platform], {
+    ...(options.outboundOnly ? { outboundOnly: true } : {}),
+  });
   const address = await server.listen();
   await engine.start();
   const signer = createSlackSigner({ url: `${address.url}/slack/events`, secret: signingSecret });

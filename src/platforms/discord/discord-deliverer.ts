@@ -38,6 +38,11 @@ export function createDiscordDeliverer(outbound: DiscordOutbound) {
     return files;
   }
 
+  const mentionOfBot = async () => {
+    const botId = await outbound.botUserId();
+    return botId ? `<@${botId}>` : 'the bot';
+  };
+
   async function startThread(context: DeliveryContext, target: DiscordTarget, messageId: string): Promise<void> {
     if (!target.startThread || context.conversation.threadId) return;
     try {
@@ -45,11 +50,9 @@ export function createDiscordDeliverer(outbound: DiscordOutbound) {
         body: { name: threadName(context.turn.instruction), auto_archive_duration: 10080 },
       })) as { id: string };
       await engine.updateConversation(context.conversation.id, { threadId: thread.id });
-      const botId = await outbound.botUserId();
-      const mention = botId ? `<@${botId}>` : 'the bot';
       const hint = outbound.messageContent
         ? 'Reply in this thread to edit the image: say what to change, or attach a picture to mix in.'
-        : `Mention ${mention} in a reply here to edit the image (say what to change, or attach a picture), or use the Edit button.`;
+        : `Mention ${await mentionOfBot()} in a reply here to edit the image (say what to change, or attach a picture), or use the Edit button.`;
       await postChannelMessage(
         rests.bot,
         thread.id,

@@ -47,8 +47,9 @@ export function createSlackStatus(outbound: SlackOutbound, edits: StatusEdits) {
   ): Promise<DeliveryIds | undefined> {
     const target = readSlackTarget(job.delivery);
     const thread = target.threadTs ?? undefined;
+    const message = await messageFor(job, state, notices, !thread);
+    let ts: string;
     try {
-      const message = await messageFor(job, state, notices, !thread);
       const posted = await withRateLimitRetry(
         () =>
           outbound.clients.delivery.chat.postMessage({
@@ -58,21 +59,7 @@ export function createSlackStatus(outbound: SlackOutbound, edits: StatusEdits) {
           }),
         retry(),
       );
-      const ts = posted.ts as string;
-      edits.remember(target.channel, ts, message);
-      if (!thread) {
-        await engine.updateConversation(job.conversationId, { threadId: ts, rootMessageId: ts });
-        return { threadTs: ts, rootTs: ts, statusTs: ts };
-      }
-      await engine.linkMessage({
-        platform: 'slack',
-        workspaceId: job.workspaceId,
-        channelId: target.channel,
-        messageId: ts,
-        conversationId: job.conversationId,
-        turnId: job.turnId,
-      });
-      return { statusTs: ts };
+      ts = posted.ts as string;
     } catch (error) {
       unreachable.add(job.id);
       // Nothing can be shown where the member asked: do not spend a generation on it.
@@ -82,6 +69,20 @@ export function createSlackStatus(outbound: SlackOutbound, edits: StatusEdits) {
       await outbound.tell(audienceOf(job, target, true), error, { jobId: job.id, step: 'status message' });
       return undefined;
     }
+    edits.remember(target.channel, ts, message);
+    if (!thread) {
+      await engine.updateConversation(job.conversationId, { threadId: ts, rootMessageId: ts });
+      return { threadTs: ts, rootTs: ts, statusTs: ts };
+    }
+    await engine.linkMessage({
+      platform: 'slack',
+      workspaceId: job.workspaceId,
+      channelId: target.channel,
+      messageId: ts,
+      conversationId: job.conversationId,
+      turnId: job.turnId,
+    });
+    return { statusTs: ts };
   }
 
   async function show(job: JobRecord, target: SlackTarget, state: StatusState): Promise<void> {
