@@ -34,9 +34,8 @@ describe('Discord thread jobs: what is posted, and where a message continues', (
         /Queued/.test(contentOf(request)),
     );
     expect(statuses).toHaveLength(1);
-    expect((statuses[0]?.body as { message_reference: { message_id: string } }).message_reference.message_id).not.toBe(
-      refused,
-    );
+    const statusFor = statuses[0]?.body as { message_reference?: { message_id?: string } } | undefined;
+    expect(statusFor?.message_reference?.message_id).not.toBe(refused);
     expect(fake.messagesIn(threadId).filter((message) => /Queued/.test(message.content))).toEqual([]);
   });
 
