@@ -57,17 +57,17 @@ describe('settings, validated once', () => {
 
   it('lets only an admin change the workspace’s defaults and limits, and clears with null', async () => {
     const harness = harnesses.create();
-    await expect(
-      harness.engine.changeSettings(member, 'workspace', { quotaMemberPerDay: 5 }),
-    ).rejects.toMatchObject({ code: 'not_allowed' });
+    await expect(harness.engine.changeSettings(member, 'workspace', { quotaMemberPerDay: 5 })).rejects.toMatchObject({
+      code: 'not_allowed',
+    });
     const admin = { ...member, isAdmin: true };
     const saved = await harness.engine.changeSettings(admin, 'workspace', { quotaMemberPerDay: 5, quality: 'high' });
     expect(saved.workspace).toEqual({ quotaMemberPerDay: 5, quality: 'high' });
     const cleared = await harness.engine.changeSettings(admin, 'workspace', { quotaMemberPerDay: null });
     expect(cleared.workspace).toEqual({ quality: 'high' });
-    await expect(
-      harness.engine.changeSettings(admin, 'workspace', { quotaMemberPerDay: -1 }),
-    ).rejects.toMatchObject({ code: 'bad_setting' });
+    await expect(harness.engine.changeSettings(admin, 'workspace', { quotaMemberPerDay: -1 })).rejects.toMatchObject({
+      code: 'bad_setting',
+    });
   });
 });
 

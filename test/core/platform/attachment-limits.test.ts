@@ -18,7 +18,9 @@ describe('attachment limits, decided once', () => {
     // A platform cap below the pipeline's holds.
     expect(attachmentLimits(catalogue, { maxFileBytes: 8 * MiB }, 25 * MiB).maxImageBytes).toBe(8 * MiB);
     // A catalogue of text-only models still takes one image (an edit's reference).
-    const textOnly = createModelCatalogue([{ id: 'gemini-2.5-flash-image', maxInputImages: 0, editSibling: undefined }]);
+    const textOnly = createModelCatalogue([
+      { id: 'gemini-2.5-flash-image', maxInputImages: 0, editSibling: undefined },
+    ]);
     expect(attachmentLimits(textOnly, { maxFiles: 10 }, MiB).maxImages).toBeGreaterThanOrEqual(1);
   });
 

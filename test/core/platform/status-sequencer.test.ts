@@ -46,10 +46,9 @@ describe('the status sequencer', () => {
     sequencer.push({ type: 'started', job: job('a') });
     sequencer.push({ type: 'queued', job: job('b'), position: 2 });
     // b's first event does not wait for a's slow one; a's second waits for a's first.
-    await expect.poll(() => render.seen.map((event) => `${event.job.id}:${event.type}`)).toEqual([
-      'a:queued',
-      'b:queued',
-    ]);
+    await expect
+      .poll(() => render.seen.map((event) => `${event.job.id}:${event.type}`))
+      .toEqual(['a:queued', 'b:queued']);
     render.release('a:queued');
     await expect.poll(() => render.seen.length).toBe(3);
     expect(render.seen[2]).toMatchObject({ type: 'started', job: { id: 'a' } });
