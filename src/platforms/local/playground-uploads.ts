@@ -1,5 +1,5 @@
-import { checkAttachments } from '../../core/platform/attachment-limits.js';
 import type { InputImage } from '../../core/imagine-request.js';
+import { checkAttachments } from '../../core/platform/attachment-limits.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { PlaygroundLimits } from './playground-limits.js';
@@ -18,9 +18,17 @@ export interface PendingImage {
 export function readPendingImages(images: unknown, limits: PlaygroundLimits): PendingImage[] {
   if (images === undefined || images === null) return [];
   if (!Array.isArray(images)) throw new UserFacingError('bad_request', '`images` must be a list of data URLs.');
-  const checked = { maxImages: limits.maxImages, maxImageBytes: limits.maxImageBytes, maxTotalBytes: limits.maxTotalImageBytes };
+  const checked = {
+    maxImages: limits.maxImages,
+    maxImageBytes: limits.maxImageBytes,
+    maxTotalBytes: limits.maxTotalImageBytes,
+  };
   // Counted before any is read: 20,000 stand-ins cost one comparison.
-  checkAttachments(checked, images.map(() => ({})), taker);
+  checkAttachments(
+    checked,
+    images.map(() => ({})),
+    taker,
+  );
   const pending = images.map((dataUrl, index) => {
     const name = `Attachment ${index + 1}`;
     const base64 = base64Of(dataUrl);
