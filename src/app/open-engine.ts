@@ -1,9 +1,9 @@
 import path from 'node:path';
-import { type ConversationEngine, createConversationEngine } from '../core/engine/conversation-engine.js';
-import type { EngineSettings } from '../core/engine/engine-context.js';
-import type { EngineLogger } from '../core/engine/engine-types.js';
-import type { ImageProvider } from '../core/image-provider.js';
-import type { ModelCatalogue } from '../core/models/model-catalogue.js';
+import {
+  type ConversationEngine,
+  type ConversationEngineConfig,
+  createConversationEngine,
+} from '../core/engine/conversation-engine.js';
 import type { BlobStore, Store } from '../core/store.js';
 import { measureImage } from '../images/measure-image.js';
 import { createFileBlobStore } from '../store/blob-store.js';
@@ -17,17 +17,10 @@ export interface AppEngine extends ConversationEngine {
   close(): Promise<void>;
 }
 
-export interface OpenEngineOptions {
+/** What the engine is made with, but the store and blobs: those are opened in `dataDir`. */
+export interface OpenEngineOptions extends Omit<ConversationEngineConfig, 'store' | 'blobs' | 'measure' | 'newId'> {
   /** `DATA_DIR`: `threadpaint.db` and `images/` live in it. */
   readonly dataDir: string;
-  readonly provider: ImageProvider;
-  readonly catalogue: ModelCatalogue;
-  readonly logger: EngineLogger;
-  readonly settings: Partial<EngineSettings> & { readonly defaultModel: string };
-  /** Shared by the engine and the store (a test's clock). */
-  readonly now?: () => number;
-  readonly randomSeed?: () => number;
-  readonly newReferenceId?: () => string;
 }
 
 const day = 24 * 3_600_000;
@@ -42,18 +35,9 @@ export function openEngine(options: OpenEngineOptions): AppEngine {
     ...(options.now ? { now: options.now } : {}),
   });
   const blobs = createFileBlobStore({ directory: path.join(options.dataDir, 'images') });
-  const engine = createConversationEngine({
-    store,
-    blobs,
-    provider: options.provider,
-    catalogue: options.catalogue,
-    logger: options.logger,
-    measure: measureImage,
-    settings: options.settings,
-    ...(options.now ? { now: options.now } : {}),
-    ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
-    ...(options.newReferenceId ? { newReferenceId: options.newReferenceId } : {}),
-  });
+  const { dataDir: _dataDir, ...config } = options;
+  // The engine's clock is the store's too (a test's manual clock).
+  const engine = createConversationEngine({ ...config, store, blobs, measure: measureImage });
   const daily = setInterval(() => {
     engine.cleanExpired().catch((error: unknown) => options.logger.error({ err: error }, 'retention cleanup failed'));
   }, day);

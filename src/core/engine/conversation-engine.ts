@@ -19,6 +19,7 @@ import { cancelJob, deleteTurn, readOutput } from './member-actions.js';
 import { redeliverJob, retryJob } from './retry-job.js';
 import { runJob } from './run-job.js';
 
+/** What the engine runs on and with: storage, the provider, the catalogue, the log, and side effects to inject. */
 export interface ConversationEngineConfig {
   readonly store: Store;
   readonly blobs: BlobStore;

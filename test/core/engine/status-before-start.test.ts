@@ -32,15 +32,20 @@ function postingPlatform() {
   return { platform, rendered, delivered, post: (outcome: 'posted' | 'refused') => post(outcome) };
 }
 
+/** A job submitted to an engine whose platform is still posting its status message. */
+async function waitingForItsStatus() {
+  const provider = observeProvider(billedStandIn());
+  const harness = harnesses.create({ provider, deliverer: false });
+  const posting = postingPlatform();
+  harness.engine.attachPlatform(posting.platform);
+  const { job } = await harness.imagine('a weathervane');
+  await posting.rendered.waitFor((event) => event.type === 'queued');
+  return { provider, harness, posting, job };
+}
+
 describe('a job whose status message is still being posted', () => {
   it('starts once the message is there, and its result replaces that message', async () => {
-    const provider = observeProvider(billedStandIn());
-    const harness = harnesses.create({ provider, deliverer: false });
-    const posting = postingPlatform();
-    harness.engine.attachPlatform(posting.platform);
-
-    const { job } = await harness.imagine('a weathervane');
-    await posting.rendered.waitFor((event) => event.type === 'queued');
+    const { provider, harness, posting, job } = await waitingForItsStatus();
     expect(provider.calls.items).toEqual([]);
     expect(harness.engine.position(job.id)).toBe(0);
 
@@ -53,13 +58,7 @@ describe('a job whose status message is still being posted', () => {
   });
 
   it('never runs when the platform cancels it because the message cannot be posted, and charges nothing', async () => {
-    const provider = observeProvider(billedStandIn());
-    const harness = harnesses.create({ provider, deliverer: false });
-    const posting = postingPlatform();
-    harness.engine.attachPlatform(posting.platform);
-
-    const { job } = await harness.imagine('a weathervane');
-    await posting.rendered.waitFor((event) => event.type === 'queued');
+    const { provider, harness, posting, job } = await waitingForItsStatus();
     await harness.engine.cancel(job.id, { platform: 'slack', workspaceId: 'T1', memberId: 'U1' });
     posting.post('refused');
 

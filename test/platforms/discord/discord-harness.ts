@@ -279,6 +279,11 @@ export async function startDiscordHarness(options: DiscordHarnessOptions = {}): 
   return harness;
 }
 
+/** A guild whose `general` channel has a thread `chat` that is not a conversation (the bot answers in place there). */
+export const guildWithChatThread = {
+  guilds: [{ channels: [{ name: 'general' }], threads: [{ parentId: 'general', name: 'chat' }] }],
+} as const satisfies FakeDiscordOptions;
+
 /** Everything Discord received, as text: what members could ever see. */
 export function everythingSent(fake: FakeDiscord): string {
   return fake.requests.map((request) => JSON.stringify(request.body ?? null)).join('\n');

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { fakeBotPermissions, fakePermissions } from '../../fakes/fake-discord.js';
 import { dataUrlImages } from '../../support/image-bytes.js';
-import { channelResult, contentOf, startConversation, useDiscordHarness } from './discord-harness.js';
+import {
+  channelResult,
+  contentOf,
+  guildWithChatThread,
+  startConversation,
+  useDiscordHarness,
+} from './discord-harness.js';
 
 const harnesses = useDiscordHarness();
 
@@ -59,9 +65,7 @@ describe('Discord thread jobs: what is posted, and where a message continues', (
   });
 
   it('continues a conversation answered in place inside a thread from a plain message in that thread', async () => {
-    const harness = await harnesses.start({
-      fake: { guilds: [{ channels: [{ name: 'general' }], threads: [{ parentId: 'general', name: 'chat' }] }] },
-    });
+    const harness = await harnesses.start({ fake: guildWithChatThread });
     const { fake, imageApi } = harness;
     const chat = fake.channel('chat');
     const sent = harness.imagine('a paper crane', { channelId: chat });
@@ -75,9 +79,7 @@ describe('Discord thread jobs: what is posted, and where a message continues', (
   });
 
   it('asks for Send Messages in Threads inside a thread, not Send Messages', async () => {
-    const harness = await harnesses.start({
-      fake: { guilds: [{ channels: [{ name: 'general' }], threads: [{ parentId: 'general', name: 'chat' }] }] },
-    });
+    const harness = await harnesses.start({ fake: guildWithChatThread });
     const { fake } = harness;
     const chat = fake.channel('chat');
     const inThreadOnly = fakeBotPermissions & ~fakePermissions.SendMessages;
