@@ -104,7 +104,7 @@ describe('the fake image API: scripted faults', () => {
     const downloader = createImageDownloader({ allowPrivate: true });
     try {
       await expect(downloader.download(url)).rejects.toMatchObject({
-        code: 'invalid_response',
+        failure: 'http_error',
         details: { status: 404 },
       });
     } finally {
