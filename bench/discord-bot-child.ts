@@ -8,7 +8,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type AppEngine, createEngine } from '../src/app/create-engine.js';
 import { createProvider } from '../src/app/create-provider.js';
-import { platformsOf, type StartedPlatforms, startPlatforms } from '../src/app/start-platforms.js';
+import { platformsOf } from '../src/app/platform-configs.js';
+import { type StartedPlatforms, startPlatforms } from '../src/app/start-platforms.js';
 import { loadConfig } from '../src/config/config.js';
 import { createConcurrencyLimit } from '../src/images/concurrency-limit.js';
 import { createImagePipeline } from '../src/images/image-pipeline.js';
@@ -79,7 +80,7 @@ async function start(command: Extract<BotChildCommand, { kind: 'start' }>): Prom
   const engine = createEngine(config, provider.provider, logger);
   const server = createAppServer({ host: '127.0.0.1', port: 0, health: () => ({}) });
   const services = { pipeline, logger, server, uploads: createConcurrencyLimit(1) };
-  const platforms = await startPlatforms(engine, platformsOf(config, services));
+  const platforms = await startPlatforms(engine, await platformsOf(config, services));
   await engine.start();
   running = { engine, platforms, closeProvider: () => provider.close() };
   monitor.startMeasuring();

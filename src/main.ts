@@ -3,7 +3,8 @@ import { shutdownApp } from './app/app-shutdown.js';
 import { type AppEngine, createEngine } from './app/create-engine.js';
 import { createProvider } from './app/create-provider.js';
 import { DataDirBusyError, type DataDirLock, lockDataDir } from './app/data-dir-lock.js';
-import { platformsOf, type StartedPlatforms, startPlatforms } from './app/start-platforms.js';
+import { platformsOf } from './app/platform-configs.js';
+import { type StartedPlatforms, startPlatforms } from './app/start-platforms.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { createConcurrencyLimit } from './images/concurrency-limit.js';
 import { createImagePipeline, imagePipelineDefaults } from './images/image-pipeline.js';
@@ -79,7 +80,7 @@ async function serve(config: Config, logger: Logger): Promise<number> {
   const uploads = createConcurrencyLimit(imagePipelineDefaults.concurrency);
   try {
     // Attached before recovery, so interrupted jobs are reported and generated ones delivered.
-    platforms = await startPlatforms(engine, platformsOf(config, { pipeline, logger, server, uploads }));
+    platforms = await startPlatforms(engine, await platformsOf(config, { pipeline, logger, server, uploads }));
   } catch (error) {
     process.stderr.write(`threadpaint: ${(error as Error).message}\n`);
     await server.close();

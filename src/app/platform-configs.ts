@@ -1,4 +1,5 @@
 import type { Config } from '../config/config.js';
+import type { ChatPlatform } from '../core/platform/chat-platform.js';
 import type { ConcurrencyLimit } from '../images/concurrency-limit.js';
 import type { ImagePipeline } from '../images/image-pipeline.js';
 import type { Logger } from '../logging/logger.js';
@@ -55,4 +56,25 @@ export function playgroundConfigOf(config: Config, services: PlatformServices): 
     uploads: services.uploads,
     logger: services.logger,
   };
+}
+
+/**
+ * Every platform the configuration enables, each made from its own slice of it. A platform's module (and its SDK)
+ * is loaded only when it is enabled: a Slack-only process never loads discord.js.
+ */
+export async function platformsOf(config: Config, services: PlatformServices): Promise<ChatPlatform[]> {
+  const platforms: ChatPlatform[] = [];
+  if (config.playgroundEnabled) {
+    const { createPlaygroundPlatform } = await import('../platforms/local/playground-platform.js');
+    platforms.push(createPlaygroundPlatform(playgroundConfigOf(config, services)));
+  }
+  if (config.discordEnabled) {
+    const { createDiscordPlatform } = await import('../platforms/discord/discord-platform.js');
+    platforms.push(createDiscordPlatform(discordConfigOf(config, services)));
+  }
+  if (config.slackEnabled) {
+    const { createSlackPlatform } = await import('../platforms/slack/slack-platform.js');
+    platforms.push(createSlackPlatform(slackConfigOf(config, services)));
+  }
+  return platforms;
 }

@@ -1,11 +1,6 @@
-import type { Config } from '../config/config.js';
 import type { ChatPlatform, PlatformHealth } from '../core/platform/chat-platform.js';
 import { waitAtMost } from '../core/time-limit.js';
-import { createDiscordPlatform } from '../platforms/discord/discord-platform.js';
-import { createPlaygroundPlatform } from '../platforms/local/playground-platform.js';
-import { createSlackPlatform } from '../platforms/slack/slack-platform.js';
 import type { AppEngine } from './open-engine.js';
-import { discordConfigOf, type PlatformServices, playgroundConfigOf, slackConfigOf } from './platform-configs.js';
 
 export interface StartedPlatforms {
   /** The chat platforms started (the playground aside). */
@@ -14,15 +9,6 @@ export interface StartedPlatforms {
   health(): Readonly<Record<string, PlatformHealth>>;
   /** Stops every platform, the last started first, within `withinMs` together. */
   stop(withinMs?: number): Promise<void>;
-}
-
-/** Every platform the configuration enables, each made from its own slice of it. */
-export function platformsOf(config: Config, services: PlatformServices): ChatPlatform[] {
-  return [
-    ...(config.playgroundEnabled ? [createPlaygroundPlatform(playgroundConfigOf(config, services))] : []),
-    ...(config.discordEnabled ? [createDiscordPlatform(discordConfigOf(config, services))] : []),
-    ...(config.slackEnabled ? [createSlackPlatform(slackConfigOf(config, services))] : []),
-  ];
 }
 
 /**
