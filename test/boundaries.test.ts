@@ -93,6 +93,13 @@ describe('architecture boundaries', () => {
     expect(unnamed).toEqual([]);
   });
 
+  it('lets platforms reach records through the engine only, never the store', () => {
+    const offenders = edges
+      .filter((edge) => edge.from.startsWith('src/platforms/') && /^src\/(core\/store|store\/)/.test(edge.to))
+      .map((edge) => `${edge.from} imports ${edge.to}`);
+    expect(offenders).toEqual([]);
+  });
+
   it('has no import cycle, type-only imports included', () => {
     expect(importCycles(edges)).toEqual([]);
   });

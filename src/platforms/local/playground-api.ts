@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import type { InboundRequest, Requester } from '../../core/engine/engine-types.js';
+import { jobMissing } from '../../core/engine/ownership.js';
 import type { PlatformEngine } from '../../core/platform/platform-engine.js';
 import type { JobRecord } from '../../core/records.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
@@ -93,7 +94,7 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
 
   async function jobStatus(jobId: string) {
     const job = await engine.getJob(jobId, playgroundMember);
-    if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
+    if (!job) throw jobMissing();
     const turn = await engine.getTurn(job.turnId, playgroundMember);
     return {
       state: job.state,

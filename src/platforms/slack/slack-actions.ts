@@ -1,8 +1,8 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Requester } from '../../core/engine/engine-types.js';
+import { imageGone, jobMissing } from '../../core/engine/ownership.js';
 import type { JobRecord } from '../../core/records.js';
-import { UserFacingError } from '../../core/user-facing-error.js';
 import { withAdminRights } from './slack-admins.js';
 import type { Audience, SlackContext } from './slack-context.js';
 import { deleteTurnForMember } from './slack-delete.js';
@@ -101,11 +101,7 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
     case 'reroll':
     case 'variations': {
       const turn = await engine.getTurn(action.id, requester);
-      if (!turn)
-        throw new UserFacingError(
-          'conversation_expired',
-          'That image is no longer stored (it was deleted or expired).',
-        );
+      if (!turn) throw imageGone();
       await engine.submit({
         ...requester,
         idempotencyKey: press.key,
@@ -143,6 +139,6 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
 
 async function requireJob(context: SlackContext, jobId: string, requester: Requester): Promise<JobRecord> {
   const job = await context.engine.getJob(jobId, requester);
-  if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
+  if (!job) throw jobMissing();
   return job;
 }

@@ -1,6 +1,6 @@
 import type { App, types } from '@slack/bolt';
 import { z } from 'zod';
-import { UserFacingError } from '../../core/user-facing-error.js';
+import { imageGone } from '../../core/engine/ownership.js';
 import { newReferenceId } from '../../logging/logger.js';
 import type { SlackContext } from './slack-context.js';
 import { memberSentenceFor } from './slack-errors.js';
@@ -67,11 +67,7 @@ export function registerEditModal(app: App, context: SlackContext): void {
     const instruction = view.state.values[instructionBlockId]?.[instructionBlockId]?.value?.trim() ?? '';
     try {
       const turn = await context.engine.getTurn(metadata.turn, { platform: 'slack', workspaceId: team });
-      if (!turn)
-        throw new UserFacingError(
-          'conversation_expired',
-          'That image is no longer stored (it was deleted or expired).',
-        );
+      if (!turn) throw imageGone();
       await context.engine.submit({
         platform: 'slack',
         workspaceId: team,
