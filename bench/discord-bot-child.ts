@@ -6,10 +6,12 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createEngine, type EngineHandle } from '../src/app/create-engine.js';
+import { type AppEngine, createEngine } from '../src/app/create-engine.js';
 import { createProvider } from '../src/app/create-provider.js';
+import { platformsOf } from '../src/app/platform-configs.js';
 import { type StartedPlatforms, startPlatforms } from '../src/app/start-platforms.js';
 import { loadConfig } from '../src/config/config.js';
+import { createConcurrencyLimit } from '../src/images/concurrency-limit.js';
 import { createImagePipeline } from '../src/images/image-pipeline.js';
 import { createLogger } from '../src/logging/logger.js';
 import { createAppServer } from '../src/server/http-server.js';
@@ -43,7 +45,7 @@ const reply = (message: BotChildReply) => process.send?.(message);
 const monitor = monitorProcess();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'threadpaint-discord-bench-'));
 const logs: { level: number; msg: string }[] = [];
-let running: { engine: EngineHandle; platforms: StartedPlatforms; closeProvider: () => Promise<void> } | undefined;
+let running: { engine: AppEngine; platforms: StartedPlatforms; closeProvider: () => Promise<void> } | undefined;
 
 async function start(command: Extract<BotChildCommand, { kind: 'start' }>): Promise<void> {
   const config = loadConfig({
@@ -77,8 +79,9 @@ async function start(command: Extract<BotChildCommand, { kind: 'start' }>): Prom
   const provider = createProvider(config, pipeline);
   const engine = createEngine(config, provider.provider, logger);
   const server = createAppServer({ host: '127.0.0.1', port: 0, health: () => ({}) });
-  const platforms = await startPlatforms({ config, engine, pipeline, logger, server });
-  await engine.engine.start();
+  const services = { pipeline, logger, server, uploads: createConcurrencyLimit(1) };
+  const platforms = await startPlatforms(engine, await platformsOf(config, services));
+  await engine.start();
   running = { engine, platforms, closeProvider: () => provider.close() };
   monitor.startMeasuring();
   reply({ kind: 'ready', rss: process.memoryUsage.rss() });

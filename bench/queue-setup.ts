@@ -4,10 +4,10 @@ import { type ConversationEngine, createConversationEngine } from '../src/core/e
 import type { JobEvent } from '../src/core/jobs/job-events.js';
 import { createModelCatalogue } from '../src/core/models/model-catalogue.js';
 import type { JobPatch } from '../src/core/store.js';
+import { createImageDownloader } from '../src/download/image-downloader.js';
 import { createImagePipeline } from '../src/images/image-pipeline.js';
 import { measureImage } from '../src/images/measure-image.js';
 import { createHttpImageProvider } from '../src/providers/http-image-provider.js';
-import { createImageDownloader } from '../src/providers/image-download.js';
 import { createFileBlobStore } from '../src/store/blob-store.js';
 import { openPostgresStore } from '../src/store/postgres-store.js';
 import { createSqliteStore } from '../src/store/sqlite-store.js';
@@ -89,7 +89,12 @@ export async function createBenchEngine(options: BenchEngineOptions): Promise<Be
       quota: { memberPerHour: 1_000_000 },
     },
   });
-  engine.registerDeliverer('local', { deliver: async ({ job }) => ({ messageId: `bench-${job.id}` }) });
+  engine.attachPlatform({
+    name: 'local',
+    awaitsStatus: () => false,
+    renderStatus: async () => undefined,
+    deliver: async ({ job }) => ({ messageId: `bench-${job.id}` }),
+  });
   const events: BenchEngine['events'] = [];
   engine.onEvent((event) => events.push({ at: performance.now(), event }));
   return {

@@ -20,10 +20,10 @@ import type { JobEvent } from '../src/core/jobs/job-events.js';
 import { createModelCatalogue } from '../src/core/models/model-catalogue.js';
 import type { TurnRecord } from '../src/core/records.js';
 import type { Store } from '../src/core/store.js';
+import { createImageDownloader } from '../src/download/image-downloader.js';
 import { createImagePipeline, type ImagePipeline } from '../src/images/image-pipeline.js';
 import { measureImage } from '../src/images/measure-image.js';
 import { createHttpImageProvider } from '../src/providers/http-image-provider.js';
-import { createImageDownloader } from '../src/providers/image-download.js';
 import { createOfflineImageProvider } from '../src/providers/offline-renderer.js';
 import { createFileBlobStore } from '../src/store/blob-store.js';
 import { createSqliteStore } from '../src/store/sqlite-store.js';
@@ -165,7 +165,10 @@ interface Driven {
 async function drive(engine: ConversationEngine): Promise<Driven> {
   const written = new Map<string, string[]>();
   mkdirSync(outDir, { recursive: true });
-  engine.registerDeliverer('local', {
+  engine.attachPlatform({
+    name: 'local',
+    awaitsStatus: () => false,
+    renderStatus: async () => undefined,
     async deliver({ job, images }) {
       const step = String(job.delivery['step'] ?? job.id).padStart(2, '0');
       const files = images.map((image, index) => {

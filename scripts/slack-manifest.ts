@@ -1,5 +1,5 @@
 /** `npm run manifest:slack [-- --socket] [-- --write [file]]`: the Slack app manifest for this configuration. */
-import { runSlackManifestCli } from '../src/platforms/slack/slack-manifest.js';
+import { runSlackManifestCli } from '../src/cli/cli-slack-manifest.js';
 
 process.exitCode = runSlackManifestCli(process.argv.slice(2), {
   out: (text) => process.stdout.write(text),

@@ -1,20 +1,22 @@
+import { banner, describePlatform, listenFailure } from './app/app-banner.js';
 import { createAppLogger } from './app/app-logger.js';
-import { createEngine, type EngineHandle, openStorage } from './app/create-engine.js';
+import { shutdownApp } from './app/app-shutdown.js';
+import { type AppEngine, createEngine, openStorage } from './app/create-engine.js';
 import { createProvider } from './app/create-provider.js';
 import { DataDirBusyError, type DataDirLock, lockDataDir } from './app/data-dir-lock.js';
 import { logJobOutcomes } from './app/outcome-log.js';
+import { platformsOf } from './app/platform-configs.js';
 import { lockPostgresQueue, type PostgresQueueLock, QueueBusyError } from './app/postgres-queue-lock.js';
-import { startPlatforms } from './app/start-platforms.js';
+import { type StartedPlatforms, startPlatforms } from './app/start-platforms.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { createConcurrencyLimit } from './images/concurrency-limit.js';
 import { createImagePipeline, imagePipelineDefaults } from './images/image-pipeline.js';
 import type { Logger } from './logging/logger.js';
-import { createPlayground } from './platforms/local/playground.js';
 import { createAppServer } from './server/http-server.js';
 import { StoreUnavailableError } from './store/postgres-errors.js';
 
 /**
- * The composition root: config → logger → the `DATA_DIR` lock → pipeline → provider → the one HTTP server (bound
+ * The composition root: config → logger → the `DATA_DIR` lock (and a PostgreSQL schema's queue lock) → pipeline → provider → the one HTTP server (bound
  * first) → store and engine → playground and platforms → recovery → requests let in.
  * Runs in the foreground until SIGTERM/SIGINT; returns the exit code.
  */
@@ -69,7 +71,8 @@ export async function startApp(): Promise<number> {
 async function serve(config: Config, logger: Logger): Promise<number> {
   const pipeline = createImagePipeline();
   const provider = createProvider(config, pipeline);
-  let engine: EngineHandle | undefined;
+  let engine: AppEngine | undefined;
+  let platforms: StartedPlatforms | undefined;
   const platformNames = [
     ...(config.playgroundEnabled ? ['local'] : []),
     ...(config.discordEnabled ? ['discord'] : []),
@@ -84,7 +87,8 @@ async function serve(config: Config, logger: Logger): Promise<number> {
       provider: provider.provider.name,
       offline: config.offline,
       platforms: platformNames,
-      queue: engine?.engine.stats,
+      connections: platforms?.health(),
+      queue: engine?.stats,
     }),
   });
   let address: Awaited<ReturnType<typeof server.listen>>;
@@ -106,27 +110,11 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     return 78;
   }
   const { catalogue, DEFAULT_MODEL: defaultModel } = config;
-  logJobOutcomes({ engine: engine.engine, store: engine.store, catalogue, defaultModel, logger });
-  if (config.playgroundEnabled) {
-    server.mount(
-      createPlayground({
-        engine: engine.engine,
-        catalogue: config.catalogue,
-        pipeline,
-        logger,
-        offline: config.offline,
-        defaultModel: config.DEFAULT_MODEL,
-        ...(config.PLAYGROUND_TOKEN ? { token: config.PLAYGROUND_TOKEN } : {}),
-        listenHost: config.HOST,
-        ...(config.PUBLIC_URL ? { publicUrl: config.PUBLIC_URL } : {}),
-        maxImageBytes: imagePipelineDefaults.maxInputBytes,
-        uploads: createConcurrencyLimit(imagePipelineDefaults.concurrency),
-      }),
-    );
-  }
-  let platforms: Awaited<ReturnType<typeof startPlatforms>>;
+  logJobOutcomes({ engine, store: engine.store, catalogue, defaultModel, logger });
+  const uploads = createConcurrencyLimit(imagePipelineDefaults.concurrency);
   try {
-    platforms = await startPlatforms({ config, engine, pipeline, logger, server });
+    // Attached before recovery, so interrupted jobs are reported and generated ones delivered.
+    platforms = await startPlatforms(engine, await platformsOf(config, { pipeline, logger, server, uploads }));
   } catch (error) {
     process.stderr.write(`threadpaint: ${(error as Error).message}\n`);
     await server.close();
@@ -134,8 +122,7 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     await provider.close();
     return 78;
   }
-  // Platforms subscribe before recovery, so interrupted jobs are reported and generated ones delivered.
-  const recovered = await engine.engine.start();
+  const recovered = await engine.start();
   if (recovered.resumed + recovered.interrupted + recovered.redelivered > 0)
     logger.info(recovered, 'jobs recovered after restart');
   server.ready();
@@ -149,47 +136,18 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     },
     'threadpaint is up',
   );
-  process.stdout.write(banner(config, address.url, platforms.names));
+  process.stdout.write(
+    banner(
+      config,
+      address.url,
+      platforms.names.map((name) => describePlatform(config, name)),
+    ),
+  );
   const signal = await new Promise<string>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   logger.info({ signal }, 'shutting down');
-  const forced = setTimeout(() => process.exit(1), 8_000);
-  forced.unref();
-  await server.close();
-  // Running jobs become interrupted while the platforms still listen, so their members are told (with Retry).
-  await engine.engine.shutdown();
-  await platforms.stop();
-  await engine.close();
-  await provider.close();
-  logger.flush();
-  clearTimeout(forced);
+  await shutdownApp({ server, engine, platforms, provider, logger });
   return 0;
-}
-
-function listenFailure(config: { HOST: string; PORT: number }, error: NodeJS.ErrnoException): string {
-  if (error.code === 'EADDRINUSE')
-    return `PORT=${config.PORT} is already in use on ${config.HOST}; set PORT to a free port (or 0 for any).`;
-  if (error.code === 'EACCES') return `PORT=${config.PORT} needs privileges on this system; use a port above 1023.`;
-  if (error.code === 'EADDRNOTAVAIL') return `HOST=${config.HOST} is not an address of this machine; try 127.0.0.1.`;
-  return `cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`;
-}
-
-function banner(config: Config, url: string, connected: readonly string[]): string {
-  const playground = config.PLAYGROUND_TOKEN ? `${url}/ (token: PLAYGROUND_TOKEN)` : `${url}/`;
-  return [
-    '',
-    `  threadpaint is running — ${config.playgroundEnabled ? `playground: ${playground}  ` : ''}health: ${url}/healthz`,
-    config.offline
-      ? '  No IMAGE_API_KEY: images come from the offline renderer (labelled previews). Set it in .env for real models.'
-      : `  Image API: ${config.IMAGE_API_URL} (default model ${config.DEFAULT_MODEL})`,
-    connected.length > 0
-      ? `  Connected: ${connected.join(', ')}.${config.playgroundEnabled ? '' : ' The playground is off (PLAYGROUND=true turns it on).'}`
-      : config.playgroundEnabled
-        ? '  No Discord or Slack credentials set: only the local playground is served.'
-        : '  No Discord or Slack credentials set and PLAYGROUND=false: only /healthz is served.',
-    '  Ctrl+C to stop.',
-    '',
-  ].join('\n');
 }

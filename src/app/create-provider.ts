@@ -1,8 +1,8 @@
 import type { Config } from '../config/config.js';
 import type { ImageProvider } from '../core/image-provider.js';
+import { createImageDownloader } from '../download/image-downloader.js';
 import type { ImagePipeline } from '../images/image-pipeline.js';
 import { createHttpImageProvider } from '../providers/http-image-provider.js';
-import { createImageDownloader } from '../providers/image-download.js';
 import { createOfflineImageProvider } from '../providers/offline-renderer.js';
 import { uploadLimitOf } from './upload-limit.js';
 

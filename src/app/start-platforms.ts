@@ -1,63 +1,48 @@
-import type { Config } from '../config/config.js';
-import type { ImagePipeline } from '../images/image-pipeline.js';
-import type { Logger } from '../logging/logger.js';
-import { startDiscord } from '../platforms/discord/discord-platform.js';
-import { startSlack } from '../platforms/slack/slack-platform.js';
-import type { AppServer } from '../server/http-server.js';
-import type { EngineHandle } from './create-engine.js';
+import type { ChatPlatform, PlatformHealth } from '../core/platform/chat-platform.js';
+import { waitAtMost } from '../core/time-limit.js';
+import type { AppEngine } from './open-engine.js';
 
 export interface StartedPlatforms {
+  /** The chat platforms started (the playground aside). */
   readonly names: readonly string[];
-  stop(): Promise<void>;
+  /** Each platform's own word on its connection, by name. */
+  health(): Readonly<Record<string, PlatformHealth>>;
+  /** Stops every platform, the last started first, within `withinMs` together. */
+  stop(withinMs?: number): Promise<void>;
 }
 
-/** Starts every platform whose credentials are set; a platform that cannot start stops start-up with its reason. */
-export async function startPlatforms(options: {
-  readonly config: Config;
-  readonly engine: EngineHandle;
-  readonly pipeline: ImagePipeline;
-  readonly logger: Logger;
-  readonly server: AppServer;
-}): Promise<StartedPlatforms> {
-  const { config, engine } = options;
-  const stops: Array<() => Promise<void>> = [];
-  const names: string[] = [];
-  if (config.discordEnabled) {
-    const discord = await startDiscord({
-      token: config.DISCORD_TOKEN as string,
-      apiUrl: config.DISCORD_API_URL,
-      ...(config.DISCORD_APPLICATION_ID ? { applicationId: config.DISCORD_APPLICATION_ID } : {}),
-      ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
-      messageContent: config.DISCORD_MESSAGE_CONTENT,
-      allowPrivateDownloads: config.ALLOW_PRIVATE_DOWNLOADS,
-      engine: engine.engine,
-      store: engine.store,
-      catalogue: config.catalogue,
-      defaultModel: config.DEFAULT_MODEL,
-      pipeline: options.pipeline,
-      logger: options.logger,
-    });
-    stops.push(() => discord.stop());
-    names.push('discord');
-  }
-  if (config.slackEnabled) {
-    // Mounts POST /slack/events on the shared server (HTTP mode) or opens Socket Mode (SLACK_APP_TOKEN).
-    const slack = await startSlack({
-      config,
-      engine: engine.engine,
-      store: engine.store,
-      blobs: engine.blobs,
-      pipeline: options.pipeline,
-      logger: options.logger,
-      server: options.server,
-    });
-    stops.push(() => slack.stop());
-    names.push(`slack (${slack.mode === 'socket' ? 'Socket Mode' : 'HTTP events on /slack/events'})`);
+/**
+ * Attaches each platform to the engine (it delivers and shows statuses from then on) and starts it: the whole
+ * platform, or with `outboundOnly` only what delivers from stored ids (a worker process). A platform that cannot
+ * start stops start-up with its reason, after the ones already started are stopped again.
+ */
+export async function startPlatforms(
+  engine: AppEngine,
+  platforms: readonly ChatPlatform[],
+  options: { readonly outboundOnly?: boolean } = {},
+): Promise<StartedPlatforms> {
+  const started: ChatPlatform[] = [];
+  const detachments: Array<() => void> = [];
+  const stopAll = async (withinMs = 10_000) => {
+    const deadline = Date.now() + withinMs;
+    for (const platform of [...started].reverse()) {
+      await waitAtMost(platform.stop(), deadline - Date.now());
+    }
+    for (const detach of detachments) detach();
+  };
+  for (const platform of platforms) {
+    detachments.push(engine.attachPlatform(platform));
+    try {
+      await platform.start(engine, options);
+    } catch (error) {
+      await stopAll();
+      throw error;
+    }
+    started.push(platform);
   }
   return {
-    names,
-    async stop() {
-      for (const stop of stops.reverse()) await stop();
-    },
+    names: started.filter((platform) => platform.name !== 'local').map((platform) => platform.name),
+    health: () => Object.fromEntries(started.map((platform) => [platform.name, platform.health()])),
+    stop: stopAll,
   };
 }

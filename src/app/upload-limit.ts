@@ -1,6 +1,6 @@
 import type { Config } from '../config/config.js';
 import { defaultSizeLimit } from '../platforms/discord/discord-target.js';
-import { slackDefaults } from '../platforms/slack/slack-options.js';
+import { slackDefaults } from '../platforms/slack/slack-config.js';
 
 /**
  * The smallest upload cap among the platforms that post images (Discord's default per-file limit; Slack's upload

@@ -3,7 +3,6 @@ import { createProvider } from '../app/create-provider.js';
 import { type Config, ConfigError, loadConfig } from '../config/config.js';
 import { isUserFacingError } from '../core/user-facing-error.js';
 import { createImagePipeline } from '../images/image-pipeline.js';
-import { runSlackManifestCli } from '../platforms/slack/slack-manifest.js';
 import { isImageApiError } from '../providers/image-api-error.js';
 import { BackupError } from '../store/sqlite-backup.js';
 import { CliUsageError, cliHelp, parseCliArgs } from './cli-args.js';
@@ -11,6 +10,7 @@ import { runBackup } from './cli-backup.js';
 import { runDoctor } from './cli-doctor.js';
 import { formatModels } from './cli-models.js';
 import { runEdit, runImagine } from './cli-run.js';
+import { runSlackManifestCli } from './cli-slack-manifest.js';
 
 export interface CliIo {
   readonly out: (line: string) => void;

@@ -1,3 +1,6 @@
+import type { ImageProviderErrorCode } from './image-provider-error.js';
+import type { UserFacingCode } from './user-facing-error.js';
+
 /**
  * The persisted records of conversations and jobs: plain serializable data (no closures, no platform objects),
  * so a job can be resumed after a restart or, later, run by another process.
@@ -108,15 +111,29 @@ export interface JobInput {
   readonly mask?: boolean;
   /** New reference images that came with the request (attachments), already stored. */
   readonly attachments: readonly ImageRef[];
+  /**
+   * Files the request shared that are downloaded when the job starts, by the platform (Slack: a listener has 3 s);
+   * they join `attachments` for that run and the turn's input images.
+   */
+  readonly files?: readonly FileReference[];
   /** For edits/variations: the picked output (`turnId` + index) the edit starts from; else the latest turn's first. */
   readonly base?: { readonly turnId: string; readonly index: number };
 }
 
+/**
+ * A file shared with a request, as the platform's ids (read back with its own schema); no bytes, no token. `name` is
+ * the file's name as the member sees it, when the platform has one (a file named as a mask is one).
+ */
+export type FileReference = Readonly<Record<string, string>>;
+
 /** Platform-specific delivery target: ids and tokens only (channel, message, interaction token + expiry). */
 export type DeliveryTarget = Readonly<Record<string, string | number | boolean | null>>;
 
+/** Why a job failed: a condition the member was told about, a provider's failure, or neither (`internal`). */
+export type JobErrorCode = UserFacingCode | ImageProviderErrorCode | 'internal' | 'interrupted';
+
 export interface JobError {
-  readonly code: string;
+  readonly code: JobErrorCode;
   /** The member-facing sentence. */
   readonly message: string;
   readonly referenceId?: string;

@@ -47,6 +47,12 @@ const logDistance = (a: number, b: number) => Math.abs(Math.log(a) - Math.log(b)
 const ratioOf = (size: { width: number; height: number }) => size.width / size.height;
 const sameRatio = (a: number, b: number) => logDistance(a, b) < 0.01;
 
+/** Whether exact pixels have an aspect ratio's shape (as `--ar` and `--size` together must). */
+export function hasRatio(size: { width: number; height: number }, aspectRatio: string): boolean {
+  const ratio = parseRatio(aspectRatio);
+  return sameRatio(ratioOf(size), ratio.width / ratio.height);
+}
+
 /**
  * The entry of a model's list whose ratio is the member's, however either is written: `--ar 21:9` is the listed
  * `21:9` though it reduces to 7:3, and `--ar 4:3` is Qwen's listed `1472*1140`, which is 4:3 only roughly.

@@ -35,11 +35,13 @@ export const imagePipelineDefaults = {
 /**
  * Every decode and encode of the bot: checks untrusted images, fits inputs to a model's limits and outputs to a
  * platform's upload limit, with a bounded number of sharp operations at once. Errors meant for members are
- * `UserFacingError`s (`not_an_image`, `image_too_large`, `image_too_many_pixels`, `corrupt_image`,
+ * `UserFacingError`s (`not_an_image`, `image_too_large`, `image_too_many_pixels`, `image_corrupt`,
  * `unsupported_image`, `output_too_large`, `mask_without_alpha`, `mask_too_large`); a generated image that fails its
  * check is an `OutputRejectedError`.
  */
 export interface ImagePipeline {
+  /** Largest raw image it accepts at all: what a platform may take from a member per image. */
+  readonly maxInputBytes: number;
   /** Sniffs, checks the pixel limit from the header, then decodes once to prove the data is complete. */
   inspect(bytes: Uint8Array, name?: string): Promise<ImageInfo>;
   /** Fits a member's image to a model: untouched when it already fits, else re-encoded, else downscaled. */
@@ -63,6 +65,7 @@ export function createImagePipeline(options: ImagePipelineOptions = {}): ImagePi
   const limit = options.limit ?? createConcurrencyLimit(options.concurrency ?? imagePipelineDefaults.concurrency);
   const context = createSharpContext({ maxPixels, maxInputBytes, limit });
   return {
+    maxInputBytes,
     inspect: (bytes, name) => inspectImage(context, bytes, name),
     prepareInput: (image, target) => prepareInput(context, image, target),
     prepareMask: (mask, target) => prepareMask(context, mask, target),

@@ -1,5 +1,10 @@
 import sharp from 'sharp';
-import { corruptImageError, notAnImageError, tooManyPixelsError, unsupportedImageError } from './image-messages.js';
+import {
+  corruptImageError,
+  notAnImageError,
+  tooManyPixelsError,
+  unsupportedImageError,
+} from '../core/image-sentences.js';
 import { sniffImageType } from './image-type.js';
 import type { SharpContext } from './sharp-context.js';
 

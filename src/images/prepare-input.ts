@@ -1,7 +1,7 @@
+import { formatBytes, imageSubject, tooLargeError } from '../core/image-sentences.js';
 import type { InputImage } from '../core/imagine-request.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { allowsType, encodeToFit } from './encode-to-fit.js';
-import { formatBytes, imageSubject, tooLargeError } from './image-messages.js';
 import { inspectImage } from './inspect-image.js';
 import type { SharpContext } from './sharp-context.js';
 

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
+import { corruptImageError, formatBytes, imageSubject, notAnImageError } from '../core/image-sentences.js';
 import type { InputImage } from '../core/imagine-request.js';
 import { UserFacingError } from '../core/user-facing-error.js';
-import { corruptImageError, formatBytes, imageSubject, notAnImageError } from './image-messages.js';
 import { sniffImageType } from './image-type.js';
 import type { SharpContext } from './sharp-context.js';
 

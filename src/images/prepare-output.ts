@@ -1,7 +1,7 @@
 import sharp from 'sharp';
+import { corruptImageError, formatBytes, notAnImageError } from '../core/image-sentences.js';
 import { UserFacingError } from '../core/user-facing-error.js';
 import { allowsType, encodeToFit } from './encode-to-fit.js';
-import { corruptImageError, formatBytes, notAnImageError } from './image-messages.js';
 import { sniffImageType } from './image-type.js';
 import type { SharpContext } from './sharp-context.js';
 

@@ -1,7 +1,7 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
 import { splitDataUrl, toDataUrl } from './data-url.js';
 import { continuationOf } from './gemini-native-state.js';
-import type { UpstreamCall, UpstreamRequest } from './request-builder.js';
+import type { UpstreamCall, UpstreamRequest } from './upstream-request.js';
 
 const inlineData = (url: string) => {
   const { mimeType, base64 } = splitDataUrl(url);

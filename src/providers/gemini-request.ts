@@ -1,5 +1,5 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
-import { generationsPath, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+import { generationsPath, type UpstreamCall, type UpstreamRequest } from './upstream-request.js';
 
 /**
  * Gemini (Nano Banana) on the documented gateway: `size` is the aspect ratio, `image_size` the tier (omitted for

@@ -1,5 +1,5 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
-import type { RequestOptions } from './request-builder.js';
+import type { RequestOptions } from './upstream-request.js';
 
 /** PNG bytes per pixel at worst (RGB, or RGBA for a transparent background) and the container's overhead. */
 const pngBytesPerPixel = { opaque: 3, transparent: 4 } as const;

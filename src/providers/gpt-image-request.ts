@@ -1,6 +1,6 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
 import { gptImageOptions } from './gpt-image-options.js';
-import { generationsPath, type RequestOptions, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+import { generationsPath, type RequestOptions, type UpstreamCall, type UpstreamRequest } from './upstream-request.js';
 
 /**
  * GPT Image: one of three sizes, `quality`, `n` up to 10 per call; always answers base64, so no `response_format`.

@@ -2,9 +2,9 @@ import type { Dispatcher } from 'undici';
 import type { GenerateOptions, ImageProvider } from '../core/image-provider.js';
 import type { ImageApiDialect } from '../core/models/model-spec.js';
 import type { GatewayProbe } from './gateway-probe.js';
-import type { RequestOptions } from './request-builder.js';
 import type { InputPreparer } from './request-inputs.js';
 import type { OutputVerifier, ResultDownloader } from './result-images.js';
+import type { RequestOptions } from './upstream-request.js';
 
 export interface HttpImageProviderConfig {
   /** `https://gateway.example` (with or without a trailing slash). */

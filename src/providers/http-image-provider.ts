@@ -10,7 +10,7 @@ import {
   type HttpImageProviderConfig,
   httpImageProviderDefaults,
 } from './http-image-provider-config.js';
-import { chooseRequestBuilder, planUpstreamCalls, type UpstreamCall } from './request-builder.js';
+import { chooseRequestBuilder, planUpstreamCalls } from './request-builder.js';
 import { prepareRequestInputs } from './request-inputs.js';
 import { readSmallBody } from './response-body.js';
 import { toImages } from './result-images.js';
@@ -18,6 +18,7 @@ import { readUpstreamAnswer } from './upstream-answer.js';
 import { encodeUpstreamBody } from './upstream-body.js';
 import { delay, toImageApiError } from './upstream-errors.js';
 import { contentLengthOf, requestIdOf, retryAfterOf, safeJson } from './upstream-http.js';
+import type { UpstreamCall } from './upstream-request.js';
 
 export {
   type HttpImageProvider,

@@ -1,14 +1,7 @@
+import { ImageProviderError, type ImageProviderErrorCode } from '../core/image-provider-error.js';
 import { describeWait } from '../core/jobs/quota.js';
 
-export type ImageApiErrorCode =
-  | 'auth'
-  | 'bad_request'
-  | 'content_rejected'
-  | 'rate_limited'
-  | 'out_of_credit'
-  | 'timeout'
-  | 'upstream'
-  | 'invalid_response';
+export type ImageApiErrorCode = ImageProviderErrorCode;
 
 export interface ImageApiErrorDetails {
   readonly status?: number;
@@ -22,43 +15,32 @@ export interface ImageApiErrorDetails {
   readonly cause?: unknown;
 }
 
-const memberMessages: Record<ImageApiErrorCode, string> = {
-  auth: 'The image service rejected our API key. An operator needs to check IMAGE_API_KEY; nothing was generated.',
-  bad_request: 'The image service could not accept this request.',
-  content_rejected:
-    "The model's safety system blocked this prompt, so no image was made. Try rewording it; this refusal is not retried.",
-  rate_limited: 'The image service is busy right now (rate limited). Please try again in a moment.',
-  out_of_credit:
-    'The image service account is out of credit, so nothing was generated or billed. An operator needs to top it up; press Retry after that.',
-  timeout: 'The image service took too long to answer, so the request was stopped. Please try again.',
-  upstream: 'The image service is having trouble right now. Please try again in a few minutes.',
-  invalid_response: 'The image service sent back something that is not a usable image. Please try again.',
-};
-
 /** From here on "in a moment" would mislead: the member is told how long instead. */
 const longWaitMs = 30_000;
 
-/** A failed call to the image API, as data: `code` decides what the member is told and whether to retry. */
-export class ImageApiError extends Error {
+/**
+ * A failed call to the image API, as data: the core's `ImageProviderError` (its `code` decides what the member is
+ * told and whether to retry) with what the HTTP client learned: status, `Retry-After`, the upstream's own code.
+ */
+export class ImageApiError extends ImageProviderError {
   override readonly name = 'ImageApiError';
   constructor(
-    readonly code: ImageApiErrorCode,
+    code: ImageApiErrorCode,
     message: string,
     readonly details: ImageApiErrorDetails = {},
     /** A more specific member sentence than the default for the code. */
-    private readonly memberSentence?: string,
+    memberSentence?: string,
   ) {
-    super(message, { cause: details.cause });
+    super(code, message, { cause: details.cause, requestId: details.requestId, memberSentence });
   }
 
-  /** The sentence a member sees: specific, no internals. A rate limit with a long `Retry-After` says when. */
-  get memberMessage(): string {
-    if (this.memberSentence !== undefined) return this.memberSentence;
+  /** A rate limit with a long `Retry-After` says when. */
+  override get memberMessage(): string {
     const wait = this.details.retryAfterMs;
-    if (this.code === 'rate_limited' && wait !== undefined && wait >= longWaitMs) {
+    if (this.memberSentence === undefined && this.code === 'rate_limited' && wait !== undefined && wait >= longWaitMs) {
       return `The image service is busy right now (rate limited) and asks us to wait; please try again ${describeWait(wait, { approximate: true })}.`;
     }
-    return memberMessages[this.code];
+    return super.memberMessage;
   }
 
   /** The same failure with more details, e.g. the request id of the answer it was read from. */

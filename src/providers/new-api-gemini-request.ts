@@ -1,7 +1,7 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
 import { toDataUrl } from './data-url.js';
 import { buildGeminiNativeRequest } from './gemini-native-request.js';
-import { chatCompletionsPath, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+import { chatCompletionsPath, type UpstreamCall, type UpstreamRequest } from './upstream-request.js';
 
 /**
  * Gemini on stock new-api, which refuses Gemini image models on `/v1/images/generations` (500

@@ -8,7 +8,7 @@ import {
   type UpstreamCall,
   type UpstreamFile,
   type UpstreamRequest,
-} from './request-builder.js';
+} from './upstream-request.js';
 
 const extensions: Record<string, string> = {
   'image/png': 'png',

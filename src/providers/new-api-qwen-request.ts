@@ -1,5 +1,5 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
-import { generationsPath, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+import { generationsPath, type UpstreamCall, type UpstreamRequest } from './upstream-request.js';
 
 /**
  * Qwen on stock new-api: options only in the top-level `parameters` object it forwards (`size` as `W*H`, `n` —

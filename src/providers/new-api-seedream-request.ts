@@ -1,6 +1,6 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
-import type { UpstreamCall, UpstreamRequest } from './request-builder.js';
 import { buildSeedreamRequest } from './seedream-request.js';
+import type { UpstreamCall, UpstreamRequest } from './upstream-request.js';
 
 /**
  * Doubao Seedream / SeedEdit on stock new-api: only the fields its image request keeps reach Ark (`image`, `size`,

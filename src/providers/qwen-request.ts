@@ -1,5 +1,5 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
-import { generationsPath, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+import { generationsPath, type UpstreamCall, type UpstreamRequest } from './upstream-request.js';
 
 /**
  * Qwen: sizes as `W*H`, one image per call. The docs disagree on whether options sit in a `parameters` object

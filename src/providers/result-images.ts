@@ -1,5 +1,6 @@
 import type { GeneratedImage } from '../core/image-provider.js';
 import type { OutputLimits } from '../core/models/output-limits.js';
+import { type DownloadError, isDownloadError } from '../download/download-error.js';
 import type { NativeStatePart } from './gemini-native-state.js';
 import { ImageApiError } from './image-api-error.js';
 import type { ResultItem } from './image-api-response.js';
@@ -64,7 +65,11 @@ export async function toImages(items: readonly ResultItem[], context: ResultCont
   return { images, parts, failures };
 }
 
-/** A failed download of a result URL still names the generation's request id: operators quote it upstream. */
+/**
+ * A result URL that cannot be fetched is the image API's failure: a refusal or an unusable body is an
+ * `invalid_response`, a slow one a `timeout`, a lost connection `upstream`. It still names the generation's request
+ * id: operators quote it upstream.
+ */
 async function download(url: string, context: ResultContext): Promise<Uint8Array> {
   try {
     const fetched = await context.downloader.download(url, {
@@ -73,8 +78,16 @@ async function download(url: string, context: ResultContext): Promise<Uint8Array
     });
     return fetched.bytes;
   } catch (error) {
-    const { requestId } = context;
-    if (!requestId || !(error instanceof ImageApiError) || error.details.requestId) throw error;
-    throw error.withDetails({ requestId });
+    if (!isDownloadError(error)) throw error;
+    throw resultDownloadFailed(error, context.requestId);
   }
+}
+
+function resultDownloadFailed(error: DownloadError, requestId: string | undefined): ImageApiError {
+  const code = error.failure === 'timeout' ? 'timeout' : error.failure === 'network' ? 'upstream' : 'invalid_response';
+  return new ImageApiError(code, error.message, {
+    cause: error,
+    ...(error.details.status !== undefined ? { status: error.details.status } : {}),
+    ...(requestId ? { requestId } : {}),
+  });
 }

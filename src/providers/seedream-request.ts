@@ -1,5 +1,5 @@
 import type { GenerationRequest } from '../core/imagine-request.js';
-import { generationsPath, type UpstreamCall, type UpstreamRequest } from './request-builder.js';
+import { generationsPath, type UpstreamCall, type UpstreamRequest } from './upstream-request.js';
 
 /**
  * Doubao Seedream / SeedEdit: `image` is one string for single-input models (SeedEdit) and an array for the

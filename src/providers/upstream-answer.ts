@@ -3,8 +3,8 @@ import { parseGeminiNativeResult } from './gemini-native-response.js';
 import { ImageApiError } from './image-api-error.js';
 import { parseImageResult, type ResultItem } from './image-api-response.js';
 import { parseChatResult } from './new-api-chat-response.js';
-import type { UpstreamRoute } from './request-builder.js';
 import { type BodyLimits, readChatWithImages, readJsonWithImages } from './response-body.js';
+import type { UpstreamRoute } from './upstream-request.js';
 
 export type { BodyLimits as AnswerLimits } from './response-body.js';
 

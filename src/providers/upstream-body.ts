@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { UpstreamRequest } from './request-builder.js';
+import type { UpstreamRequest } from './upstream-request.js';
 
 /** The bytes and content type of a call: JSON, or `multipart/form-data` when the request carries files. */
 export function encodeUpstreamBody(upstream: UpstreamRequest): { body: string | Buffer; contentType: string } {

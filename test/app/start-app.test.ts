@@ -1,11 +1,15 @@
 import { once } from 'node:events';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { existsSync } from 'node:fs';
+import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import { type FakeImageApi, startFakeImageApi } from '../fakes/fake-image-api.js';
 import { type FakeSlack, startFakeSlack } from '../fakes/fake-slack.js';
+import { slashCommand } from '../fakes/fake-slack-payloads.js';
+import { createSlackSigner } from '../fakes/fake-slack-signer.js';
+import { startHoldingProxy } from '../support/holding-proxy.js';
 import { httpRequest } from '../support/http-request.js';
 import { seedImagineJob } from '../support/seed-records.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
@@ -97,34 +101,12 @@ describe('threadpaint start: what is served', () => {
 
 /** A gateway in front of the fake image API that holds generations until released. */
 async function holdingGateway(target: FakeImageApi) {
-  let release = () => {};
-  const released = new Promise<void>((resolve) => {
-    release = resolve;
-  });
-  const held: IncomingMessage[] = [];
-  const server: Server = createServer(async (request, response) => {
-    const body = Buffer.concat(await request.toArray());
-    if (request.url?.startsWith('/v1/images/generations')) {
-      held.push(request);
-      await released;
-    }
-    const answer = await httpRequest(`${target.url}${request.url}`, {
-      method: request.method ?? 'GET',
-      headers: { ...(request.headers as Record<string, string>), host: new URL(target.url).host },
-      body,
-    });
-    response.writeHead(answer.status, answer.headers as Record<string, string>);
-    response.end(answer.bytes);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  closers.push(async () => {
-    release();
-    server.closeAllConnections();
-    await new Promise((resolve) => server.close(resolve));
-  });
-  return { url, held, release };
+  const proxy = await startHoldingProxy(
+    target.url,
+    (request) => request.url?.startsWith('/v1/images/generations') ?? false,
+  );
+  closers.push(() => proxy.close());
+  return proxy;
 }
 
 describe('threadpaint start: one process per DATA_DIR', () => {
@@ -176,6 +158,43 @@ describe('threadpaint start: one process per DATA_DIR', () => {
     expect(app.stderr()).toContain(`PORT=${port} is already in use`);
     const store = createSqliteStore({ path: path.join(dataDir.path, 'threadpaint.db') });
     expect((await store.getJob(running.job.id))?.state).toBe('running');
+    await store.close();
+  }, 60_000);
+});
+
+describe('threadpaint start: stopping', () => {
+  it('stops within one deadline on SIGTERM while a delivery hangs: exit 0, the store closed, the job left to deliver again', async () => {
+    const slack = await startSlackFake();
+    const imageApi = await startFakeImageApi();
+    closers.push(() => imageApi.close());
+    // Slack takes the upload of the result and never confirms it.
+    const slow = await startHoldingProxy(
+      slack.url,
+      (request) => request.url?.endsWith('/files.completeUploadExternal') ?? false,
+    );
+    closers.push(() => slow.close());
+    const env = {
+      ...base(),
+      ...slackEnv(slack),
+      SLACK_API_URL: `${slow.url}/api/`,
+      IMAGE_API_URL: imageApi.url,
+      IMAGE_API_KEY: 'sk-test',
+      ALLOW_PRIVATE_DOWNLOADS: 'true',
+    };
+    const app = apps.start(env, workDir.path);
+    const url = await app.up;
+    const signer = createSlackSigner({ url: `${url}/slack/events`, secret: 'test-signing-secret' });
+    expect((await signer.command(slashCommand(slack, { text: 'a lighthouse in fog' }))).status).toBe(200);
+    await vi.waitFor(() => expect(slow.held).toHaveLength(1), { timeout: 10_000 });
+
+    const stopping = performance.now();
+    expect(await app.stop()).toBe(0);
+    expect(performance.now() - stopping).toBeLessThan(12_000);
+    expect(app.stdout()).toContain('"msg":"stopped"');
+    expect(existsSync(path.join(dataDir.path, 'threadpaint.db-wal'))).toBe(false);
+    const store = createSqliteStore({ path: path.join(dataDir.path, 'threadpaint.db') });
+    const [job] = await store.listJobsByState(['generated', 'delivered', 'delivery_failed']);
+    expect(job?.state).toBe('generated');
     await store.close();
   }, 60_000);
 });

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createImageDownloader } from '../../src/download/image-downloader.js';
 import { sniffImageType } from '../../src/images/image-type.js';
-import { createImageDownloader } from '../../src/providers/image-download.js';
 import { type FakeFamily, type FakeImageApi, startFakeImageApi } from './fake-image-api.js';
 import { decodeB64, generateWithFake, resultData } from './fake-image-api-http.js';
 import { base64Of } from './fake-image-api-responses.js';
@@ -104,7 +104,7 @@ describe('the fake image API: scripted faults', () => {
     const downloader = createImageDownloader({ allowPrivate: true });
     try {
       await expect(downloader.download(url)).rejects.toMatchObject({
-        code: 'invalid_response',
+        failure: 'http_error',
         details: { status: 404 },
       });
     } finally {

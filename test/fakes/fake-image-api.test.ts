@@ -1,8 +1,8 @@
 import { performance } from 'node:perf_hooks';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { builtinModels } from '../../src/core/models/builtin-models.js';
+import { createImageDownloader } from '../../src/download/image-downloader.js';
 import { sniffImageType } from '../../src/images/image-type.js';
-import { createImageDownloader } from '../../src/providers/image-download.js';
 import { type FakeImageApi, startFakeImageApi } from './fake-image-api.js';
 import { callFake, decodeB64, generateWithFake, type ResultData, resultData } from './fake-image-api-http.js';
 import { encodePng } from './fake-image-api-png.js';

@@ -1,9 +1,16 @@
-import { createEngine, type EngineHandle } from '../../src/app/create-engine.js';
+import { type AppEngine, createEngine } from '../../src/app/create-engine.js';
 import { createProvider } from '../../src/app/create-provider.js';
+import { slackConfigOf } from '../../src/app/platform-configs.js';
+import { type StartedPlatforms, startPlatforms } from '../../src/app/start-platforms.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
+import { createConcurrencyLimit } from '../../src/images/concurrency-limit.js';
 import { createImagePipeline } from '../../src/images/image-pipeline.js';
 import { createLogger } from '../../src/logging/logger.js';
-import { type SlackPlatform, type SlackSettings, startSlack } from '../../src/platforms/slack/slack-platform.js';
+import {
+  createSlackPlatform,
+  type SlackPlatform,
+  type SlackSettings,
+} from '../../src/platforms/slack/slack-platform.js';
 import { type AppServer, createAppServer } from '../../src/server/http-server.js';
 import type { FakeImageApi } from './fake-image-api.js';
 import { eventEnvelope } from './fake-slack-payloads.js';
@@ -22,6 +29,8 @@ export interface SlackBotOptions {
   /** Have the fake send the bot's own posts back as events, as Slack does (true). */
   readonly echo?: boolean;
   readonly logLevel?: string;
+  /** Start only the outbound half: no receiver is mounted (a worker process). */
+  readonly outboundOnly?: boolean;
 }
 
 /** One pino line, parsed. */
@@ -35,7 +44,7 @@ export interface SlackBot {
   readonly url: string;
   readonly config: Config;
   readonly signer: SlackRequestSigner;
-  readonly engine: EngineHandle;
+  readonly engine: AppEngine;
   readonly platform: SlackPlatform;
   readonly server: AppServer;
   readonly logs: readonly LogLine[];
@@ -107,21 +116,19 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   const server = createAppServer({
     host: config.HOST,
     port: config.PORT,
-    health: () => ({ queue: engine.engine.stats }),
+    health: () => ({ queue: engine.stats }),
   });
-  const platform = await startSlack({
-    config,
-    engine: engine.engine,
-    store: engine.store,
-    blobs: engine.blobs,
-    pipeline,
-    logger,
-    server,
+  const services = { pipeline, logger, server, uploads: createConcurrencyLimit(1) };
+  const platform = createSlackPlatform({
+    ...slackConfigOf(config, services),
     // A broken fake must fail a test at once, not after web-api's 30 minutes of retries.
     settings: { retryConfig: { retries: 0 }, ...options.settings },
   });
+  const platforms: StartedPlatforms = await startPlatforms(engine, [platform], {
+    ...(options.outboundOnly ? { outboundOnly: true } : {}),
+  });
   const address = await server.listen();
-  await engine.engine.start();
+  await engine.start();
   const signer = createSlackSigner({ url: `${address.url}/slack/events`, secret: signingSecret });
   const echo = (options.echo ?? true) ? slack.echoTo : undefined;
   const identity = { teamId: slack.teamId ?? 'T1', botUserId: slack.botUserId ?? 'UBOT' };
@@ -139,15 +146,15 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
       echo?.(undefined);
       await server.close();
       // The engine first (jobs still running are marked interrupted and their members told), then Slack.
-      await engine.engine.shutdown();
-      await platform.stop();
+      await engine.shutdown();
+      await platforms.stop();
       await engine.close();
       await provider.close();
     },
     async crash() {
       echo?.(undefined);
       await server.close();
-      await platform.stop();
+      await platforms.stop();
       // The store closes under the running job: nothing it does afterwards is recorded. Its upstream call is left
       // hanging (closing the provider would wait for it); it ends when the fake image API closes.
       await engine.store.close();

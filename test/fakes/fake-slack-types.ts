@@ -196,6 +196,12 @@ export interface FakeSlack {
   foreignFile(bytes: Uint8Array, name?: string): FakeSlackFileObject;
   /** A file object whose `url_private` redirects to `otherHostUrl`. */
   redirectingFile(bytes: Uint8Array, name?: string): FakeSlackFileObject;
+  /** A file its member deleted: its downloads answer 404. */
+  deleteFile(id: string): void;
+  /** `url_private` downloads wait from now until the returned function is called (a slow file host). */
+  holdFiles(): () => void;
+  /** How many `url_private` downloads were asked for, held ones included. */
+  readonly filesRequested: number;
   /** Requests the other host received. */
   readonly otherHostRequests: readonly { path: string; headers: IncomingHttpHeaders }[];
   /** A fresh `response_url` and a fresh `trigger_id` (valid for `triggerTtlMs`). */

@@ -135,7 +135,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const uploadMatch = /^\/upload\/(\w+)$/.exec(path);
     if (uploadMatch?.[1] && request.method === 'POST') return upload(request, response, uploadMatch[1], raw);
     const fileMatch = /^\/files-pri\/\w+-(\w+)\//.exec(path);
-    if (fileMatch?.[1] && request.method === 'GET') return serveFile(request, response, fileMatch[1]);
+    if (fileMatch?.[1] && request.method === 'GET') {
+      filesRequested++;
+      await fileGate;
+      return serveFile(request, response, fileMatch[1]);
+    }
     const redirectMatch = /^\/files-redirect\/(\w+)\//.exec(path);
     if (redirectMatch?.[1]) {
       record(request, 'file', { fileId: redirectMatch[1], redirected: true }, 302, {});
@@ -160,6 +164,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     if (!file) return void response.writeHead(404).end();
     response.writeHead(200, { 'content-type': file.mimetype, 'content-length': file.bytes.byteLength }).end(file.bytes);
   });
+  let fileGate: Promise<void> = Promise.resolve();
+  let filesRequested = 0;
   const socketMode = attachSocketMode(server, () => baseUrl);
   baseUrl = await listen(server);
   otherUrl = await listen(other);
@@ -210,6 +216,20 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
       const file = workspace.addFile(bytes, { name, user: 'U1' });
       const url = `${otherUrl}/foreign/${file.id}/${name}`;
       return { ...workspace.fileObject(file), url_private: url, url_private_download: url };
+    },
+    deleteFile(id) {
+      const file = workspace.files.get(id);
+      if (file) file.deleted = true;
+    },
+    holdFiles() {
+      let release = () => {};
+      fileGate = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      return release;
+    },
+    get filesRequested() {
+      return filesRequested;
     },
     redirectingFile(bytes, name = 'moved.png') {
       const file = workspace.addFile(bytes, { name, user: 'U1' });

@@ -56,18 +56,18 @@ describe('ImagePipeline.inspect', () => {
   it('reports a truncated PNG as corrupt', async () => {
     const png = await noiseImage(300, 300);
     await expect(pipeline.inspect(png.subarray(0, png.length / 2), 'cut.png')).rejects.toMatchObject({
-      code: 'corrupt_image',
+      code: 'image_corrupt',
       message: 'cut.png could not be read: the PNG data is damaged or incomplete. Try exporting it again.',
     });
   });
 
   it('reports a truncated JPEG as corrupt', async () => {
     const jpeg = await noiseImage(300, 300, { format: 'jpeg' });
-    await expect(pipeline.inspect(jpeg.subarray(0, jpeg.length / 2))).rejects.toMatchObject({ code: 'corrupt_image' });
+    await expect(pipeline.inspect(jpeg.subarray(0, jpeg.length / 2))).rejects.toMatchObject({ code: 'image_corrupt' });
   });
 
   it('reports a PNG signature followed by garbage as corrupt', async () => {
     const garbage = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(64, 7)]);
-    await expect(pipeline.inspect(garbage)).rejects.toMatchObject({ code: 'corrupt_image' });
+    await expect(pipeline.inspect(garbage)).rejects.toMatchObject({ code: 'image_corrupt' });
   });
 });

@@ -98,7 +98,7 @@ describe('ImagePipeline.prepareInput', () => {
   it('refuses a truncated PNG even when it would fit as it is', async () => {
     const png = await noiseImage(300, 300);
     await expect(pipeline.prepareInput({ bytes: png.subarray(0, png.length - 200) }, gemini)).rejects.toMatchObject({
-      code: 'corrupt_image',
+      code: 'image_corrupt',
     });
   });
 });

@@ -4,11 +4,11 @@ import type { ImagineRequest } from '../../src/core/imagine-request.js';
 import { builtinModels } from '../../src/core/models/builtin-models.js';
 import { createModelCatalogue } from '../../src/core/models/model-catalogue.js';
 import { validateRequest } from '../../src/core/validate-request.js';
+import { createImageDownloader, type ImageDownloader } from '../../src/download/image-downloader.js';
 import { createImagePipeline } from '../../src/images/image-pipeline.js';
 import { sniffImageType } from '../../src/images/image-type.js';
 import { createHttpImageProvider, type HttpImageProvider } from '../../src/providers/http-image-provider.js';
 import { ImageApiError } from '../../src/providers/image-api-error.js';
-import { createImageDownloader, type ImageDownloader } from '../../src/providers/image-download.js';
 import { type FakeImageApi, type RecordedRequest, startFakeImageApi } from '../fakes/fake-image-api.js';
 import { noiseImage, sameBytes } from '../images/image-fixtures.js';
 

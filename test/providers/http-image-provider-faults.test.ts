@@ -5,6 +5,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ImagineRequest } from '../../src/core/imagine-request.js';
 import { createModelCatalogue } from '../../src/core/models/model-catalogue.js';
 import { validateRequest } from '../../src/core/validate-request.js';
+import { createImageDownloader, type ImageDownloader } from '../../src/download/image-downloader.js';
 import { createImagePipeline } from '../../src/images/image-pipeline.js';
 import {
   createHttpImageProvider,
@@ -12,7 +13,6 @@ import {
   type HttpImageProviderConfig,
 } from '../../src/providers/http-image-provider.js';
 import { ImageApiError } from '../../src/providers/image-api-error.js';
-import { createImageDownloader, type ImageDownloader } from '../../src/providers/image-download.js';
 import { type FakeFault, type FakeImageApi, startFakeImageApi } from '../fakes/fake-image-api.js';
 import { defaultFakePng } from '../fakes/fake-image-api-png.js';
 

@@ -3,10 +3,10 @@ import type { ImagineRequest } from '../../src/core/imagine-request.js';
 import { createModelCatalogue, type ModelOverride } from '../../src/core/models/model-catalogue.js';
 import type { ImageApiDialect } from '../../src/core/models/model-spec.js';
 import { validateRequest } from '../../src/core/validate-request.js';
+import { createImageDownloader, type ImageDownloader } from '../../src/download/image-downloader.js';
 import { createImagePipeline } from '../../src/images/image-pipeline.js';
 import { createHttpImageProvider, type HttpImageProvider } from '../../src/providers/http-image-provider.js';
 import { ImageApiError } from '../../src/providers/image-api-error.js';
-import { createImageDownloader, type ImageDownloader } from '../../src/providers/image-download.js';
 import { type FakeFault, type FakeImageApi, startFakeImageApi } from '../fakes/fake-image-api.js';
 import { encodePng } from '../fakes/fake-image-api-png.js';
 

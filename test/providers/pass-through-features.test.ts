@@ -6,7 +6,7 @@ import { createModelCatalogue, type ModelOverride } from '../../src/core/models/
 import type { ImageApiDialect } from '../../src/core/models/model-spec.js';
 import { UserFacingError } from '../../src/core/user-facing-error.js';
 import { validateRequest } from '../../src/core/validate-request.js';
-import type { RequestOptions } from '../../src/providers/request-builder.js';
+import type { RequestOptions } from '../../src/providers/upstream-request.js';
 import { type FakeImageApi, type RecordedRequest, startFakeImageApi } from '../fakes/fake-image-api.js';
 import { encodePng } from '../fakes/fake-image-api-png.js';
 import { createFakeApiProvider, type FakeApiProvider } from '../support/fake-api-provider.js';

@@ -21,9 +21,9 @@ import { createConversationEngine } from '../../src/core/engine/conversation-eng
 import type { EngineLogger } from '../../src/core/engine/engine-types.js';
 import { createModelCatalogue } from '../../src/core/models/model-catalogue.js';
 import type { JobState } from '../../src/core/records.js';
+import { createImageDownloader } from '../../src/download/image-downloader.js';
 import { createImagePipeline } from '../../src/images/image-pipeline.js';
 import { createHttpImageProvider } from '../../src/providers/http-image-provider.js';
-import { createImageDownloader } from '../../src/providers/image-download.js';
 import { createFileBlobStore } from '../../src/store/blob-store.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
 
@@ -98,7 +98,10 @@ engine.onEvent((event) => {
   });
 });
 
-engine.registerDeliverer('local', {
+engine.attachPlatform({
+  name: 'local',
+  awaitsStatus: () => false,
+  renderStatus: async () => undefined,
   async deliver({ job, images }) {
     if (job.idempotencyKey !== undefined && blockedKeys.has(job.idempotencyKey)) {
       emit({ type: 'delivery-blocked', jobId: job.id, key: job.idempotencyKey });

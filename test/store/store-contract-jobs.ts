@@ -38,7 +38,12 @@ export function jobsContract(open: () => Promise<Store>): void {
     it('records an error and clears it again', async () => {
       const store = await open();
       await seed(store);
-      const error = { code: 'timeout', message: 'the image took too long', referenceId: 'ref-1', retryable: true };
+      const error = {
+        code: 'timeout' as const,
+        message: 'the image took too long',
+        referenceId: 'ref-1',
+        retryable: true,
+      };
       expect(await store.updateJob('c1-j1', { state: 'failed', error, updatedAt: 2 })).toMatchObject({ error });
       expect(await store.updateJob('c1-j1', { error: null, updatedAt: 3 })).not.toHaveProperty('error');
       expect(await store.updateJob('nope', { state: 'failed', updatedAt: 3 })).toBeUndefined();

@@ -1,16 +1,13 @@
 import { existsSync, readdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
-import { type ConversationEngine, createConversationEngine } from '../../src/core/engine/conversation-engine.js';
+import { type AppEngine, openEngine } from '../../src/app/open-engine.js';
 import type { EngineSettings } from '../../src/core/engine/engine-context.js';
 import type { InboundRequest, SubmitResult } from '../../src/core/engine/engine-types.js';
 import type { ImageProvider } from '../../src/core/image-provider.js';
 import { createModelCatalogue, type ModelCatalogue } from '../../src/core/models/model-catalogue.js';
 import type { JobRecord, JobState, Platform, TurnRecord } from '../../src/core/records.js';
 import type { BlobStore, Store } from '../../src/core/store.js';
-import { measureImage } from '../../src/images/measure-image.js';
 import { createOfflineImageProvider } from '../../src/providers/offline-renderer.js';
-import { createFileBlobStore } from '../../src/store/blob-store.js';
-import { createSqliteStore } from '../../src/store/sqlite-store.js';
 import { type EngineEventLog, recordEngineEvents } from './engine-events.js';
 import { createManualClock, type ManualClock } from './manual-clock.js';
 import { createRecordingDeliverer, type RecordingDeliverer } from './recording-deliverer.js';
@@ -66,7 +63,7 @@ export interface EngineHarness {
   readonly dataDir: string;
   readonly store: Store;
   readonly blobs: BlobStore;
-  readonly engine: ConversationEngine;
+  readonly engine: AppEngine;
   readonly events: EngineEventLog;
   readonly deliverer: RecordingDeliverer;
   readonly clock: ManualClock;
@@ -110,26 +107,21 @@ function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHar
   const logger = createRecordingLogger();
   const provider = options.provider ?? createOfflineImageProvider({ maxLongSide: 128 });
   const blobDir = path.join(dataDir, 'images');
-  const { store, blobs } = options.storage ?? {
-    store: createSqliteStore({ path: path.join(dataDir, 'threadpaint.db'), now: clock.now }),
-    blobs: createFileBlobStore({ directory: blobDir }),
-  };
-  const engine = createConversationEngine({
-    store,
-    blobs,
+  const engine = openEngine({
+    ...(options.storage ? { storage: options.storage } : { dataDir }),
     provider,
     catalogue: options.catalogue ?? createModelCatalogue(),
     logger,
-    measure: measureImage,
     now: clock.now,
     settings: { defaultModel: 'gemini-2.5-flash-image', ...options.settings },
     ...(options.randomSeed ? { randomSeed: options.randomSeed } : {}),
     ...(options.newReferenceId ? { newReferenceId: options.newReferenceId } : {}),
   });
+  const { store, blobs } = engine;
   const events = recordEngineEvents(engine);
   const deliverer = options.deliverer || createRecordingDeliverer();
   const platform: Platform = 'slack';
-  if (options.deliverer !== false) engine.registerDeliverer(platform, deliverer);
+  if (options.deliverer !== false) engine.attachPlatform(deliverer);
   let owner = ownsDir;
   let closed: Promise<void> | undefined;
 
@@ -207,8 +199,7 @@ function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHar
     close() {
       closed ??= (async () => {
         events.stop();
-        await engine.shutdown();
-        await store.close();
+        await engine.close();
         if (owner) rmSync(dataDir, { recursive: true, force: true });
       })();
       return closed;

@@ -1,10 +1,10 @@
+import { createImageDownloader } from '../../src/download/image-downloader.js';
 import { createImagePipeline } from '../../src/images/image-pipeline.js';
 import {
   createHttpImageProvider,
   type HttpImageProvider,
   type HttpImageProviderConfig,
 } from '../../src/providers/http-image-provider.js';
-import { createImageDownloader } from '../../src/providers/image-download.js';
 
 export interface FakeApiProvider {
   readonly provider: HttpImageProvider;

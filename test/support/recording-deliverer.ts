@@ -1,4 +1,6 @@
-import type { Deliverer, DeliveryContext } from '../../src/core/engine/engine-types.js';
+import type { DeliveryContext } from '../../src/core/engine/engine-types.js';
+import type { PlatformOutbound, StatusEvent } from '../../src/core/platform/chat-platform.js';
+import type { Platform } from '../../src/core/records.js';
 import { createWaitList, type WaitList } from './wait-list.js';
 
 export interface RecordedDelivery {
@@ -15,10 +17,13 @@ export interface RecordedDelivery {
 }
 
 /**
- * A stand-in platform: records every delivery attempt (the job, turn and image bytes) and answers with a message
- * id, as a platform adapter would; it can be told to fail the next attempts, or to never answer them.
+ * A stand-in platform's outbound half: records every delivery attempt (the job, turn and image bytes) and answers
+ * with a message id, as a platform would; it can be told to fail the next attempts, or to never answer them. Status
+ * events are recorded as they are rendered.
  */
-export interface RecordingDeliverer extends Deliverer {
+export interface RecordingDeliverer extends PlatformOutbound {
+  /** Every status event rendered, in the order the engine handed them over. */
+  readonly statuses: WaitList<StatusEvent>;
   /** Every attempt, failed and stalled ones included. */
   readonly attempts: WaitList<RecordedDelivery>;
   /** Successful deliveries only. */
@@ -27,21 +32,34 @@ export interface RecordingDeliverer extends Deliverer {
   failNext(times: number, error?: Error): void;
   /** The next `times` deliveries never settle (a platform that stopped answering). */
   stallNext(times: number): void;
+  /** The next delivery waits, once it has `reached` the platform, until `release()`; then it delivers. */
+  holdNext(): { readonly reached: Promise<void>; release(): void };
   /** Resolves with the first successful delivery of a job. */
   waitForDelivery(jobId: string, timeoutMs?: number): Promise<RecordedDelivery>;
   deliveriesOf(jobId: string): RecordedDelivery[];
 }
 
-type Scripted = { readonly kind: 'fail'; readonly error: Error } | { readonly kind: 'stall' };
+type Scripted =
+  | { readonly kind: 'fail'; readonly error: Error }
+  | { readonly kind: 'stall' }
+  | { readonly kind: 'hold'; readonly reach: () => void; readonly released: Promise<void> };
 
-export function createRecordingDeliverer(): RecordingDeliverer {
+export function createRecordingDeliverer(name: Platform = 'slack'): RecordingDeliverer {
   const attempts = createWaitList<RecordedDelivery>(
     (attempt) => `${attempt.outcome} job ${attempt.jobId} (${attempt.images.length} images)`,
   );
   const script: Scripted[] = [];
   let counter = 0;
   const isDelivery = (attempt: RecordedDelivery) => attempt.outcome === 'delivered';
+  const statuses = createWaitList<StatusEvent>((event) => `${event.type} ${event.job.id}`);
   return {
+    name,
+    statuses,
+    awaitsStatus: () => false,
+    async renderStatus(event) {
+      statuses.push(event);
+      return undefined;
+    },
     attempts,
     get delivered() {
       return attempts.items.filter(isDelivery);
@@ -51,6 +69,18 @@ export function createRecordingDeliverer(): RecordingDeliverer {
     },
     stallNext(times) {
       for (let index = 0; index < times; index++) script.push({ kind: 'stall' });
+    },
+    holdNext() {
+      let release = () => {};
+      let reach = () => {};
+      const released = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      const reached = new Promise<void>((resolve) => {
+        reach = resolve;
+      });
+      script.push({ kind: 'hold', reach, released });
+      return { reached, release };
     },
     async deliver(context) {
       const base = {
@@ -68,6 +98,10 @@ export function createRecordingDeliverer(): RecordingDeliverer {
       if (scripted?.kind === 'stall') {
         attempts.push({ ...base, outcome: 'stalled' });
         return new Promise<never>(() => {});
+      }
+      if (scripted?.kind === 'hold') {
+        scripted.reach();
+        await scripted.released;
       }
       const messageId = `msg-${++counter}`;
       attempts.push({ ...base, outcome: 'delivered', messageId });

@@ -1,10 +1,13 @@
 import type { ImageProvider } from '../image-provider.js';
 import type { JobEvents } from '../jobs/job-events.js';
+import type { JobQueue } from '../jobs/job-queue.js';
 import type { QuotaLimits } from '../jobs/quota.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
+import type { PlatformOutbound } from '../platform/chat-platform.js';
+import type { StatusSequencer } from '../platform/status-sequencer.js';
 import type { Platform } from '../records.js';
 import type { BlobStore, Store } from '../store.js';
-import type { Deliverer, EngineLogger } from './engine-types.js';
+import type { EngineLogger } from './engine-types.js';
 
 export interface EngineSettings {
   readonly defaultModel: string;
@@ -19,6 +22,13 @@ export interface EngineSettings {
   readonly retentionMs: number;
   /** How long running jobs may finish on shutdown before they are marked interrupted. */
   readonly shutdownGraceMs: number;
+  /**
+   * Longest a job waits for its status message to be posted before it starts, and a result for the status edits
+   * before it: a slow platform delays its own messages, never the queue for long.
+   */
+  readonly statusWaitMs: number;
+  /** Images a Variations press makes: one decision for every platform. */
+  readonly variationCount: number;
 }
 
 export const engineDefaults = {
@@ -28,8 +38,13 @@ export const engineDefaults = {
   historyBudgetBytes: 12_000_000,
   retentionMs: 30 * 24 * 3_600_000,
   shutdownGraceMs: 5_000,
+  statusWaitMs: 10_000,
+  variationCount: 4,
   quota: { memberPerHour: 60 },
 } as const satisfies Partial<EngineSettings>;
+
+/** The in-process queue, and a wait until nothing runs. */
+export type EngineQueue = JobQueue & { idle(): Promise<void> };
 
 /** Everything the engine's parts share; side effects are injected. */
 export interface EngineContext {
@@ -40,7 +55,13 @@ export interface EngineContext {
   readonly settings: EngineSettings;
   readonly logger: EngineLogger;
   readonly events: JobEvents;
-  readonly deliverers: Map<Platform, Deliverer>;
+  readonly queue: EngineQueue;
+  /** The outbound half of each platform running in this process: what delivers and shows statuses. */
+  readonly platforms: Map<Platform, PlatformOutbound>;
+  /** Status events in order per job. */
+  readonly status: StatusSequencer;
+  /** False once shutdown began: new requests are refused. */
+  readonly intake: { accepting: boolean };
   readonly now: () => number;
   readonly newId: () => string;
   readonly randomSeed: () => number;

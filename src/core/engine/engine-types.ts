@@ -3,6 +3,7 @@ import type { InlineFlags } from '../inline-flags.js';
 import type {
   ConversationRecord,
   DeliveryTarget,
+  FileReference,
   ImageRef,
   JobRecord,
   Platform,
@@ -44,6 +45,8 @@ export interface InboundRequest extends Requester {
   readonly options?: Partial<InlineFlags>;
   /** Images that came with the delivery, downloaded already (never platform URLs). */
   readonly attachments?: readonly InputImage[];
+  /** Files shared with the delivery, downloaded by the platform when the job starts (they count as images now). */
+  readonly files?: readonly FileReference[];
   /** Where a new conversation lives (for `imagine`). */
   readonly channelId: string;
   readonly threadId?: string;
@@ -54,6 +57,8 @@ export interface InboundRequest extends Requester {
   readonly target?: { readonly turnId: string; readonly index?: number };
   /** Ids and tokens the platform needs to deliver the result later, from any process. */
   readonly delivery: DeliveryTarget;
+  /** What the platform has to say about the request besides (a shared file it could not see): shown with its status. */
+  readonly notices?: readonly string[];
 }
 
 export type SubmitResult =
@@ -78,10 +83,4 @@ export interface DeliveryContext {
   readonly turn: TurnRecord;
   readonly conversation: ConversationRecord;
   readonly images: readonly DeliveredImage[];
-}
-
-/** A platform's way of posting a finished turn. It must work from stored ids alone (after a restart too). */
-export interface Deliverer {
-  /** Resolves to delivery ids to keep on the job (message ids), or nothing. */
-  deliver(context: DeliveryContext): Promise<Partial<DeliveryTarget> | undefined>;
 }

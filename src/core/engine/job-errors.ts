@@ -1,3 +1,4 @@
+import { type ImageProviderErrorCode, isImageProviderError } from '../image-provider-error.js';
 import type { JobError, UsageOutcome } from '../records.js';
 import { isUserFacingError, UserFacingError } from '../user-facing-error.js';
 
@@ -15,27 +16,12 @@ export function shuttingDown(): UserFacingError {
   return new UserFacingError('shutting_down', 'The bot is restarting; please send that again in a minute.');
 }
 
-/** What an upstream error looks like to the core (the providers' ImageApiError satisfies it). */
-interface UpstreamFailure {
-  readonly code: string;
-  readonly memberMessage: string;
-  readonly details?: { readonly requestId?: string };
-}
-
-function isUpstreamFailure(error: unknown): error is UpstreamFailure {
-  return (
-    error instanceof Error &&
-    typeof (error as Partial<UpstreamFailure>).code === 'string' &&
-    typeof (error as Partial<UpstreamFailure>).memberMessage === 'string'
-  );
-}
-
 /** Codes whose call may have been billed by the provider: they count against quotas. */
-const billedCodes = new Set(['content_rejected', 'timeout', 'upstream', 'invalid_response']);
+const billedCodes = new Set<ImageProviderErrorCode>(['content_rejected', 'timeout', 'upstream', 'invalid_response']);
 
 /** Whether a job that failed with this code is charged its cost (the usage ledger settles it so). */
 export function isBilledFailure(code: string): boolean {
-  return billedCodes.has(code);
+  return (billedCodes as ReadonlySet<string>).has(code);
 }
 
 /**
@@ -49,8 +35,8 @@ export function describeJobError(
   if (isUserFacingError(error)) {
     return { code: error.code, message: error.message, retryable: false, outcome: 'failed', billed: false };
   }
-  if (isUpstreamFailure(error)) {
-    const referenceId = error.details?.requestId ?? newReferenceId();
+  if (isImageProviderError(error)) {
+    const referenceId = error.requestId ?? newReferenceId();
     const refused = error.code === 'content_rejected';
     return {
       code: error.code,

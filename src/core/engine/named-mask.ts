@@ -16,10 +16,14 @@ export function withNamedMask(
   context: { readonly catalogue: ModelCatalogue; readonly defaultModel: string },
 ): JobInput {
   if (input.mask !== undefined) return input;
-  const attachments = inbound.attachments ?? [];
-  const last = attachments.at(-1);
-  if (!last?.name || !maskName.test(last.name)) return input;
-  const before = (inbound.action === 'edit' ? 1 : 0) + input.attachments.length + attachments.length - 1;
+  // Files fetched at the job's start come after the attachments, in the order they were shared.
+  const names = [
+    ...(inbound.attachments ?? []).map((image) => image.name),
+    ...(inbound.files ?? []).map((file) => file['name']),
+  ];
+  const last = names.at(-1);
+  if (!last || !maskName.test(last)) return input;
+  const before = (inbound.action === 'edit' ? 1 : 0) + input.attachments.length + names.length - 1;
   if (before < 1) return input;
   const model = context.catalogue.find(input.model ?? context.defaultModel);
   if (!model?.mask || !dialectSupport(model).mask) return input;

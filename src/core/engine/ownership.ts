@@ -40,6 +40,14 @@ export async function ownedTurn(
   return conversation ? { turn, conversation } : undefined;
 }
 
+/** What a button or a reply that names a turn gets when the turn is gone (or not the caller's). */
+export function imageGone(): UserFacingError {
+  return new UserFacingError(
+    'conversation_expired',
+    'That image is no longer stored (the conversation expired or it was deleted).',
+  );
+}
+
 /** What `retry`, `cancel` and `redeliver` answer for a job that is gone, or not the caller's. */
 export function jobMissing(): UserFacingError {
   return new UserFacingError('job_missing', 'That request is no longer stored.');
@@ -66,11 +74,6 @@ export async function resolveContinuation(context: EngineContext, inbound: Inbou
   if (inbound.conversationId && !named) throw conversationExpired();
   if (!inbound.target) return named ? { conversation: named } : {};
   const target = await ownedTurn(context, inbound.target.turnId, inbound);
-  if (!target || (named && target.conversation.id !== named.id)) {
-    throw new UserFacingError(
-      'conversation_expired',
-      'That image is no longer stored (the conversation expired or it was deleted).',
-    );
-  }
+  if (!target || (named && target.conversation.id !== named.id)) throw imageGone();
   return { conversation: target.conversation, parent: target.turn };
 }

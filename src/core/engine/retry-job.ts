@@ -1,47 +1,53 @@
-import type { JobRecord } from '../records.js';
+import type { DeliveryTarget, JobRecord } from '../records.js';
+import { deliverJob } from './deliver-job.js';
 import type { EngineContext } from './engine-context.js';
-import type { InboundRequest } from './engine-types.js';
-import { conversationExpired } from './job-errors.js';
-import { checkRequesterQuota, type PreparedSubmission } from './submit-job.js';
+import { submitRequest } from './engine-submit.js';
+import type { InboundRequest, Requester, Scope, SubmitResult } from './engine-types.js';
+import { requireOwnedJob } from './ownership.js';
+
+/**
+ * Retry: a failed, interrupted or cancelled job's turn runs again as a new job on the requester's platform. Pressed
+ * on an older notice (or twice) it acts on the turn as it is now: its newest job, posted again when only its
+ * delivery failed.
+ */
+export async function retryJob(
+  context: EngineContext,
+  jobId: string,
+  requester: Requester,
+  idempotencyKey: string,
+  delivery?: DeliveryTarget,
+): Promise<SubmitResult> {
+  const previous = await currentJobOfTurn(context, await requireOwnedJob(context, jobId, requester));
+  if (previous.state === 'delivery_failed') {
+    await deliverJob(context, previous);
+    return { status: 'duplicate', job: (await context.store.getJob(previous.id)) ?? previous };
+  }
+  if (!['failed', 'interrupted', 'cancelled'].includes(previous.state)) return { status: 'duplicate', job: previous };
+  const inbound: InboundRequest = {
+    ...requester,
+    idempotencyKey,
+    action: previous.action,
+    text: previous.input.prompt,
+    channelId: '',
+    delivery: delivery ?? previous.delivery,
+  };
+  return submitRequest(context, inbound, previous);
+}
+
+/** Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. */
+export async function redeliverJob(
+  context: EngineContext,
+  jobId: string,
+  scope: Scope,
+): Promise<JobRecord | undefined> {
+  const job = await requireOwnedJob(context, jobId, scope);
+  if (job.state !== 'generated' && job.state !== 'delivery_failed') return job;
+  return deliverJob(context, job);
+}
 
 /** The turn's newest job (a retry points the turn at its new job). */
-export async function currentJobOfTurn(context: EngineContext, job: JobRecord): Promise<JobRecord> {
+async function currentJobOfTurn(context: EngineContext, job: JobRecord): Promise<JobRecord> {
   const turn = await context.store.getTurn(job.turnId);
   if (!turn || turn.jobId === job.id) return job;
   return (await context.store.getJob(turn.jobId)) ?? job;
-}
-
-/**
- * A new job for a failed, interrupted or cancelled job's turn, run for the member who pressed Retry on their own
- * platform (the caller checked that the job is in their scope). Reserves against their quota like a new request.
- */
-export async function prepareRetry(
-  context: EngineContext,
-  previous: JobRecord,
-  inbound: InboundRequest,
-): Promise<PreparedSubmission> {
-  const { store } = context;
-  const [turn, conversation] = await Promise.all([
-    store.getTurn(previous.turnId),
-    store.getConversation(previous.conversationId),
-  ]);
-  if (!turn || !conversation) throw conversationExpired();
-  const server = await store.getServerSettings(inbound.platform, inbound.workspaceId);
-  const quota = await checkRequesterQuota(context, inbound, previous.costUnits, server);
-  const at = context.now();
-  const { error: _error, startedAt: _startedAt, finishedAt: _finishedAt, ...kept } = previous;
-  const job: JobRecord = {
-    ...kept,
-    id: context.newId(),
-    platform: inbound.platform,
-    workspaceId: inbound.workspaceId,
-    memberId: inbound.memberId,
-    state: 'queued',
-    delivery: inbound.delivery,
-    idempotencyKey: inbound.idempotencyKey,
-    createdAt: at,
-    updatedAt: at,
-  };
-  const tier = turn.parameters?.tier ?? '1K';
-  return { conversation, isNewConversation: false, turn, job, notices: [], tier, quota };
 }

@@ -1,22 +1,15 @@
 import type { InputImage } from '../imagine-request.js';
 import { chargedUnits, checkQuota, quotaGuards } from '../jobs/quota.js';
-import type {
-  ConversationRecord,
-  ImageRef,
-  JobInput,
-  JobRecord,
-  JobState,
-  ServerSettings,
-  TurnRecord,
-} from '../records.js';
+import type { ConversationRecord, JobInput, JobRecord, JobState, ServerSettings, TurnRecord } from '../records.js';
 import type { QuotaGuard } from '../store.js';
-import { UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
-import { imagineRequestOf, requestInputFrom } from './build-request.js';
+import { imagineRequestOf } from './build-request.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest, Requester } from './engine-types.js';
+import { jobInputFor } from './job-input.js';
 import { withNamedMask } from './named-mask.js';
 import { type Continuation, resolveContinuation } from './ownership.js';
+import { storeImages } from './store-images.js';
 
 export interface PreparedSubmission {
   readonly conversation: ConversationRecord;
@@ -46,7 +39,7 @@ export async function prepareSubmission(
     store.getServerSettings(inbound.platform, inbound.workspaceId),
   ]);
   const requested = withNamedMask(
-    jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model }),
+    jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model }, context.settings),
     inbound,
     { catalogue: context.catalogue, defaultModel: context.settings.defaultModel },
   );
@@ -55,7 +48,8 @@ export async function prepareSubmission(
   const baseCount = inbound.action === 'edit' ? 1 : 0;
   const placeholder: InputImage = { bytes: new Uint8Array(0), mimeType: 'image/png' };
   // A reroll or variations carries the parent's images already: they count as well (a mask among them too).
-  const carried = requested.attachments.length;
+  // Files fetched when the job starts count now too.
+  const carried = requested.attachments.length + (inbound.files?.length ?? 0);
   const images = [...Array.from({ length: baseCount + carried }, () => placeholder), ...(inbound.attachments ?? [])];
   const { request, notices } = validateRequest(imagineRequestOf(requested, images), {
     catalogue: context.catalogue,
@@ -66,8 +60,12 @@ export async function prepareSubmission(
   const quota = await checkRequesterQuota(context, inbound, units, server);
   // Stored only once the request is accepted: a refused one leaves no image behind.
   // A dry run (a platform's check before it answers) validates and checks the quota but stores nothing.
-  const attachments = options.dryRun ? [] : await storeAttachments(context, inbound.attachments ?? []);
-  const input: JobInput = { ...requested, attachments: [...requested.attachments, ...attachments] };
+  const attachments = options.dryRun ? [] : await storeImages(context, inbound.attachments ?? []);
+  const input: JobInput = {
+    ...requested,
+    attachments: [...requested.attachments, ...attachments],
+    ...(inbound.files && inbound.files.length > 0 ? { files: inbound.files } : {}),
+  };
   const parentTurnId =
     parent?.id ??
     (conversation && inbound.action === 'edit' ? await latestLiveTurnId(context, conversation.id) : undefined);
@@ -142,49 +140,6 @@ async function latestLiveTurnId(context: EngineContext, conversationId: string):
 const liveStates = new Set<JobState>(['queued', 'running', 'generated', 'delivered']);
 
 /**
- * What the job will send, by action: reroll repeats the turn with a new seed; variations start from the pick.
- * `attachments` holds the images taken from earlier turns; the delivery's own attachments are added once stored.
- */
-function jobInputFor(
-  inbound: InboundRequest,
-  parent: TurnRecord | undefined,
-  defaults: Parameters<typeof requestInputFrom>[2],
-): JobInput {
-  const parameters = parent?.parameters;
-  if ((inbound.action === 'reroll' || inbound.action === 'variations') && parent) {
-    if (!parameters)
-      throw new UserFacingError('not_finished', 'That turn has not finished yet; try again when its image is there.');
-    const base = {
-      prompt: parameters.prompt,
-      model: parameters.model,
-      ...(parameters.aspectRatio !== undefined ? { aspectRatio: parameters.aspectRatio } : {}),
-      ...(parameters.imageSize !== undefined ? { size: parameters.imageSize } : {}),
-      ...(parameters.quality !== undefined ? { quality: parameters.quality } : {}),
-      ...(parameters.negativePrompt !== undefined ? { negativePrompt: parameters.negativePrompt } : {}),
-      ...(parameters.background !== undefined ? { background: parameters.background } : {}),
-      ...(parameters.extend ? { extend: true } : {}),
-    };
-    if (inbound.action === 'reroll') {
-      const mask = parameters.mask ? { mask: true } : {};
-      return { ...base, ...mask, count: parameters.count, attachments: [...parent.inputImages] };
-    }
-    const index = inbound.target?.index ?? 0;
-    const picked = parent.outputImages[index];
-    if (!picked) throw new UserFacingError('nothing_to_edit', 'That image is not part of this turn.');
-    const count = (inbound.options?.count as number | undefined) ?? 4;
-    return { ...base, count, attachments: [picked] };
-  }
-  const input = requestInputFrom(inbound.text, inbound.options, defaults);
-  return {
-    ...input,
-    attachments: [],
-    ...(inbound.action === 'edit' && inbound.target
-      ? { base: { turnId: inbound.target.turnId, index: inbound.target.index ?? 0 } }
-      : {}),
-  };
-}
-
-/**
  * The requester's quotas (admins exempt), with the server's settings over the operator's defaults: refuses now with
  * a sentence, and returns the guards the store checks again when it writes the reservation.
  */
@@ -199,14 +154,4 @@ export async function checkRequesterQuota(
   const now = context.now();
   await checkQuota(context.store, subject, units, context.settings.quota, server, now);
   return quotaGuards(subject, units, context.settings.quota, server, now);
-}
-
-async function storeAttachments(context: EngineContext, images: readonly InputImage[]): Promise<ImageRef[]> {
-  const refs: ImageRef[] = [];
-  for (const image of images) {
-    const hash = await context.blobs.put(image.bytes);
-    const size = await context.measure?.(image.bytes);
-    refs.push({ hash, mimeType: image.mimeType, byteLength: image.bytes.length, ...(size ?? {}) });
-  }
-  return refs;
 }

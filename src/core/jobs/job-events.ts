@@ -2,7 +2,13 @@ import type { JobError, JobRecord } from '../records.js';
 
 /** What platforms subscribe to. Events carry ids and plain records, never platform objects. */
 export type JobEvent =
-  | { readonly type: 'queued'; readonly job: JobRecord; readonly position: number }
+  | {
+      readonly type: 'queued';
+      readonly job: JobRecord;
+      readonly position: number;
+      /** What validation said about the request, for its status message (a new submission only). */
+      readonly notices?: readonly string[];
+    }
   | { readonly type: 'started'; readonly job: JobRecord }
   | { readonly type: 'progress'; readonly job: JobRecord; readonly phase: 'generating' | 'storing' | 'delivering' }
   | { readonly type: 'succeeded'; readonly job: JobRecord }

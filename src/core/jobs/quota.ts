@@ -13,6 +13,27 @@ export interface QuotaLimits {
 const hour = 3_600_000;
 const day = 24 * hour;
 
+/** The rolling windows quotas count in. */
+export const quotaWindowMs = { hour, day } as const;
+
+/** The first moment a rolling window ending now holds: a usage exactly one window old has left it. */
+export function windowStart(now: number, windowMs: number): number {
+  return now - windowMs + 1;
+}
+
+/** The limits that hold in a workspace: its own settings over the operator's; 0 or undefined is no limit. */
+export function effectiveQuota(defaults: QuotaLimits, server: ServerSettings): QuotaLimits {
+  const limit = (value: number | undefined) => (value ? { value } : undefined);
+  const memberPerHour = limit(server.quotaMemberPerHour ?? defaults.memberPerHour);
+  const memberPerDay = limit(server.quotaMemberPerDay ?? defaults.memberPerDay);
+  const serverPerDay = limit(server.quotaServerPerDay ?? defaults.serverPerDay);
+  return {
+    ...(memberPerHour ? { memberPerHour: memberPerHour.value } : {}),
+    ...(memberPerDay ? { memberPerDay: memberPerDay.value } : {}),
+    ...(serverPerDay ? { serverPerDay: serverPerDay.value } : {}),
+  };
+}
+
 /** Cost units of a request: per image, by quality, else by tier, else the model's base price. */
 export function costOf(request: GenerationRequest): number {
   const { cost } = request.model;
@@ -100,7 +121,7 @@ function quotaWindows(
       platform: subject.platform,
       workspaceId: subject.workspaceId,
       // A usage exactly one window old has left it: the member told "at 10:00" is let in at 10:00.
-      since: now - window.windowMs + 1,
+      since: windowStart(now, window.windowMs),
       ...(window.scope.perMember ? { memberId: subject.memberId } : {}),
     };
     return [{ ...window, limit, guard: { query, limit } }];

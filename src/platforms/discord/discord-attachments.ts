@@ -1,20 +1,14 @@
 import type { InputImage } from '../../core/imagine-request.js';
+import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
+import { attachmentLimits, checkAttachments } from '../../core/platform/attachment-limits.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
+import { isDownloadError } from '../../download/download-error.js';
+import type { ImageDownloader } from '../../download/image-downloader.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
-import { isImageApiError } from '../../providers/image-api-error.js';
-import type { ImageDownloader } from '../../providers/image-download.js';
-import { type ImageLinks, imageLinksIn } from './discord-image-links.js';
-
-/** An attachment as Discord describes it (interaction `resolved.attachments` or a message's attachments). */
-export interface AttachmentInfo {
-  readonly url: string;
-  readonly name: string;
-  readonly contentType?: string | null;
-  readonly size: number;
-}
+import { type AttachmentInfo, type ImageLinks, imageLinksIn } from './discord-image-links.js';
 
 export interface DiscordAttachments {
-  /** Refuses non-images and oversized files from their metadata alone, before anything is acknowledged. */
+  /** Refuses too many, non-images and oversized files from their metadata alone, before anything is acknowledged. */
   check(attachments: readonly AttachmentInfo[]): void;
   /** Downloads (from Discord's CDN hosts only), sniffs and inspects. */
   download(attachments: readonly AttachmentInfo[], signal?: AbortSignal): Promise<InputImage[]>;
@@ -22,59 +16,55 @@ export interface DiscordAttachments {
   imageLinks(text: string): ImageLinks;
 }
 
-/** The largest image taken from a member, attached, linked or forwarded (Discord's own upload cap for most servers). */
-export const discordAttachmentMaxBytes = 25 * 1024 * 1024;
+/** Discord's own limit: files per message (error 30015). Each file's size is the guild's, told per interaction. */
+const discordFilesPerMessage = 10;
 
 const discordCdnHosts = ['cdn.discordapp.com', 'media.discordapp.net'];
 
 /**
  * Attachments are downloaded at once (CDN links are signed and expire) and only from Discord's CDN, or from the host
- * of `DISCORD_API_URL` when it is overridden (a proxy or a test fake) — that host adds to the CDN hosts.
+ * of `DISCORD_API_URL` when it is overridden (a proxy or a test fake) — that host adds to the CDN hosts. What one
+ * message may carry is the core's decision, from Discord's limits, the catalogue's and the image pipeline's.
  */
 export function createDiscordAttachments(options: {
   readonly downloader: ImageDownloader;
   readonly pipeline: ImagePipeline;
-  readonly maxBytes: number;
+  readonly catalogue: ModelCatalogue;
   /** Where attachments may be downloaded from: {@link discordDownloadHosts}. */
   readonly hosts: readonly string[];
 }): DiscordAttachments {
+  const limits = attachmentLimits(
+    options.catalogue,
+    { maxFiles: discordFilesPerMessage },
+    options.pipeline.maxInputBytes,
+  );
   return {
     imageLinks: (text) => imageLinksIn(text, options.hosts),
     check(attachments) {
-      for (const attachment of attachments) {
-        if (attachment.contentType && !attachment.contentType.startsWith('image/')) {
-          throw new UserFacingError(
-            'not_an_image',
-            `${attachment.name} is not an image (${attachment.contentType}); attach a PNG, JPEG, WEBP or GIF.`,
-          );
-        }
-        if (attachment.size > options.maxBytes) {
-          const megabytes = (attachment.size / 1_000_000).toFixed(0);
-          throw new UserFacingError(
-            'image_too_large',
-            `${attachment.name} is ${megabytes} MB; images up to ${Math.round(options.maxBytes / 1_048_576)} MB are accepted.`,
-          );
-        }
-      }
+      const described = attachments.map((attachment) => ({
+        name: attachment.name,
+        bytes: attachment.size,
+        mimeType: attachment.contentType ?? null,
+      }));
+      checkAttachments(limits, described);
     },
     async download(attachments, signal) {
       const images: InputImage[] = [];
       for (const attachment of attachments) {
         try {
-          const fetched = await options.downloader.download(attachment.url, signal ? { signal } : {});
+          const fetched = await options.downloader.download(attachment.url, {
+            maxBytes: limits.maxImageBytes,
+            ...(signal ? { signal } : {}),
+          });
           const info = await options.pipeline.inspect(fetched.bytes, attachment.name);
           images.push({ bytes: fetched.bytes, mimeType: info.mimeType, name: attachment.name });
         } catch (error) {
-          if (isImageApiError(error)) {
-            throw new UserFacingError(
-              'attachment_unavailable',
-              `I could not download ${attachment.name} from Discord; please attach it again.`,
-              {
-                cause: error,
-              },
-            );
-          }
-          throw error;
+          if (!isDownloadError(error)) throw error;
+          throw new UserFacingError(
+            'attachment_unavailable',
+            `I could not download ${attachment.name} from Discord; please attach it again.`,
+            { cause: error },
+          );
         }
       }
       return images;

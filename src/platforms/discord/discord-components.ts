@@ -53,7 +53,8 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
       const { turn, conversation } = await turnAndConversation(context, id.turnId, interaction);
       const index = id.action === 'vary' ? id.index : 0;
       const action = id.action === 'reroll' ? 'reroll' : 'variations';
-      // Acknowledge first: posting the status message is a REST call that must not eat the 3 s budget.
+      // Acknowledge first: the status message is posted after the job is recorded, through this interaction's
+      // follow-ups when the thread refuses it.
       await interaction.deferUpdate();
       const outcome = await continueConversation(context, {
         requester: interactionRequester(interaction, 'quota'),
@@ -63,6 +64,7 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
         text: turn.instruction,
         attachments: [],
         target: { turnId: turn.id, index },
+        interaction: { applicationId: interaction.applicationId, token: interaction.token },
       });
       if (outcome === 'duplicate')
         await interaction.followUp({ content: 'Already on it.', flags: MessageFlags.Ephemeral });
@@ -72,7 +74,8 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
       const links = await engine.deleteTurn(id.turnId, interactionRequester(interaction, 'moderate'));
       await interaction.deferUpdate();
       for (const link of links) {
-        await context.rest.delete(Routes.channelMessage(link.channelId, link.messageId)).catch(() => undefined);
+        if (link.messageId.startsWith('attachment:')) continue;
+        await context.rests.bot.delete(Routes.channelMessage(link.channelId, link.messageId)).catch(() => undefined);
       }
       return;
     }
@@ -118,6 +121,7 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
       text: instruction,
       attachments: [],
       target: { turnId: turn.id, index: id.index },
+      interaction: { applicationId: interaction.applicationId, token: interaction.token },
     });
     if (outcome === 'duplicate')
       await interaction.followUp({ content: 'Already on it.', flags: MessageFlags.Ephemeral });
@@ -125,11 +129,11 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
     return;
   }
   if (id.action === 'ctxedit') {
-    const message = (await context.rest.get(Routes.channelMessage(id.channelId, id.messageId))) as {
+    const message = (await context.rests.bot.get(Routes.channelMessage(id.channelId, id.messageId))) as {
       attachments?: Array<{ url: string; filename: string; content_type?: string; size: number }>;
     };
     const image = message.attachments?.find((attachment) => attachment.content_type?.startsWith('image/'));
-    if (!image) throw new UserFacingError('no_image', 'That message has no image to edit any more.');
+    if (!image) throw new UserFacingError('nothing_to_edit', 'That message has no image to edit any more.');
     await submitGeneration(context, interaction, {
       text: instruction,
       options: {},
@@ -144,8 +148,9 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
 
 /** The turn a button or modal acts on, and its conversation; either gone (or not this server's) means expired. */
 async function turnAndConversation(context: DiscordContext, turnId: string, interaction: Interaction) {
-  const turn = await context.engine.getTurn(turnId, interactionRequester(interaction, 'quota'));
-  const conversation = turn ? await context.store.getConversation(turn.conversationId) : undefined;
+  const requester = interactionRequester(interaction, 'quota');
+  const turn = await context.engine.getTurn(turnId, requester);
+  const conversation = turn ? await context.engine.getConversation(turn.conversationId, requester) : undefined;
   if (!turn || !conversation) throw conversationExpired();
   return { turn, conversation };
 }

@@ -1,5 +1,13 @@
-import { hostMatches } from '../../providers/download-guard.js';
-import type { AttachmentInfo } from './discord-attachments.js';
+import { hostMatches } from '../../download/download-guard.js';
+
+/** An attachment as Discord describes it (interaction `resolved.attachments`, a message's, a pasted link's). */
+export interface AttachmentInfo {
+  readonly url: string;
+  readonly name: string;
+  readonly contentType?: string | null;
+  /** 0 when unknown (a pasted link). */
+  readonly size: number;
+}
 
 /** At most this many pasted image links are taken from one message (attachments count apart). */
 export const maxImageLinks = 4;
@@ -7,6 +15,8 @@ export const maxImageLinks = 4;
 const imagePath = /\.(png|jpe?g|webp|gif)$/i;
 /** A URL as Discord shows it: bare, or in `<…>` (which only stops the embed). */
 const linkPattern = /<?(https?:\/\/[^\s<>]+)>?/g;
+/** Discord's CDN path of an attachment: the channel it was posted in, then its own id. */
+const attachmentPath = /\/attachments\/(\d{15,21})\/(\d{15,21})\//;
 
 export interface ImageLinks {
   /** The text with every taken link removed. */
@@ -30,6 +40,12 @@ export function imageLinksIn(content: string, hosts: readonly string[]): ImageLi
     return ' ';
   });
   return { text: text.replace(/[ \t]{2,}/g, ' ').trim(), links };
+}
+
+/** Where an attachment URL says its file was posted: `{ channelId, attachmentId }`, or undefined for another URL. */
+export function attachmentOf(url: string): { readonly channelId: string; readonly attachmentId: string } | undefined {
+  const match = URL.canParse(url) ? attachmentPath.exec(new URL(url).pathname) : null;
+  return match?.[1] && match[2] ? { channelId: match[1], attachmentId: match[2] } : undefined;
 }
 
 function safeDecode(value: string): string {

@@ -8,8 +8,8 @@ import {
 import type { InboundRequest } from '../../core/engine/engine-types.js';
 import type { InputImage } from '../../core/imagine-request.js';
 import type { InlineFlags } from '../../core/inline-flags.js';
-import type { AttachmentInfo } from './discord-attachments.js';
 import type { DiscordContext } from './discord-context.js';
+import type { AttachmentInfo } from './discord-image-links.js';
 import { modelFromOption } from './discord-model-choices.js';
 import { missingPermissions, missingPermissionsMessage } from './discord-permissions.js';
 import { interactionRequester } from './discord-requester.js';
@@ -46,7 +46,7 @@ export async function handleGenerateCommand(
     );
   const options: Partial<InlineFlags> = {};
   const model = interaction.options.getString('model');
-  if (model) options.model = modelFromOption(context.catalogue, model);
+  if (model) options.model = modelFromOption(context.engine.catalogue, model);
   if (!isEdit) {
     const aspect = interaction.options.getString('aspect');
     const count = interaction.options.getInteger('count');
@@ -77,7 +77,12 @@ export async function submitGeneration(
   }
   if (interaction.attachmentSizeLimit) context.sizeLimits.set(guildId, interaction.attachmentSizeLimit);
   const threadable = canStartThread(interaction.channel?.type);
-  const missing = missingPermissions(interaction.appPermissions, threadable);
+  // Inside a thread (or a forum post) the bot answers in place, and the thread is the conversation's place.
+  const parentId = interaction.channel?.isThread() ? interaction.channel.parentId : null;
+  const missing = missingPermissions(interaction.appPermissions, {
+    inThread: parentId !== null,
+    startsThread: threadable,
+  });
   if (missing.length > 0) {
     context.permissionNotices.report(guildId, interaction.channelId, missing);
     await interaction.reply({ content: missingPermissionsMessage(missing), flags: MessageFlags.Ephemeral });
@@ -91,7 +96,8 @@ export async function submitGeneration(
     text: request.text,
     options: request.options,
     attachments: request.attachmentInfos.map(() => placeholder),
-    channelId: interaction.channelId,
+    channelId: parentId ?? interaction.channelId,
+    ...(parentId !== null ? { threadId: interaction.channelId } : {}),
     delivery: {},
   };
   context.attachments.check(request.attachmentInfos);
@@ -102,9 +108,10 @@ export async function submitGeneration(
   const messageId =
     deferred.resource?.message?.id ??
     (
-      (await context.rest.get(Routes.webhookMessage(interaction.applicationId, interaction.token, '@original'), {
-        auth: false,
-      })) as { id: string }
+      (await context.rests.interaction.get(
+        Routes.webhookMessage(interaction.applicationId, interaction.token, '@original'),
+        { auth: false },
+      )) as { id: string }
     ).id;
   const attachments = await context.attachments.download(request.attachmentInfos);
   const delivery = toDelivery({

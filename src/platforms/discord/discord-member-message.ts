@@ -1,5 +1,5 @@
 import { type Attachment, type Message, MessageReferenceType, MessageType } from 'discord.js';
-import type { AttachmentInfo } from './discord-attachments.js';
+import type { AttachmentInfo } from './discord-image-links.js';
 
 /**
  * Only what a member wrote is a request: a default message or a reply, from a person. System messages carry text

@@ -19,8 +19,25 @@ export const invitePermissions = [...requiredPermissions, ...threadPermissions]
   .reduce((sum, [, bit]) => sum | bit, PermissionFlagsBits.EmbedLinks)
   .toString();
 
-export function missingPermissions(granted: Readonly<PermissionsBitField>, needThreads: boolean): string[] {
-  const needed = needThreads ? [...requiredPermissions, ...threadPermissions] : requiredPermissions;
+/** Inside a thread the bot posts with Send Messages in Threads; Send Messages is the channel's, not needed there. */
+const inThreadPermissions = [
+  ...requiredPermissions.filter(([name]) => name !== 'Send Messages'),
+  ['Send Messages in Threads', PermissionFlagsBits.SendMessagesInThreads],
+] as const;
+
+/**
+ * What the bot lacks where it is asked to answer: in a channel, what it posts with (and what starting the result's
+ * thread takes, where it starts one); inside a thread, what posting in that thread takes.
+ */
+export function missingPermissions(
+  granted: Readonly<PermissionsBitField>,
+  where: { readonly inThread: boolean; readonly startsThread: boolean },
+): string[] {
+  const needed = where.inThread
+    ? inThreadPermissions
+    : where.startsThread
+      ? [...requiredPermissions, ...threadPermissions]
+      : requiredPermissions;
   return needed.filter(([, bit]) => !granted.has(bit)).map(([name]) => name);
 }
 

@@ -1,4 +1,6 @@
-import { DiscordAPIError, HTTPError, type RawFile, type REST, Routes } from 'discord.js';
+import type { RawFile, REST } from 'discord.js';
+import { Routes } from 'discord.js';
+import { discordCode, discordCodes } from './discord-errors.js';
 import { type DiscordTarget, tokenUsable } from './discord-target.js';
 
 export interface MessageBody {
@@ -6,40 +8,6 @@ export interface MessageBody {
   readonly components?: readonly unknown[];
   readonly attachments?: readonly { id: string }[];
   readonly allowed_mentions?: unknown;
-}
-
-/** Discord error codes the adapter reacts to. */
-export const discordCodes = {
-  unknownMessage: 10008,
-  unknownWebhook: 10015,
-  unknownInteraction: 10062,
-  invalidWebhookToken: 50027,
-  missingAccess: 50001,
-  missingPermissions: 50013,
-} as const;
-
-export function discordCode(error: unknown): number | undefined {
-  return error instanceof DiscordAPIError && typeof error.code === 'number' ? error.code : undefined;
-}
-
-/** An interaction token in a REST URL (`/webhooks/{app}/{token}`, `/interactions/{id}/{token}`) is a credential. */
-const tokenInUrl = /\/(webhooks|interactions)\/(\d+)\/[^/?]+/g;
-
-/**
- * Makes a discord.js REST error fit for the operator log, in place (it stays the same error, with its code): the
- * interaction token in its URL is blanked, and the files of the failed request — whole images, which the log would
- * print byte by byte — are reduced to their names and sizes.
- */
-export function redactDiscordError<T>(error: T): T {
-  if (error instanceof DiscordAPIError || error instanceof HTTPError) {
-    error.url = error.url.replace(tokenInUrl, '/$1/$2/[token]');
-    const files = error.requestBody.files?.map(({ data, ...file }) => ({
-      ...file,
-      data: `[${typeof data === 'string' ? data.length : (data as Uint8Array).byteLength} bytes]`,
-    }));
-    error.requestBody = { ...error.requestBody, files };
-  }
-  return error;
 }
 
 /**
@@ -61,7 +29,7 @@ export async function editTargetMessage(
   body: MessageBody,
   files: RawFile[] | undefined,
   now: number,
-): Promise<{ id: string; channel_id: string }> {
+): Promise<{ id: string; channel_id: string; attachments?: readonly { id: string }[] }> {
   if (target.kind === 'interaction' && tokenUsable(target, now)) {
     try {
       return (await rests.interaction.patch(
@@ -80,16 +48,19 @@ export async function editTargetMessage(
   })) as { id: string; channel_id: string };
 }
 
-/** A new channel message; `nonce` + `enforce_nonce` make a retried post land once. */
+/**
+ * A new channel message with the bot token. Every one carries a nonce with `enforce_nonce`: a post the REST client
+ * sends again (a timeout, a 5xx) lands once, and so does one a second process sends for the same purpose.
+ */
 export async function postChannelMessage(
   rest: REST,
   channelId: string,
-  body: MessageBody & { nonce?: string; message_reference?: unknown },
+  body: MessageBody & { message_reference?: unknown },
+  nonce: string,
   files?: RawFile[],
-): Promise<{ id: string; channel_id: string }> {
-  const payload = body.nonce ? { ...body, enforce_nonce: true } : body;
+): Promise<{ id: string; channel_id: string; attachments?: readonly { id: string }[] }> {
   return (await rest.post(Routes.channelMessages(channelId), {
-    body: payload,
+    body: { ...body, nonce, enforce_nonce: true },
     ...(files ? { files } : {}),
   })) as { id: string; channel_id: string };
 }
@@ -101,7 +72,11 @@ export class MissingMessageError extends Error {
   }
 }
 
-/** A Discord nonce is at most 25 characters: the job id, compacted. */
-export function nonceOf(jobId: string): string {
-  return jobId.replace(/-/g, '').slice(0, 25);
+/** What a post is for, one letter each, so two posts about one record never share a nonce. */
+export type NonceKind = 'status' | 'result' | 'notice' | 'hint' | 'answer';
+const nonceLetters: Record<NonceKind, string> = { status: 's', result: 'r', notice: 'n', hint: 'h', answer: 'a' };
+
+/** A Discord nonce is at most 25 characters: the kind's letter and the record's id, compacted. */
+export function nonceOf(kind: NonceKind, id: string): string {
+  return `${nonceLetters[kind]}${id.replace(/-/g, '')}`.slice(0, 25);
 }

@@ -1,12 +1,10 @@
 import { type Interaction, type MessageContextMenuCommandInteraction, MessageFlags } from 'discord.js';
-import { isUserFacingError } from '../../core/user-facing-error.js';
-import { newReferenceId } from '../../logging/logger.js';
 import { editModal, handleButton, handleModalSubmit } from './discord-components.js';
 import type { DiscordContext } from './discord-context.js';
 import { encodeCustomId } from './discord-custom-ids.js';
+import { discordCode, discordCodes, sentenceFor } from './discord-errors.js';
 import { handleGenerateCommand } from './discord-imagine.js';
 import { handleAutocomplete, handleModels, handleSettings, handleUsage } from './discord-info-commands.js';
-import { discordCode, discordCodes } from './discord-rest-messages.js';
 import { answerUnknown } from './discord-unknown-interactions.js';
 
 /** Every interaction goes through here: one error sink, members see a sentence, operators one log line. */
@@ -58,13 +56,7 @@ async function answerError(context: DiscordContext, interaction: Interaction, er
     );
     return;
   }
-  let content: string;
-  if (isUserFacingError(error)) content = `⚠️ ${error.message}`;
-  else {
-    const reference = newReferenceId();
-    context.logger.error({ err: error, reference, interactionId: interaction.id }, 'discord: interaction failed');
-    content = `⚠️ Something went wrong on our side, sorry. Please try again (ref ${reference}).`;
-  }
+  const content = sentenceFor(error, context.logger, 'interaction', { interactionId: interaction.id });
   if (!interaction.isRepliable()) return;
   try {
     if (interaction.deferred && !interaction.ephemeral && interaction.isChatInputCommand()) {

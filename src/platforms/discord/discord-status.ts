@@ -1,126 +1,127 @@
-import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
-import type { EngineLogger } from '../../core/engine/engine-types.js';
-import type { JobEvent } from '../../core/jobs/job-events.js';
+import { Routes } from 'discord.js';
+import type { DeliveryIds, StatusEvent } from '../../core/platform/chat-platform.js';
 import type { JobRecord } from '../../core/records.js';
 import { encodeCustomId } from './discord-custom-ids.js';
+import { discordCode, threadUnavailable } from './discord-errors.js';
+import type { DiscordOutbound } from './discord-outbound.js';
 import { cancelRow, clip, failedLine, queuedLine, retryRow, startedLine, statusContent } from './discord-render.js';
-import { type DiscordRests, editTargetMessage, type MessageBody, postChannelMessage } from './discord-rest-messages.js';
-import { readTarget } from './discord-target.js';
+import { editTargetMessage, type MessageBody, nonceOf, postChannelMessage } from './discord-rest-messages.js';
+import { type DiscordTarget, readTarget, tokenUsable } from './discord-target.js';
 
-export interface DiscordStatusOptions {
-  readonly rests: DiscordRests;
-  readonly engine: ConversationEngine;
-  readonly logger: EngineLogger;
-  readonly now: () => number;
+/** The job's status message is not posted yet (a thread reply or a button's new turn): its queued event posts it. */
+export function awaitsDiscordStatus(job: JobRecord): boolean {
+  const target = readTarget(job.delivery);
+  return target.kind === 'channel' && !target.messageId;
 }
 
 /**
- * Keeps each Discord job's status message current, on state changes only: queued with its position, started
- * (Discord's relative timestamp counts up with no edits), failed with Retry, cancelled, interrupted.
+ * Keeps each Discord job's status message current, on state changes only: queued with its position (posting the
+ * message when the job has none yet), started (Discord's relative timestamp counts up with no edits), failed with
+ * Retry, cancelled, interrupted, and a delivery that failed with Post again. The engine calls it in order per job.
  */
-export function createDiscordStatus(options: DiscordStatusOptions): {
-  handle(event: JobEvent): void;
-  /**
-   * Called before a job's result replaces its status message: later progress edits of that job are dropped and the
-   * ones under way are waited for, so a slow "Generating…" edit cannot land on top of the result.
-   */
-  settle(jobId: string): Promise<void>;
-  flush(): Promise<void>;
-} {
-  const chains = new Map<string, Promise<void>>();
-  /** Jobs whose result is being posted: their status message is no longer a status. */
-  const settled = new Set<string>();
+export function createDiscordStatus(outbound: DiscordOutbound) {
+  const { rests, logger } = outbound;
 
-  function bodyFor(event: JobEvent): MessageBody | undefined {
-    const { job } = event;
-    switch (event.type) {
-      case 'queued':
-        return { content: statusContent(job, queuedLine(event.position)), components: [cancelRow(job.id)] };
-      case 'started':
-        return {
-          content: statusContent(job, startedLine(job.startedAt ?? options.now())),
-          components: [cancelRow(job.id)],
-        };
-      case 'failed':
-        return {
-          content: statusContent(job, failedLine(event.error)),
-          components: event.error.retryable ? [retryRow(job.id)] : [],
-        };
-      case 'cancelled':
-        return { content: statusContent(job, '✖️ Cancelled.'), components: [] };
-      case 'interrupted':
-        return {
-          content: statusContent(job, `⚠️ ${job.error?.message ?? 'The bot restarted while this was being made.'}`),
-          components: [retryRow(job.id)],
-        };
-      case 'delivery_failed':
-        return {
-          content: clip(statusContent(job, `⚠️ The image is made but could not be posted: ${event.error.message}`)),
-          components: [
-            {
-              type: 1,
-              components: [
-                {
-                  type: 2,
-                  style: 1,
-                  label: 'Post again',
-                  custom_id: encodeCustomId({ action: 'redeliver', jobId: job.id }),
-                },
-              ],
-            },
-          ],
-        };
-      default:
-        return undefined;
+  /** Posts the status message of a job that has none; a thread the bot cannot post in cancels the job. */
+  async function open(job: JobRecord, target: DiscordTarget, position: number): Promise<DeliveryIds | undefined> {
+    const body = {
+      content: statusContent(job, queuedLine(position)),
+      components: [cancelRow(job.id)],
+      allowed_mentions: { parse: [] },
+      ...(target.replyTo ? { message_reference: { message_id: target.replyTo, fail_if_not_exists: false } } : {}),
+    };
+    try {
+      const posted = await postChannelMessage(rests.bot, target.channelId, body, nonceOf('status', job.id));
+      return { messageId: posted.id };
+    } catch (error) {
+      const unavailable = threadUnavailable(error);
+      if (!unavailable) throw error;
+      // Nothing can be shown where the member asked: the job never runs, and the member is told why.
+      const { memberId, workspaceId, conversationId } = job;
+      logger.warn(
+        { code: unavailable.discordCode, channelId: target.channelId, conversationId, memberId, jobId: job.id },
+        `discord: cannot post in the conversation's thread (${unavailable.code}); request cancelled, no job made it to the image API`,
+      );
+      await outbound.engine.cancel(job.id, { platform: 'discord', workspaceId, memberId }).catch(() => undefined);
+      await tellPrivately(target, `⚠️ ${unavailable.message}`);
+      return undefined;
     }
   }
 
-  async function apply(job: JobRecord, body: MessageBody, final: boolean): Promise<void> {
-    const target = readTarget(job.delivery);
-    try {
-      await editTargetMessage(
-        options.rests,
-        target,
-        { ...body, allowed_mentions: { parse: [] } },
-        undefined,
-        options.now(),
+  /** A follow-up only the member sees, through the interaction that asked (a button, a modal) while it lives. */
+  async function tellPrivately(target: DiscordTarget, content: string): Promise<void> {
+    if (!tokenUsable(target, outbound.now())) return;
+    await rests.interaction
+      .post(Routes.webhook(target.applicationId as string, target.interactionToken as string), {
+        body: { content, flags: 64, allowed_mentions: { parse: [] } },
+        auth: false,
+      })
+      .catch((error: unknown) =>
+        logger.warn({ err: error, code: discordCode(error) }, 'discord: could not tell the member privately'),
       );
+  }
+
+  /** Edits the status message; a final word whose message is gone (deleted by someone) is posted anew. */
+  async function show(job: JobRecord, target: DiscordTarget, body: MessageBody, final: boolean): Promise<void> {
+    try {
+      await editTargetMessage(rests, target, { ...body, allowed_mentions: { parse: [] } }, undefined, outbound.now());
     } catch (error) {
       if (!final) throw error;
-      // The status message is gone: a final word (failure, interruption) still reaches the member.
-      await postChannelMessage(options.rests.bot, target.channelId, {
-        ...body,
-        allowed_mentions: { users: [job.memberId] },
-      });
+      await postChannelMessage(
+        rests.bot,
+        target.channelId,
+        { ...body, allowed_mentions: { users: [job.memberId] } },
+        nonceOf('notice', job.id),
+      );
     }
   }
 
   return {
-    handle(event) {
-      if (event.job.platform !== 'discord') return;
-      const final = event.type !== 'queued' && event.type !== 'started';
-      if (!final && settled.has(event.job.id)) return;
-      if (final && event.type !== 'progress') settled.delete(event.job.id);
-      const body = bodyFor(event);
-      if (!body) return;
-      // Edits happen on state changes only (a handful per job); one chain per job keeps them in order.
-      const previous = chains.get(event.job.id) ?? Promise.resolve();
-      const next = previous
-        .then(() => apply(event.job, body, final))
-        .catch((error: unknown) =>
-          options.logger.warn({ err: error, jobId: event.job.id, event: event.type }, 'discord: status update failed'),
-        );
-      chains.set(event.job.id, next);
-      void next.finally(() => {
-        if (chains.get(event.job.id) === next) chains.delete(event.job.id);
-      });
-    },
-    async settle(jobId) {
-      settled.add(jobId);
-      await chains.get(jobId);
-    },
-    async flush() {
-      await Promise.all(chains.values());
+    async renderStatus(event: StatusEvent): Promise<DeliveryIds | undefined> {
+      const { job } = event;
+      const target = readTarget(job.delivery);
+      if (event.type === 'queued' && target.kind === 'channel' && !target.messageId) {
+        return open(job, target, event.position);
+      }
+      // A job cancelled before its status message was posted has nothing to show.
+      if (event.type === 'cancelled' && target.kind === 'channel' && !target.messageId) return undefined;
+      const body = bodyFor(event, outbound.now());
+      if (body) await show(job, target, body, event.type !== 'queued' && event.type !== 'started');
+      return undefined;
     },
   };
 }
+
+function bodyFor(event: StatusEvent, now: number): MessageBody | undefined {
+  const { job } = event;
+  switch (event.type) {
+    case 'queued':
+      return { content: statusContent(job, queuedLine(event.position)), components: [cancelRow(job.id)] };
+    case 'started':
+      return { content: statusContent(job, startedLine(job.startedAt ?? now)), components: [cancelRow(job.id)] };
+    case 'failed':
+      return {
+        content: statusContent(job, failedLine(event.error)),
+        components: event.error.retryable ? [retryRow(job.id)] : [],
+      };
+    case 'cancelled':
+      return { content: statusContent(job, '✖️ Cancelled.'), components: [] };
+    case 'interrupted':
+      return {
+        content: statusContent(job, `⚠️ ${job.error?.message ?? 'The bot restarted while this was being made.'}`),
+        components: [retryRow(job.id)],
+      };
+    case 'delivery_failed':
+      return {
+        content: clip(statusContent(job, `⚠️ The image is made but could not be posted: ${event.error.message}`)),
+        components: [postAgainRow(job.id)],
+      };
+    default:
+      return undefined;
+  }
+}
+
+const postAgainRow = (jobId: string) => ({
+  type: 1,
+  components: [{ type: 2, style: 1, label: 'Post again', custom_id: encodeCustomId({ action: 'redeliver', jobId }) }],
+});

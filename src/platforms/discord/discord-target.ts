@@ -6,7 +6,8 @@ import type { DeliveryTarget } from '../../core/records.js';
  * Where a Discord job's status and result go, stored on the job: ids and tokens only, so delivery works after a
  * restart and from another process. `interaction`: the deferred reply of a slash command (editable through the
  * interaction token for 15 minutes, then through the channel with the bot token). `channel`: a status message the
- * bot posted (in a thread, for replies and buttons).
+ * bot posts (in a thread, for replies and buttons) when the job is queued; the interaction of a button or a modal,
+ * when one asked, only carries what the member must be told privately.
  */
 export const discordTargetSchema = z.object({
   kind: z.enum(['interaction', 'channel']),

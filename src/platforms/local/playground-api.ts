@@ -1,10 +1,12 @@
 import { z } from 'zod';
-import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
 import type { InboundRequest, Requester } from '../../core/engine/engine-types.js';
+import { jobMissing } from '../../core/engine/ownership.js';
+import type { PlatformEngine } from '../../core/platform/platform-engine.js';
 import type { JobRecord } from '../../core/records.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { PlaygroundLimits } from './playground-limits.js';
+import { playgroundTarget } from './playground-target.js';
 import { decodePendingImages, placeholdersFor, readPendingImages } from './playground-uploads.js';
 
 /** The playground's one member, on the `local` platform: it sees local jobs and conversations, nothing else. */
@@ -48,7 +50,7 @@ function submitSchema(limits: PlaygroundLimits) {
 }
 
 export interface PlaygroundApiOptions {
-  readonly engine: ConversationEngine;
+  readonly engine: PlatformEngine;
   readonly pipeline: ImagePipeline;
   readonly limits: PlaygroundLimits;
 }
@@ -74,8 +76,7 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
       channelId: 'playground',
       ...(body.conversationId ? { conversationId: body.conversationId } : {}),
       ...(body.turnId ? { target: { turnId: body.turnId, index: body.index ?? 0 } } : {}),
-      ...(action === 'variations' ? { options: { count: 2 } } : {}),
-      delivery: {},
+      delivery: playgroundTarget,
     };
     const checked = await engine.precheck(inbound);
     const attachments = checked.duplicate ? [] : await decodePendingImages(pending, options.pipeline);
@@ -93,7 +94,7 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
 
   async function jobStatus(jobId: string) {
     const job = await engine.getJob(jobId, playgroundMember);
-    if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
+    if (!job) throw jobMissing();
     const turn = await engine.getTurn(job.turnId, playgroundMember);
     return {
       state: job.state,

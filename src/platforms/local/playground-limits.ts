@@ -1,4 +1,5 @@
 import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
+import { attachmentLimits } from '../../core/platform/attachment-limits.js';
 
 /** What one playground request may carry; the body cap follows from it, never the other way round. */
 export interface PlaygroundLimits {
@@ -21,14 +22,12 @@ const perImageOverheadBytes = 64;
 const maxTextChars = 40_000;
 
 /**
- * The playground's limits, from the catalogue (input counts, per-request bytes) and the largest single image the bot
- * takes at all (`perImageBytes`, the image pipeline's input limit).
+ * The playground's limits: the core's attachment limits (the catalogue's input counts and per-request bytes, the
+ * largest single image the bot takes at all, `perImageBytes`; the playground has no file limit of its own), and the
+ * body that carries them.
  */
 export function playgroundLimits(catalogue: ModelCatalogue, perImageBytes: number): PlaygroundLimits {
-  const models = catalogue.list();
-  const maxImages = Math.max(1, ...models.map((model) => model.maxInputImages));
-  const requestBytes = Math.max(...models.map((model) => model.maxRequestInputBytes));
-  const maxTotalImageBytes = Math.min(maxImages * perImageBytes, requestBytes);
+  const { maxImages, maxTotalBytes: maxTotalImageBytes } = attachmentLimits(catalogue, {}, perImageBytes);
   const maxBodyBytes =
     Math.ceil(maxTotalImageBytes / 3) * 4 + maxImages * perImageOverheadBytes + 6 * maxTextChars + fieldAllowanceBytes;
   return { maxImages, maxImageBytes: perImageBytes, maxTotalImageBytes, maxTextChars, maxBodyBytes };

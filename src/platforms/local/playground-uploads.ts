@@ -1,6 +1,6 @@
 import type { InputImage } from '../../core/imagine-request.js';
+import { checkAttachments } from '../../core/platform/attachment-limits.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
-import { formatBytes } from '../../images/image-messages.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { PlaygroundLimits } from './playground-limits.js';
 
@@ -18,35 +18,29 @@ export interface PendingImage {
 export function readPendingImages(images: unknown, limits: PlaygroundLimits): PendingImage[] {
   if (images === undefined || images === null) return [];
   if (!Array.isArray(images)) throw new UserFacingError('bad_request', '`images` must be a list of data URLs.');
-  if (images.length > limits.maxImages) {
-    throw new UserFacingError(
-      'too_many_images',
-      `The playground takes at most ${limits.maxImages} images per message; ${images.length} were given.`,
-    );
-  }
-  let total = 0;
+  const checked = {
+    maxImages: limits.maxImages,
+    maxImageBytes: limits.maxImageBytes,
+    maxTotalBytes: limits.maxTotalImageBytes,
+  };
+  // Counted before any is read: 20,000 stand-ins cost one comparison.
+  checkAttachments(
+    checked,
+    images.map(() => ({})),
+    taker,
+  );
   const pending = images.map((dataUrl, index) => {
-    const name = `attachment ${index + 1}`;
+    const name = `Attachment ${index + 1}`;
     const base64 = base64Of(dataUrl);
-    if (base64 === undefined) throw new UserFacingError('not_an_image', `Attachment ${index + 1} is not an image.`);
+    if (base64 === undefined) throw new UserFacingError('not_an_image', `${name} is not an image.`);
     const bytes = Math.floor((base64.length * 3) / 4) - (base64.endsWith('==') ? 2 : base64.endsWith('=') ? 1 : 0);
-    if (bytes > limits.maxImageBytes) {
-      throw new UserFacingError(
-        'image_too_large',
-        `Attachment ${index + 1} is ${formatBytes(bytes)}; images up to ${formatBytes(limits.maxImageBytes)} are accepted.`,
-      );
-    }
-    total += bytes;
     return { name, base64, bytes };
   });
-  if (total > limits.maxTotalImageBytes) {
-    throw new UserFacingError(
-      'image_too_large',
-      `The images are ${formatBytes(total)} together; at most ${formatBytes(limits.maxTotalImageBytes)} per message are accepted.`,
-    );
-  }
+  checkAttachments(checked, pending, taker);
   return pending;
 }
+
+const taker = 'The playground takes';
 
 /** Stand-ins with no bytes: enough for the engine to check the count against the model before anything is decoded. */
 export function placeholdersFor(pending: readonly PendingImage[]): InputImage[] {

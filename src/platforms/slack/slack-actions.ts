@@ -1,13 +1,14 @@
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Requester } from '../../core/engine/engine-types.js';
+import { imageGone, jobMissing } from '../../core/engine/ownership.js';
 import type { JobRecord } from '../../core/records.js';
-import { UserFacingError } from '../../core/user-facing-error.js';
 import { withAdminRights } from './slack-admins.js';
 import type { Audience, SlackContext } from './slack-context.js';
 import { deleteTurnForMember } from './slack-delete.js';
 import { actionIdPattern, actionKey, type ParsedAction, parseAction } from './slack-ids.js';
 import { editModal } from './slack-modal.js';
+import { slackDelivery } from './slack-target.js';
 import { audienceOf, unknownButton } from './slack-unknown-actions.js';
 
 const actionBodySchema = z.object({
@@ -94,29 +95,23 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
         thread: press.thread,
         ...(action.index !== undefined ? { index: action.index } : {}),
       });
-      await context.appClient().views.open({ trigger_id: press.triggerId, view });
+      await context.clients.listener.views.open({ trigger_id: press.triggerId, view });
       return;
     }
     case 'reroll':
     case 'variations': {
       const turn = await engine.getTurn(action.id, requester);
-      if (!turn)
-        throw new UserFacingError(
-          'conversation_expired',
-          'That image is no longer stored (it was deleted or expired).',
-        );
-      const result = await engine.submit({
+      if (!turn) throw imageGone();
+      await engine.submit({
         ...requester,
         idempotencyKey: press.key,
         action: action.kind,
         text: '',
         conversationId: turn.conversationId,
         target: { turnId: turn.id, index: action.index ?? 0 },
-        ...(action.kind === 'variations' ? { options: { count: 2 } } : {}),
         channelId: press.channel,
-        delivery: { channel: press.channel, threadTs: press.thread },
+        delivery: slackDelivery({ channel: press.channel, threadTs: press.thread }),
       });
-      if (result.status === 'queued') showStatus(context, result.job, result.notices);
       return;
     }
     case 'cancel': {
@@ -126,11 +121,12 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
     }
     case 'retry': {
       const job = await requireJob(context, action.id, requester);
-      const result = await engine.retry(job.id, requester, press.key, {
-        channel: press.channel,
-        threadTs: press.thread,
-      });
-      if (result.status === 'queued') showStatus(context, result.job, result.notices);
+      await engine.retry(
+        job.id,
+        requester,
+        press.key,
+        slackDelivery({ channel: press.channel, threadTs: press.thread }),
+      );
       return;
     }
     case 'redeliver':
@@ -141,12 +137,8 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
   }
 }
 
-function showStatus(context: SlackContext, job: JobRecord, notices: readonly string[]): void {
-  context.tasks.run('action status', () => context.threads.ensureStatus(job, { notices }));
-}
-
 async function requireJob(context: SlackContext, jobId: string, requester: Requester): Promise<JobRecord> {
   const job = await context.engine.getJob(jobId, requester);
-  if (!job) throw new UserFacingError('job_missing', 'That request is no longer stored.');
+  if (!job) throw jobMissing();
   return job;
 }

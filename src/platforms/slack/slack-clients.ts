@@ -1,7 +1,8 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { type Logger as BoltLogger, webApi } from '@slack/bolt';
+import type { PlatformApiObserver } from '../../core/platform/chat-platform.js';
+import type { SlackSettings } from './slack-config.js';
 import { slackFailureOf } from './slack-errors.js';
-import type { SlackSettings } from './slack-options.js';
 
 export type WebClient = webApi.WebClient;
 
@@ -12,9 +13,11 @@ export type WebClient = webApi.WebClient;
  * ({@link withRateLimitRetry}); status edits are coalesced and retried by the status updater.
  */
 export interface SlackClients {
-  /** Options for Bolt's own client (listeners: `views.open`, `conversations.*`, `users.info`, ephemerals). */
+  /** Options for Bolt's own client, which threadpaint does not call (listeners use `listener`). */
   readonly appOptions: webApi.WebClientOptions;
-  /** Root and status posts, uploads, turn messages, deletions. */
+  /** What listeners call inside Slack's 3 seconds: `views.open`, `conversations.*`, `users.info`, ephemerals. */
+  readonly listener: WebClient;
+  /** Root and status posts, uploads, turn messages, deletions, file lookups and downloads' metadata. */
   readonly delivery: WebClient;
   /** `chat.update` of status messages only: never retried by the client, never waits. */
   readonly status: WebClient;
@@ -25,6 +28,7 @@ export function createSlackClients(input: {
   apiUrl: string;
   settings: SlackSettings;
   logger: BoltLogger;
+  observer?: PlatformApiObserver;
 }): SlackClients {
   const common = {
     slackApiUrl: input.apiUrl,
@@ -33,11 +37,44 @@ export function createSlackClients(input: {
     timeout: input.settings.apiTimeoutMs,
   } satisfies webApi.WebClientOptions;
   const appOptions = { ...common, retryConfig: input.settings.retryConfig };
+  const client = (options: webApi.WebClientOptions) =>
+    input.observer
+      ? new ObservedWebClient(input.token, options, input.observer)
+      : new webApi.WebClient(input.token, options);
   return {
     appOptions,
-    delivery: new webApi.WebClient(input.token, appOptions),
-    status: new webApi.WebClient(input.token, { ...common, retryConfig: { retries: 0 } }),
+    listener: client(appOptions),
+    delivery: client(appOptions),
+    status: client({ ...common, retryConfig: { retries: 0 } }),
   };
+}
+
+/** A Web API client that tells an observer of every call it makes and how it ended (for counting, not logging). */
+class ObservedWebClient extends webApi.WebClient {
+  constructor(
+    token: string,
+    options: webApi.WebClientOptions,
+    private readonly observer: PlatformApiObserver,
+  ) {
+    super(token, options);
+  }
+
+  override async apiCall(method: string, options?: Record<string, unknown>): Promise<webApi.WebAPICallResult> {
+    try {
+      const result = await super.apiCall(method, options);
+      this.observer({ platform: 'slack', call: method, outcome: 'ok' });
+      return result;
+    } catch (error) {
+      const failure = slackFailureOf(error);
+      this.observer({
+        platform: 'slack',
+        call: method,
+        outcome: failure?.code === 'ratelimited' ? 'rate_limited' : 'failed',
+        ...(failure?.retryAfter !== undefined ? { retryAfterMs: failure.retryAfter * 1000 } : {}),
+      });
+      throw error;
+    }
+  }
 }
 
 /**

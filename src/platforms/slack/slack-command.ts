@@ -7,6 +7,7 @@ import { memberSentenceFor, slackFailureSentence } from './slack-errors.js';
 import { commandKey } from './slack-ids.js';
 import type { Membership } from './slack-membership.js';
 import { helpText, modelsText, parseSubcommand, settingsText, usageText } from './slack-subcommands.js';
+import { slackDelivery } from './slack-target.js';
 import { promptFromSlack } from './slack-text.js';
 
 type Ack = (response?: { response_type: 'ephemeral'; text: string }) => Promise<void>;
@@ -46,15 +47,17 @@ async function handleCommand(
     await ephemeral(mrkdwn);
   };
 
-  const subcommand = parseSubcommand(text);
+  const subcommand = parseSubcommand(text, context.engine.catalogue);
   if (subcommand || text === '') {
     try {
       if (!subcommand || subcommand.kind === 'help') return await ephemeral(helpText());
       if (subcommand.kind === 'models') {
-        const mine = await context.store.getMemberSettings('slack', command.team_id, command.user_id);
-        return await ephemeral(modelsText(context, mine.defaultModel ?? context.config.DEFAULT_MODEL));
+        const { member } = await context.engine.settings(requester);
+        return await ephemeral(
+          modelsText(context.engine.catalogue, member.defaultModel ?? context.engine.defaultModel),
+        );
       }
-      if (subcommand.kind === 'usage') return await ephemeral(await usageText(context, requester));
+      if (subcommand.kind === 'usage') return await ephemeral(usageText(await context.engine.usage(requester)));
       return await ephemeral(await settingsText(context, requester, subcommand.args));
     } catch (error) {
       return refuse(error, { subcommand: subcommand?.kind });
@@ -70,23 +73,19 @@ async function handleCommand(
     return ephemeral(slackFailureSentence(failure, command.channel_id));
   }
 
-  let result: Awaited<ReturnType<SlackContext['engine']['submit']>>;
   try {
-    result = await context.engine.submit({
+    await context.engine.submit({
       ...requester,
       idempotencyKey: commandKey(command.team_id, command.channel_id, command.trigger_id),
       action: 'imagine',
       text,
       channelId: command.channel_id,
-      delivery: { channel: command.channel_id, responseUrl: command.response_url },
+      // The root message is posted by the job's queued status, once the request is recorded.
+      delivery: slackDelivery({ channel: command.channel_id, responseUrl: command.response_url }),
     });
   } catch (error) {
     if (isUserFacingError(error)) return refuse(error);
     return refuse(error, { step: 'submit' });
   }
   await ack();
-  if (result.status === 'queued') {
-    const { job, notices } = result;
-    context.tasks.run('root message', () => context.threads.ensureStatus(job, { notices }));
-  }
 }

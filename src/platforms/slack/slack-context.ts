@@ -1,24 +1,11 @@
-import type { Config } from '../../config/config.js';
-import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
-import type { JobRecord } from '../../core/records.js';
-import type { Store } from '../../core/store.js';
+import type { PlatformEngine } from '../../core/platform/platform-engine.js';
+import type { FileReference } from '../../core/records.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { Logger } from '../../logging/logger.js';
-import type { SlackMessage, StatusState } from './slack-blocks.js';
-import type { SlackClients, WebClient } from './slack-clients.js';
-import type { SlackSettings } from './slack-options.js';
+import type { SlackClients } from './slack-clients.js';
+import type { SlackSettings } from './slack-config.js';
+import type { SlackFileRef, UnseenFile } from './slack-message-event.js';
 import type { TaskTracker } from './slack-tasks.js';
-
-/** Where a job's messages go, read from the ids stored on the job (so it works after a restart). */
-export interface SlackTarget {
-  readonly channel: string;
-  /** The conversation's thread: the root message's ts (or the member's message an @mention started). */
-  readonly threadTs: string;
-  /** This job's status message (the root message for `/imagine`). */
-  readonly statusTs?: string;
-  readonly rootTs?: string;
-  readonly responseUrl?: string;
-}
 
 /** Where and to whom a member-facing sentence goes. */
 export interface Audience {
@@ -29,30 +16,37 @@ export interface Audience {
   readonly responseUrl?: string;
 }
 
-/** Everything the Slack modules share; built once in `startSlack`. */
-export interface SlackContext {
-  readonly config: Config;
-  readonly engine: ConversationEngine;
-  readonly store: Store;
-  readonly pipeline: ImagePipeline;
+/**
+ * What the outbound half shares (statuses, results, files fetched when a job starts): Web API clients with the bot
+ * token and stored ids only, so a process with no receiver delivers just the same.
+ */
+export interface SlackOutbound {
+  readonly engine: PlatformEngine;
   readonly logger: Logger;
   readonly settings: SlackSettings;
   readonly clients: SlackClients;
-  /** Bolt's client (listeners). */
-  readonly appClient: () => WebClient;
-  readonly identity: { botUserId: string; botId: string };
+  readonly pipeline: ImagePipeline;
+  /** Work that runs after a listener returned, or a status edit waiting out a rate limit: `stop` waits for it. */
   readonly tasks: TaskTracker;
-  readonly threads: {
-    /** Posts the job's status message if it has none yet (the root for `/imagine`); resolves to its target. */
-    ensureStatus(job: JobRecord, extra?: { notices?: readonly string[] }): Promise<SlackTarget | undefined>;
-    targetOf(job: JobRecord): SlackTarget | undefined;
-  };
-  readonly status: {
-    show(job: JobRecord, state: StatusState): Promise<void>;
-    /** What a status message shows now (after posting it), so an edit to the same content is skipped. */
-    remember(channel: string, ts: string, message: SlackMessage): void;
-  };
-  /** Tells a member about a failure (ephemeral where possible) and writes one log line for the operator. */
+  /**
+   * Tells a member about a failure — anything thrown, or a job's stored `JobError` — ephemeral where possible, and
+   * writes one log line for the operator.
+   */
   tell(audience: Audience, error: unknown, details?: Record<string, unknown>): Promise<void>;
+}
+
+export interface SharedFiles {
+  /**
+   * What a message's files are, from metadata only (a stub is looked up with `files.info`): at most the images one
+   * message may carry, each on a Slack file host, recorded as references. Nothing is downloaded inside Slack's 3
+   * seconds: the job fetches them when it starts. Refuses anything else with a sentence.
+   */
+  read(files: readonly SlackFileRef[]): Promise<{ references: FileReference[]; unseen: readonly UnseenFile[] }>;
+}
+
+/** What the listeners share besides: who the bot is, who is an admin, and the files a message shares. */
+export interface SlackContext extends SlackOutbound {
+  readonly identity: { readonly botUserId: string; readonly botId: string };
   readonly isAdmin: (user: string) => Promise<boolean>;
+  readonly files: SharedFiles;
 }

@@ -4,6 +4,7 @@ import { withAdminRights } from './slack-admins.js';
 import { deletedMessage } from './slack-blocks.js';
 import type { Audience, SlackContext } from './slack-context.js';
 import { slackFailureOf } from './slack-errors.js';
+import { readSlackTarget } from './slack-target.js';
 
 /**
  * Delete, for the member who asked or a workspace admin: the turn and its stored images go from the store at once
@@ -22,7 +23,7 @@ export async function deleteTurnForMember(
   const requester = await withAdminRights(context, member, turn.authorId);
   const job = await engine.getJob(turn.jobId, member);
   const links = await engine.deleteTurn(turn.id, requester);
-  const root = job ? context.threads.targetOf(job) : undefined;
+  const root = job ? readSlackTarget(job.delivery) : undefined;
   context.tasks.run('delete messages', async () => {
     const client = context.clients.delivery;
     const removals = links.map(async (link) => {

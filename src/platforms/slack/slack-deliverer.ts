@@ -1,9 +1,12 @@
-import type { Deliverer, DeliveryContext } from '../../core/engine/engine-types.js';
+import type { DeliveryContext } from '../../core/engine/engine-types.js';
+import { type DeliveryIds, DeliveryIncompleteError } from '../../core/platform/chat-platform.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import { canVary, turnMessage } from './slack-blocks.js';
 import { withRateLimitRetry } from './slack-clients.js';
-import type { SlackContext } from './slack-context.js';
+import type { SlackOutbound } from './slack-context.js';
 import { SlackDeliveryError, slackFailureOf } from './slack-errors.js';
+import type { SlackStatus } from './slack-status.js';
+import { readSlackTarget } from './slack-target.js';
 
 const extensions: Record<string, string> = {
   'image/png': 'png',
@@ -13,86 +16,109 @@ const extensions: Record<string, string> = {
 };
 
 /**
- * Posts a finished turn from stored ids and bytes only (so it works after a restart): the images into the
- * conversation's thread with `files.uploadV2` (`channel_id` + `thread_ts`), then one compact message with the
- * turn's actions. File ids and message ts are linked to the turn (Delete removes them) and kept on the job.
+ * Posts a finished turn from stored ids and bytes only (so it works after a restart, and from a process with no
+ * receiver): the images into the conversation's thread with `files.uploadV2` (`channel_id` + `thread_ts`), then one
+ * compact message with the turn's actions. Each part is kept on the job and linked to the turn as soon as it is
+ * posted: posting again after a failure skips what is there already, and Delete finds every file.
  */
-export function createSlackDeliverer(context: SlackContext): Deliverer {
+export function createSlackDeliverer(outbound: SlackOutbound, status: SlackStatus) {
+  const { engine } = outbound;
   const retryOptions = () => ({
-    retries: context.settings.rateLimitRetries,
-    maxRetryAfterSeconds: context.settings.maxRetryAfterSeconds,
-    signal: context.tasks.signal,
+    retries: outbound.settings.rateLimitRetries,
+    maxRetryAfterSeconds: outbound.settings.maxRetryAfterSeconds,
+    signal: outbound.tasks.signal,
     onRateLimited: (seconds: number, attempt: number) =>
-      context.logger.warn(
+      outbound.logger.warn(
         { platform: 'slack', code: 'ratelimited', retryAfter: seconds, attempt },
         'slack: rate limited; waiting Retry-After before posting again',
       ),
   });
 
-  async function deliver({ job, turn, conversation, images }: DeliveryContext) {
-    const target = await context.threads.ensureStatus(job);
-    if (!target) {
-      throw new UserFacingError(
-        'slack_no_thread',
-        'The image was made, but I could not start its thread in Slack. Press "Post again" once I can post there.',
-      );
+  async function upload({ job, turn, conversation, images }: DeliveryContext, channel: string, threadTs: string) {
+    const prepared = await Promise.all(
+      images.map((image) =>
+        outbound.pipeline.prepareOutput(image.bytes, { maxBytes: outbound.settings.maxUploadBytes }),
+      ),
+    );
+    const uploads = prepared.map((output, index) => ({
+      file: Buffer.from(output.bytes.buffer, output.bytes.byteOffset, output.bytes.byteLength),
+      filename: `threadpaint-${turn.id.slice(0, 8)}-${index + 1}.${extensions[output.mimeType] ?? 'png'}`,
+      title:
+        images.length > 1
+          ? `${turn.instruction.slice(0, 200)} (${index + 1}/${images.length})`
+          : turn.instruction.slice(0, 200),
+      alt_text: turn.instruction.slice(0, 1000),
+    }));
+    const uploaded = await withRateLimitRetry(
+      () =>
+        outbound.clients.delivery.filesUploadV2({ channel_id: channel, thread_ts: threadTs, file_uploads: uploads }),
+      retryOptions(),
+    );
+    const fileIds = fileIdsOf(uploaded);
+    const link = {
+      platform: 'slack' as const,
+      workspaceId: job.workspaceId,
+      channelId: channel,
+      conversationId: conversation.id,
+      turnId: turn.id,
+    };
+    for (const [index, id] of fileIds.entries()) {
+      await engine.linkMessage({ ...link, messageId: `file:${id}`, outputIndex: index });
     }
-    const { channel, threadTs } = target;
-    try {
-      const prepared = await Promise.all(
-        images.map((image) =>
-          context.pipeline.prepareOutput(image.bytes, { maxBytes: context.settings.maxUploadBytes }),
-        ),
-      );
-      const uploads = prepared.map((output, index) => ({
-        file: Buffer.from(output.bytes.buffer, output.bytes.byteOffset, output.bytes.byteLength),
-        filename: `threadpaint-${turn.id.slice(0, 8)}-${index + 1}.${extensions[output.mimeType] ?? 'png'}`,
-        title:
-          images.length > 1
-            ? `${turn.instruction.slice(0, 200)} (${index + 1}/${images.length})`
-            : turn.instruction.slice(0, 200),
-        alt_text: turn.instruction.slice(0, 1000),
-      }));
-      const uploaded = await withRateLimitRetry(
-        () =>
-          context.clients.delivery.filesUploadV2({ channel_id: channel, thread_ts: threadTs, file_uploads: uploads }),
-        retryOptions(),
-      );
-      const fileIds = fileIdsOf(uploaded);
-      const turns = await context.store.listTurns(conversation.id);
-      const message = turnMessage({
-        job,
-        turn,
-        turnNumber: Math.max(1, turns.findIndex((candidate) => candidate.id === turn.id) + 1),
-        canVary: canVary(context.config.catalogue, turn),
-      });
-      const posted = await withRateLimitRetry(
-        () => context.clients.delivery.chat.postMessage({ channel, thread_ts: threadTs, ...message }),
-        retryOptions(),
-      );
-      const turnTs = posted.ts as string;
-      const link = {
-        platform: 'slack' as const,
-        workspaceId: job.workspaceId,
-        channelId: channel,
-        conversationId: conversation.id,
-        turnId: turn.id,
-      };
-      await Promise.all([
-        ...fileIds.map((id, index) =>
-          context.engine.linkMessage({ ...link, messageId: `file:${id}`, outputIndex: index }),
-        ),
-        context.engine.linkMessage({ ...link, messageId: turnTs }),
-      ]);
-      // The thread ids are on the job already (ensureStatus stored them); these are what this delivery adds.
-      return { fileIds: fileIds.join(','), turnTs };
-    } catch (error) {
-      const failure = slackFailureOf(error);
-      throw failure ? new SlackDeliveryError(failure, channel, { cause: error }) : error;
-    }
+    return fileIds.join(',');
   }
 
-  return { deliver };
+  async function postTurn({ job, turn, conversation }: DeliveryContext, channel: string, threadTs: string) {
+    const message = turnMessage({
+      job,
+      turn,
+      turnNumber: (await engine.turnNumber(turn.id, job)) ?? 1,
+      canVary: canVary(engine.catalogue, turn),
+    });
+    const posted = await withRateLimitRetry(
+      () => outbound.clients.delivery.chat.postMessage({ channel, thread_ts: threadTs, ...message }),
+      retryOptions(),
+    );
+    const turnTs = posted.ts as string;
+    await engine.linkMessage({
+      platform: 'slack',
+      workspaceId: job.workspaceId,
+      channelId: channel,
+      messageId: turnTs,
+      conversationId: conversation.id,
+      turnId: turn.id,
+    });
+    return turnTs;
+  }
+
+  return {
+    async deliver(context: DeliveryContext): Promise<DeliveryIds> {
+      // A job recovered after a restart may never have had its status message: it gets one now.
+      const opened = readSlackTarget(context.job.delivery).statusTs
+        ? {}
+        : await status.open(context.job, { kind: 'running' });
+      if (!opened) {
+        throw new UserFacingError(
+          'slack_no_thread',
+          'The image was made, but I could not start its thread in Slack. Press "Post again" once I can post there.',
+        );
+      }
+      const target = { ...readSlackTarget(context.job.delivery), ...opened };
+      const channel = target.channel;
+      const threadTs = target.threadTs ?? '';
+      let done: DeliveryIds = { ...opened };
+      try {
+        const fileIds = target.fileIds ?? (await upload(context, channel, threadTs));
+        done = { ...done, fileIds };
+        const turnTs = target.turnTs ?? (await postTurn(context, channel, threadTs));
+        return { ...done, turnTs };
+      } catch (error) {
+        const failure = slackFailureOf(error);
+        const cause = failure ? new SlackDeliveryError(failure, channel, { cause: error }) : error;
+        throw Object.keys(done).length > 0 ? new DeliveryIncompleteError(done, cause) : cause;
+      }
+    },
+  };
 }
 
 /** `files.uploadV2` answers one `files.completeUploadExternal` response per channel/thread, each listing files. */

@@ -1,6 +1,6 @@
 import { webApi } from '@slack/bolt';
 import { QuotaExceededError } from '../../core/jobs/quota.js';
-import { isUserFacingError, UserFacingError } from '../../core/user-facing-error.js';
+import { isUserFacingError, type UserFacingCode, UserFacingError } from '../../core/user-facing-error.js';
 import { escapeMrkdwn, quotaSentence } from './slack-text.js';
 
 /** What went wrong with a Web API call, as data. */
@@ -30,6 +30,27 @@ export function slackFailureOf(error: unknown): SlackFailure | undefined {
       return { code: 'request_failed' };
     default:
       return undefined;
+  }
+}
+
+/** The member-facing code of a Slack failure: one per sentence, the rest `slack_refused` (the log keeps Slack's own). */
+export function slackFailureCode(failure: SlackFailure): UserFacingCode {
+  switch (failure.code) {
+    case 'not_in_channel':
+    case 'channel_not_found':
+    case 'private_channel':
+    case 'is_archived':
+    case 'missing_scope':
+    case 'ratelimited':
+      return `slack_${failure.code}`;
+    case 'invalid_auth':
+    case 'not_authed':
+    case 'token_revoked':
+    case 'token_expired':
+    case 'account_inactive':
+      return 'slack_token_invalid';
+    default:
+      return 'slack_refused';
   }
 }
 
@@ -71,7 +92,7 @@ export class SlackDeliveryError extends UserFacingError {
     channelId: string,
     options: { cause?: unknown } = {},
   ) {
-    super(`slack_${failure.code}`, slackFailureSentence(failure, channelId), options);
+    super(slackFailureCode(failure), slackFailureSentence(failure, channelId), options);
   }
 }
 
@@ -101,7 +122,7 @@ export function memberSentenceFor(error: unknown, channelId: string, reference: 
   });
   if (isUserFacingError(error)) return plain(error.code, error.message);
   const failure = slackFailureOf(error);
-  if (failure) return plain(`slack_${failure.code}`, slackFailureSentence(failure, channelId));
+  if (failure) return plain(slackFailureCode(failure), slackFailureSentence(failure, channelId));
   const id = reference();
   return plain('internal', `Something went wrong on our side, sorry. Please try again (ref ${id}).`, id);
 }

@@ -1,4 +1,4 @@
-import { hostMatches } from '../../providers/download-guard.js';
+import { hostMatches } from '../../download/download-guard.js';
 
 /**
  * Where Slack serves `url_private` from: its own file hosts (commercial Slack and GovSlack's `slack-gov.com`) and

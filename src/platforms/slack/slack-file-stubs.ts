@@ -1,15 +1,7 @@
 import { UserFacingError } from '../../core/user-facing-error.js';
-import type { SlackContext } from './slack-context.js';
+import type { SlackOutbound } from './slack-context.js';
 import { slackFailureOf } from './slack-errors.js';
-import type { SlackFileRef } from './slack-files.js';
-import { fileSchema } from './slack-message-event.js';
-
-/** A file shared with a message that this workspace cannot read, and why. */
-export interface UnseenFile {
-  readonly name: string;
-  /** `no_access`: shared from another organisation (Slack Connect) and not visible here; `hidden_by_limit`: the plan's. */
-  readonly reason: 'no_access' | 'hidden_by_limit';
-}
+import { fileSchema, type SlackFileRef, type UnseenFile } from './slack-message-event.js';
 
 /** `files.info` answers for a file this token may not see. */
 const notVisible = new Set(['file_not_found', 'file_deleted', 'access_denied']);
@@ -33,7 +25,7 @@ export function isFileStub(file: SlackFileRef): boolean {
  * comes back whole; one it may not is listed as unseen, so the member is told and the rest of the message still runs.
  */
 export async function resolveFileStubs(
-  context: Pick<SlackContext, 'appClient' | 'logger'>,
+  context: Pick<SlackOutbound, 'clients' | 'logger'>,
   files: readonly SlackFileRef[],
 ): Promise<{ visible: SlackFileRef[]; unseen: UnseenFile[] }> {
   const resolved = await Promise.all(files.map((file) => (isFileStub(file) ? lookUp(context, file) : file)));
@@ -44,14 +36,14 @@ export async function resolveFileStubs(
 }
 
 async function lookUp(
-  context: Pick<SlackContext, 'appClient' | 'logger'>,
+  context: Pick<SlackOutbound, 'clients' | 'logger'>,
   stub: SlackFileRef,
 ): Promise<SlackFileRef | UnseenFile> {
   const name = stub.name ?? 'the shared file';
   if (!stub.id) return { name, reason: 'no_access' };
   let file: SlackFileRef;
   try {
-    const info = await context.appClient().files.info({ file: stub.id });
+    const info = await context.clients.listener.files.info({ file: stub.id });
     file = fileSchema.parse(info.file ?? {});
   } catch (error) {
     const code = slackFailureOf(error)?.code;
@@ -61,7 +53,7 @@ async function lookUp(
       'slack: files.info failed for a shared file',
     );
     throw new UserFacingError(
-      'file_lookup_failed',
+      'attachment_unavailable',
       `I couldn't look up ${name} in Slack. Share it again in a moment.`,
       {
         cause: error,

@@ -1,4 +1,4 @@
-import type { SlackContext } from './slack-context.js';
+import type { SlackOutbound } from './slack-context.js';
 import { type SlackFailure, slackFailureOf } from './slack-errors.js';
 
 /**
@@ -6,13 +6,13 @@ import { type SlackFailure, slackFailureOf } from './slack-errors.js';
  * joined (`conversations.join`); a private one it is not in is refused with "invite me". Channels it is known to be
  * in are not checked again for a while (the check costs a Web API call inside the 3-second ack).
  */
-export function createMembership(context: Pick<SlackContext, 'appClient' | 'settings'>) {
+export function createMembership(context: Pick<SlackOutbound, 'clients' | 'settings'>) {
   const known = new Map<string, number>();
   /** One check per channel at a time: a burst of commands in a new channel shares it. */
   const checking = new Map<string, Promise<SlackFailure | undefined>>();
 
   async function check(channel: string): Promise<SlackFailure | undefined> {
-    const client = context.appClient();
+    const client = context.clients.listener;
     try {
       const info = await client.conversations.info({ channel });
       const details = info.channel ?? {};

@@ -11,7 +11,19 @@ export const fileSchema = z.object({
   mode: z.string().optional(),
   /** `check_file_info`: a Slack Connect stub, read with `files.info`. */
   file_access: z.string().optional(),
+  /** Bytes, when Slack says (a stub does not). */
+  size: z.number().optional(),
 });
+
+/** The fields of a message event's `files[]` entry (and of `files.info`'s file) this platform reads. */
+export type SlackFileRef = z.infer<typeof fileSchema>;
+
+/** A file shared with a message that this workspace cannot read, and why. */
+export interface UnseenFile {
+  readonly name: string;
+  /** `no_access`: shared from another organisation (Slack Connect) and not visible here; `hidden_by_limit`: the plan's. */
+  readonly reason: 'no_access' | 'hidden_by_limit';
+}
 
 /** Only the fields read here; anything else Slack sends is ignored. */
 export const messageEventSchema = z.object({

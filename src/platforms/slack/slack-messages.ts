@@ -1,13 +1,14 @@
 import type { App } from '@slack/bolt';
 import type { InboundRequest } from '../../core/engine/engine-types.js';
+import type { FileReference } from '../../core/records.js';
 import { isUserFacingError, UserFacingError } from '../../core/user-facing-error.js';
 import type { Audience, SlackContext } from './slack-context.js';
 import type { createDeliveryDedupe } from './slack-dedupe.js';
 import { unseenSentence } from './slack-file-stubs.js';
-import type { FetchedFiles, SlackFileFetcher } from './slack-files.js';
 import { type EventTeams, eventEnvelopeSchema, eventTeams } from './slack-identity.js';
 import { messageKey } from './slack-ids.js';
-import { isMemberRequest, type MessageEvent, messageEventSchema } from './slack-message-event.js';
+import { isMemberRequest, type MessageEvent, messageEventSchema, type UnseenFile } from './slack-message-event.js';
+import { slackDelivery } from './slack-target.js';
 import { mentionsBot, promptFromSlack } from './slack-text.js';
 
 /**
@@ -19,7 +20,6 @@ import { mentionsBot, promptFromSlack } from './slack-text.js';
 export function registerMessageEvents(
   app: App,
   context: SlackContext,
-  fetcher: SlackFileFetcher,
   dedupe: ReturnType<typeof createDeliveryDedupe>,
 ): void {
   const listener = async (event: unknown, body: unknown) => {
@@ -30,7 +30,7 @@ export function registerMessageEvents(
     const teams = eventTeams(body, message);
     const eventId = eventEnvelopeSchema.safeParse(body).data?.event_id;
     const keys = [messageKey(teams.installed, message.channel, message.ts), ...(eventId ? [`event:${eventId}`] : [])];
-    await dedupe.run(keys, () => handleMessage(context, fetcher, teams, message));
+    await dedupe.run(keys, () => handleMessage(context, teams, message));
   };
   app.event('message', async ({ event, body }) => listener(event, body));
   app.event('app_mention', async ({ event, body }) => listener(event, body));
@@ -38,7 +38,6 @@ export function registerMessageEvents(
 
 async function handleMessage(
   context: SlackContext,
-  fetcher: SlackFileFetcher,
   teams: EventTeams,
   message: MessageEvent & { user: string },
 ): Promise<void> {
@@ -75,17 +74,17 @@ async function handleMessage(
       );
     return;
   }
-  let files: FetchedFiles;
+  let files: { references: FileReference[]; unseen: readonly UnseenFile[] };
   try {
-    files = await fetcher.fetch(message.files);
+    files = await context.files.read(message.files);
   } catch (error) {
     if (!isUserFacingError(error)) throw error;
     return tellLater(error);
   }
   // A file the workspace cannot see costs only itself: the rest of the message runs, and the member is told.
-  const ranAnyway = text !== '' || files.images.length > 0;
+  const ranAnyway = text !== '' || files.references.length > 0;
   const fileNotice = files.unseen.length > 0 ? unseenSentence(files.unseen, ranAnyway) : undefined;
-  if (fileNotice && !ranAnyway) return tellLater(new UserFacingError('file_not_visible', fileNotice));
+  if (fileNotice && !ranAnyway) return tellLater(new UserFacingError('attachment_not_visible', fileNotice));
   const inbound: InboundRequest = {
     platform: 'slack',
     workspaceId: team,
@@ -93,27 +92,23 @@ async function handleMessage(
     idempotencyKey: messageKey(team, message.channel, message.ts),
     action: conversation ? 'edit' : 'imagine',
     text,
-    attachments: files.images,
+    // Downloaded when the job starts: a listener has Slack's 3 seconds, a few large files do not fit in them.
+    files: files.references,
     channelId: message.channel,
     ...(conversation ? { conversationId: conversation.id } : { threadId: thread, rootMessageId: thread }),
-    delivery: {
+    delivery: slackDelivery({
       channel: message.channel,
       threadTs: conversation?.threadId ?? thread,
       sourceTs: message.ts,
       ...external,
-    },
+    }),
+    ...(fileNotice ? { notices: [fileNotice] } : {}),
   };
-  let result: Awaited<ReturnType<typeof engine.submit>>;
   try {
-    result = await engine.submit(inbound);
+    await engine.submit(inbound);
   } catch (error) {
     // Anything but a refusal (the store failed) propagates: Slack gets a 500 and delivers the event again.
     if (!isUserFacingError(error)) throw error;
     return tellLater(error);
-  }
-  if (result.status === 'queued') {
-    const { job } = result;
-    const notices = [...result.notices, ...(fileNotice ? [fileNotice] : [])];
-    context.tasks.run('thread status', () => context.threads.ensureStatus(job, { notices }));
   }
 }

@@ -1,10 +1,11 @@
 import type { App, types } from '@slack/bolt';
 import { z } from 'zod';
-import { UserFacingError } from '../../core/user-facing-error.js';
+import { imageGone } from '../../core/engine/ownership.js';
 import { newReferenceId } from '../../logging/logger.js';
 import type { SlackContext } from './slack-context.js';
 import { memberSentenceFor } from './slack-errors.js';
 import { editCallbackId, instructionBlockId, type ModalMetadata, parseModalMetadata, viewKey } from './slack-ids.js';
+import { slackDelivery } from './slack-target.js';
 
 /** The Edit modal: one instruction field; the turn rides in `private_metadata` (no lookup before opening it). */
 export function editModal(metadata: ModalMetadata): types.ModalView {
@@ -66,12 +67,8 @@ export function registerEditModal(app: App, context: SlackContext): void {
     const instruction = view.state.values[instructionBlockId]?.[instructionBlockId]?.value?.trim() ?? '';
     try {
       const turn = await context.engine.getTurn(metadata.turn, { platform: 'slack', workspaceId: team });
-      if (!turn)
-        throw new UserFacingError(
-          'conversation_expired',
-          'That image is no longer stored (it was deleted or expired).',
-        );
-      const result = await context.engine.submit({
+      if (!turn) throw imageGone();
+      await context.engine.submit({
         platform: 'slack',
         workspaceId: team,
         memberId: user.id,
@@ -81,13 +78,9 @@ export function registerEditModal(app: App, context: SlackContext): void {
         conversationId: turn.conversationId,
         target: { turnId: turn.id, index: metadata.index ?? 0 },
         channelId: metadata.channel,
-        delivery: { channel: metadata.channel, threadTs: metadata.thread },
+        delivery: slackDelivery({ channel: metadata.channel, threadTs: metadata.thread }),
       });
       await respond();
-      if (result.status === 'queued') {
-        const { job, notices } = result;
-        context.tasks.run('edit status', () => context.threads.ensureStatus(job, { notices }));
-      }
     } catch (error) {
       const { code, sentence, reference } = memberSentenceFor(error, metadata.channel, newReferenceId);
       const line = { platform: 'slack', code, channel: metadata.channel, user: user.id, told: 'modal' };

@@ -1,35 +1,28 @@
-import { App } from '@slack/bolt';
-import { registerActions } from './slack-actions.js';
+import type { App } from '@slack/bolt';
+import { attachmentLimits } from '../../core/platform/attachment-limits.js';
+import type { ChatPlatform } from '../../core/platform/chat-platform.js';
+import type { PlatformEngine } from '../../core/platform/platform-engine.js';
 import { createAdminCheck } from './slack-admins.js';
 import { createBoltLogger } from './slack-bolt-logger.js';
 import { createSlackClients } from './slack-clients.js';
-import { registerImagineCommand } from './slack-command.js';
-import type { SlackContext } from './slack-context.js';
-import { createDeliveryDedupe } from './slack-dedupe.js';
+import { type SlackPlatformConfig, type SlackSettings, slackDefaults } from './slack-config.js';
+import type { SlackContext, SlackOutbound } from './slack-context.js';
 import { createSlackDeliverer } from './slack-deliverer.js';
 import { slackFailureOf } from './slack-errors.js';
-import { createSlackFileFetcher } from './slack-files.js';
-import { followJobEvents } from './slack-job-events.js';
-import { createMembership } from './slack-membership.js';
-import { registerMessageEvents } from './slack-messages.js';
-import { registerEditModal } from './slack-modal.js';
-import { type SlackPlatformOptions, type SlackSettings, slackDefaults } from './slack-options.js';
-import { createSlackReceiver } from './slack-receiver.js';
-import { createStatusUpdater } from './slack-status.js';
+import { createFileFetcher, createSharedFiles, type FileFetcher } from './slack-files.js';
+import { openSlackInbound } from './slack-inbound.js';
+import type { SlackReceiver } from './slack-receiver.js';
+import { awaitsSlackStatus, createSlackStatus } from './slack-status.js';
+import { createStatusEdits, type StatusEdits } from './slack-status-edits.js';
 import { createTaskTracker } from './slack-tasks.js';
 import { createTeller } from './slack-tell.js';
-import { createThreads } from './slack-threads.js';
-import { registerUnknownActions } from './slack-unknown-actions.js';
 
-export type { SlackPlatformOptions, SlackSettings } from './slack-options.js';
+export type { SlackPlatformConfig, SlackSettings } from './slack-config.js';
 
-export interface SlackPlatform {
-  readonly app: App;
+export interface SlackPlatform extends ChatPlatform {
   readonly mode: 'http' | 'socket';
-  /** The bot's own user id in the workspace (from `auth.test`). */
+  /** The bot's own user id in the workspace (from `auth.test`), once started. */
   readonly botUserId: string;
-  /** Stops taking requests, waits a moment for posts in flight, disconnects Socket Mode. Call after the engine's shutdown, so interrupted jobs are still told. */
-  stop(): Promise<void>;
 }
 
 /** A start-up failure with a sentence for the operator (a wrong token, an unreachable Slack). */
@@ -38,110 +31,130 @@ export class SlackStartError extends Error {
 }
 
 /**
- * Starts the Slack platform: checks the bot token (`auth.test`), mounts Bolt on the shared HTTP server (or opens
- * Socket Mode), registers `/imagine`, thread replies and mentions, the buttons and the Edit modal, and the
- * engine's Slack deliverer. Register it before `engine.start()` so recovered jobs are delivered and told.
+ * Slack on Bolt. Outbound (status messages, uploads, turn messages, files fetched when a job starts) goes through
+ * the Web API with the bot token and the ids stored on each job, so it works after a restart and from a process
+ * with no receiver (`outboundOnly`). Inbound, Bolt is mounted on the shared HTTP server (or opens Socket Mode) and
+ * its listeners turn `/imagine`, thread replies, mentions, buttons and the Edit modal into engine calls.
  */
-export async function startSlack(options: SlackPlatformOptions): Promise<SlackPlatform> {
-  const { config, engine, store, pipeline } = options;
-  const token = config.SLACK_BOT_TOKEN;
-  if (!token) throw new SlackStartError('Slack is not configured: SLACK_BOT_TOKEN is not set.');
-  const settings: SlackSettings = { ...slackDefaults, ...options.settings };
-  const logger = options.logger.child({ module: 'slack' });
-  const boltLogger = createBoltLogger(options.logger);
-  const clients = createSlackClients({ token, apiUrl: config.SLACK_API_URL, settings, logger: boltLogger });
-
-  let auth: { user_id?: string; bot_id?: string; team_id?: string };
-  try {
-    auth = await clients.delivery.auth.test();
-  } catch (error) {
-    const code = slackFailureOf(error)?.code ?? (error as Error).message;
-    throw new SlackStartError(
-      code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked'
-        ? `Slack rejected SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`
-        : `Slack's auth.test failed at ${config.SLACK_API_URL} (${code}); check SLACK_API_URL and the network.`,
-      { cause: error },
-    );
-  }
-  const botUserId = auth.user_id ?? '';
-  const botId = auth.bot_id ?? '';
-
-  const slackReceiver = createSlackReceiver({
-    config,
-    server: options.server,
-    logger: boltLogger,
-    retryConfig: settings.retryConfig,
-  });
-  const app = new App({
-    token,
-    botId,
-    botUserId,
-    receiver: slackReceiver.receiver,
-    logger: boltLogger,
-    clientOptions: clients.appOptions,
-    ignoreSelf: true,
-  });
-  app.error(async (error) => {
-    logger.error(
-      { platform: 'slack', code: (error as { code?: string }).code, err: error },
-      'slack: listener failed; Slack will deliver the event again',
-    );
-    // Rethrown: an event whose listener failed (nothing recorded) is answered 500, so Slack retries it.
-    throw error;
-  });
-
-  const tasks = createTaskTracker(logger);
-  const context = {
-    config,
-    engine,
-    store,
-    pipeline,
-    logger,
+export function createSlackPlatform(config: SlackPlatformConfig): SlackPlatform {
+  const settings: SlackSettings = { ...slackDefaults, ...config.settings };
+  const logger = config.logger.child({ module: 'slack' });
+  const boltLogger = createBoltLogger(config.logger);
+  const clients = createSlackClients({
+    token: config.botToken,
+    apiUrl: config.apiUrl,
     settings,
-    clients,
-    appClient: () => app.client,
-    identity: { botUserId, botId },
-    tasks,
-  } as Partial<SlackContext> as { -readonly [K in keyof SlackContext]: SlackContext[K] };
-  context.tell = createTeller(context);
-  context.isAdmin = createAdminCheck(context);
-  context.threads = createThreads(context);
-  const status = createStatusUpdater(context);
-  context.status = status;
-  const membership = createMembership(context);
-  const fetcher = createSlackFileFetcher(context, token);
-
-  registerImagineCommand(app, context, membership);
-  registerMessageEvents(app, context, fetcher, createDeliveryDedupe(settings.dedupeMemory));
-  registerActions(app, context);
-  registerUnknownActions(app, context);
-  registerEditModal(app, context);
-  engine.registerDeliverer('slack', createSlackDeliverer(context));
-  const unfollow = followJobEvents(context);
-
-  if (slackReceiver.mode === 'socket') await app.start();
-  logger.info({ platform: 'slack', mode: slackReceiver.mode, team: auth.team_id, botUserId }, 'slack: connected');
-
+    logger: boltLogger,
+    ...(config.onApiCall ? { observer: config.onApiCall } : {}),
+  });
+  const tasks = createTaskTracker(logger);
+  const mode = config.appToken ? 'socket' : 'http';
+  let botUserId = '';
+  let running: { outbound: SlackOutbound; edits: StatusEdits; fetcher: FileFetcher } | undefined;
+  let status: ReturnType<typeof createSlackStatus> | undefined;
+  let deliverer: ReturnType<typeof createSlackDeliverer> | undefined;
+  let inbound: { receiver: SlackReceiver; app: App } | undefined;
   let stopping: Promise<void> | undefined;
+
+  const started = () => {
+    if (!running || !status || !deliverer) throw new Error('the Slack platform is not started');
+    return { ...running, status, deliverer };
+  };
+
+  async function checkToken(): Promise<{ user_id?: string; bot_id?: string; team_id?: string }> {
+    try {
+      return await clients.delivery.auth.test();
+    } catch (error) {
+      const code = slackFailureOf(error)?.code ?? (error as Error).message;
+      throw new SlackStartError(
+        code === 'invalid_auth' || code === 'not_authed' || code === 'token_revoked'
+          ? `Slack rejected SLACK_BOT_TOKEN (${code}); copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page.`
+          : `Slack's auth.test failed at ${config.apiUrl} (${code}); check SLACK_API_URL and the network.`,
+        { cause: error },
+      );
+    }
+  }
+
   return {
-    app,
-    mode: slackReceiver.mode,
-    botUserId,
+    name: 'slack',
+    mode,
+    get botUserId() {
+      return botUserId;
+    },
+    async start(engine: PlatformEngine, options = {}) {
+      const auth = await checkToken();
+      botUserId = auth.user_id ?? '';
+      const outbound: SlackOutbound = {
+        engine,
+        logger,
+        settings,
+        clients,
+        pipeline: config.pipeline,
+        tasks,
+        tell: createTeller({ logger, clients }),
+      };
+      const edits = createStatusEdits(outbound);
+      status = createSlackStatus(outbound, edits);
+      deliverer = createSlackDeliverer(outbound, status);
+      const limits = attachmentLimits(
+        engine.catalogue,
+        { maxFiles: settings.maxInputFiles },
+        config.pipeline.maxInputBytes,
+      );
+      const fetcher = createFileFetcher({
+        token: config.botToken,
+        allowPrivate: config.allowPrivateDownloads,
+        apiUrl: config.apiUrl,
+        fileHosts: settings.fileHosts,
+        timeoutMs: settings.downloadTimeoutMs,
+        limits,
+        pipeline: config.pipeline,
+        logger,
+      });
+      running = { outbound, edits, fetcher };
+      if (options.outboundOnly) {
+        logger.info({ platform: 'slack', mode: 'outbound only', team: auth.team_id }, 'slack: ready to deliver');
+        return;
+      }
+      const context: SlackContext = {
+        ...outbound,
+        identity: { botUserId, botId: auth.bot_id ?? '' },
+        isAdmin: createAdminCheck(outbound),
+        files: createSharedFiles(outbound, { apiUrl: config.apiUrl, limits }),
+      };
+      inbound = await openSlackInbound(context, {
+        config,
+        settings,
+        clients,
+        boltLogger,
+        logger,
+        team: auth.team_id,
+      });
+    },
+    deliver: (context) => started().deliverer.deliver(context),
+    renderStatus: (event) => started().status.renderStatus(event),
+    awaitsStatus: awaitsSlackStatus,
+    fetchFiles: (_job, files, signal) => started().fetcher.fetch(files, signal),
+    health() {
+      if (!running) return { connected: false, detail: 'not started' };
+      if (!inbound) return { connected: true, detail: 'outbound only (Web API)' };
+      const connected = inbound.receiver.connected();
+      if (inbound.receiver.mode === 'http') return { connected, detail: 'events on /slack/events' };
+      return { connected, detail: connected ? 'Socket Mode connected' : 'Socket Mode not connected' };
+    },
+    /** Stops taking requests, waits a moment for posts in flight, disconnects Socket Mode. */
     stop() {
-      stopping ??= stopOnce();
+      stopping ??= (async () => {
+        inbound?.receiver.close();
+        const idle = await tasks.idle(settings.stopTimeoutMs);
+        if (!idle) logger.warn({ platform: 'slack', pending: tasks.size }, 'slack: stopped with posts still in flight');
+        tasks.abort();
+        const dropped = running?.edits.stop() ?? 0;
+        if (dropped > 0) logger.warn({ platform: 'slack', dropped }, 'slack: status edits dropped at shutdown');
+        if (inbound?.receiver.mode === 'socket') await inbound.app.stop();
+        await running?.fetcher.close();
+      })();
       return stopping;
     },
   };
-
-  async function stopOnce(): Promise<void> {
-    slackReceiver.close();
-    unfollow();
-    const idle = await tasks.idle(settings.stopTimeoutMs);
-    if (!idle) logger.warn({ platform: 'slack', pending: tasks.size }, 'slack: stopped with posts still in flight');
-    tasks.abort();
-    const dropped = status.stop();
-    if (dropped > 0) logger.warn({ platform: 'slack', dropped }, 'slack: status edits dropped at shutdown');
-    if (slackReceiver.mode === 'socket') await app.stop();
-    await fetcher.close();
-  }
 }

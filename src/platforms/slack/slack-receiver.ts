@@ -1,5 +1,4 @@
 import { type Logger as BoltLogger, HTTPReceiver, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
-import type { Config } from '../../config/config.js';
 import { type AppServer, sendJson } from '../../server/http-server.js';
 
 export const slackEventsPath = '/slack/events';
@@ -7,6 +6,8 @@ export const slackEventsPath = '/slack/events';
 export interface SlackReceiver {
   readonly receiver: Receiver;
   readonly mode: 'http' | 'socket';
+  /** Mounted on the server and answering (HTTP), or with a live Socket Mode connection. */
+  connected(): boolean;
   /** Stops answering on the shared server (HTTP) — Slack is told to come back (503). */
   close(): void;
 }
@@ -15,27 +16,40 @@ export interface SlackReceiver {
  * HTTP mode: Bolt's `HTTPReceiver`, never started on a port of its own — its request listener is mounted on the
  * process's one server at `POST /slack/events`. `processBeforeResponse`: Slack gets its 200 only after the
  * listener recorded the request (listeners only validate, persist and enqueue, so this takes milliseconds).
- * Socket Mode (`SLACK_APP_TOKEN`): Bolt's `SocketModeReceiver`; nothing is mounted.
+ * Socket Mode (an app token): Bolt's `SocketModeReceiver`; nothing is mounted.
  */
 export function createSlackReceiver(input: {
-  config: Config;
-  server: AppServer;
-  logger: BoltLogger;
+  readonly signingSecret?: string;
+  readonly appToken?: string;
+  readonly apiUrl: string;
+  readonly server?: AppServer;
+  readonly logger: BoltLogger;
   /** Retries of `apps.connections.open` (Socket Mode's own default is 100). */
-  retryConfig: webApi.RetryOptions;
+  readonly retryConfig: webApi.RetryOptions;
 }): SlackReceiver {
-  const { config } = input;
-  if (config.slackMode === 'socket') {
+  if (input.appToken) {
     const receiver = new SocketModeReceiver({
-      appToken: config.SLACK_APP_TOKEN as string,
+      appToken: input.appToken,
       logger: input.logger,
       // apps.connections.open goes to SLACK_API_URL too.
-      installerOptions: { clientOptions: { slackApiUrl: config.SLACK_API_URL, retryConfig: input.retryConfig } },
+      installerOptions: { clientOptions: { slackApiUrl: input.apiUrl, retryConfig: input.retryConfig } },
     });
-    return { receiver, mode: 'socket', close: () => {} };
+    let live = false;
+    receiver.client.on('connected', () => {
+      live = true;
+    });
+    for (const state of ['disconnected', 'reconnecting']) {
+      receiver.client.on(state, () => {
+        live = false;
+      });
+    }
+    return { receiver, mode: 'socket', connected: () => live, close: () => {} };
+  }
+  if (!input.signingSecret || !input.server) {
+    throw new Error('Slack over HTTP needs the signing secret and the HTTP server to mount its events on');
   }
   const receiver = new HTTPReceiver({
-    signingSecret: config.SLACK_SIGNING_SECRET as string,
+    signingSecret: input.signingSecret,
     endpoints: slackEventsPath,
     processBeforeResponse: true,
     logger: input.logger,
@@ -58,6 +72,7 @@ export function createSlackReceiver(input: {
   return {
     receiver,
     mode: 'http',
+    connected: () => open,
     close: () => {
       open = false;
     },

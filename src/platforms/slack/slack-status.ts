@@ -1,95 +1,156 @@
+import type { DeliveryIds, StatusEvent } from '../../core/platform/chat-platform.js';
 import type { JobRecord } from '../../core/records.js';
-import { canVary, type SlackMessage, type StatusState, statusMessage } from './slack-blocks.js';
-import type { SlackContext } from './slack-context.js';
-import { slackFailureOf } from './slack-errors.js';
+import { canVary, interruptedMessage, type StatusState, statusMessage } from './slack-blocks.js';
+import { withRateLimitRetry } from './slack-clients.js';
+import type { SlackOutbound } from './slack-context.js';
+import type { StatusEdits } from './slack-status-edits.js';
+import { readSlackTarget, type SlackTarget } from './slack-target.js';
 
-interface Slot {
-  latest: { channel: string; ts: string; message: SlackMessage } | undefined;
-  running: boolean;
-  timer: NodeJS.Timeout | undefined;
+/** The job's status message is not posted yet: its queued event posts it (the root message for `/imagine`). */
+export function awaitsSlackStatus(job: JobRecord): boolean {
+  return !readSlackTarget(job.delivery).statusTs;
 }
 
 /**
- * Keeps status messages current with `chat.update`, on state changes only. Edits of one message go out one at a
- * time and only the newest state is sent; a 429 is not waited for inside the client (it rejects at once), the
- * edit is retried after `Retry-After` with whatever state is newest by then.
+ * Each Slack job's status message: posted once — for `/imagine` the conversation's root message in the channel (its
+ * ts becomes the thread), for every other job a message in the thread — then edited on each state change. A job
+ * whose message cannot be posted where the member asked is cancelled (nothing is generated for it) and the member
+ * is told. Failures are told to the member too; an interrupted job gets a thread message with Retry.
  */
-export function createStatusUpdater(context: SlackContext): SlackContext['status'] & { stop(): number } {
-  const slots = new Map<string, Slot>();
-  /** The content each status message shows (bounded: oldest forgotten first). */
-  const shown = new Map<string, string>();
-  const remember = (key: string, content: string) => {
-    shown.delete(key);
-    shown.set(key, content);
-    if (shown.size > 5_000) shown.delete(shown.keys().next().value as string);
-  };
+export function createSlackStatus(outbound: SlackOutbound, edits: StatusEdits) {
+  const { engine } = outbound;
+  /** Jobs whose status message could not be posted: the member was told once; later events stay quiet. */
+  const unreachable = new Set<string>();
+  const retry = () => ({
+    retries: outbound.settings.rateLimitRetries,
+    maxRetryAfterSeconds: outbound.settings.maxRetryAfterSeconds,
+    signal: outbound.tasks.signal,
+  });
 
-  async function drain(key: string, slot: Slot): Promise<void> {
-    slot.running = true;
-    try {
-      while (slot.latest) {
-        const { channel, ts, message } = slot.latest;
-        slot.latest = undefined;
-        try {
-          await context.clients.status.chat.update({ channel, ts, ...message });
-          remember(key, JSON.stringify(message));
-        } catch (error) {
-          const failure = slackFailureOf(error);
-          if (failure?.code === 'ratelimited' && !context.tasks.signal.aborted) {
-            slot.latest ??= { channel, ts, message };
-            slot.timer = setTimeout(
-              () => {
-                slot.timer = undefined;
-                context.tasks.run('status update', () => drain(key, slot));
-              },
-              (failure.retryAfter ?? 1) * 1000,
-            );
-            return;
-          }
-          context.logger.warn(
-            { platform: 'slack', code: failure?.code ?? 'internal', channel, ts, err: error },
-            'slack: status update failed',
-          );
-        }
-      }
-    } finally {
-      slot.running = false;
-      if (!slot.latest && !slot.timer) slots.delete(key);
-    }
+  async function messageFor(job: JobRecord, state: StatusState, notices: readonly string[], root: boolean) {
+    const turn = await engine.getTurn(job.turnId, job);
+    return statusMessage({
+      job,
+      state,
+      defaultModel: engine.defaultModel,
+      notices,
+      ...(turn ? { turn } : {}),
+      ...(root && turn && state.kind === 'done' ? { turnActions: { canVary: canVary(engine.catalogue, turn) } } : {}),
+    });
   }
 
+  /** Posts the job's status message; resolves to the ids it adds to the job, or undefined when it cannot be posted. */
+  async function open(
+    job: JobRecord,
+    state: StatusState,
+    notices: readonly string[] = [],
+  ): Promise<DeliveryIds | undefined> {
+    const target = readSlackTarget(job.delivery);
+    const thread = target.threadTs ?? undefined;
+    const message = await messageFor(job, state, notices, !thread);
+    let ts: string;
+    try {
+      const posted = await withRateLimitRetry(
+        () =>
+          outbound.clients.delivery.chat.postMessage({
+            channel: target.channel,
+            ...message,
+            ...(thread ? { thread_ts: thread } : {}),
+          }),
+        retry(),
+      );
+      ts = posted.ts as string;
+    } catch (error) {
+      unreachable.add(job.id);
+      // Nothing can be shown where the member asked: do not spend a generation on it.
+      await engine
+        .cancel(job.id, { platform: 'slack', workspaceId: job.workspaceId, memberId: job.memberId })
+        .catch(() => undefined);
+      await outbound.tell(audienceOf(job, target, true), error, { jobId: job.id, step: 'status message' });
+      return undefined;
+    }
+    edits.remember(target.channel, ts, message);
+    if (!thread) {
+      await engine.updateConversation(job.conversationId, { threadId: ts, rootMessageId: ts });
+      return { threadTs: ts, rootTs: ts, statusTs: ts };
+    }
+    await engine.linkMessage({
+      platform: 'slack',
+      workspaceId: job.workspaceId,
+      channelId: target.channel,
+      messageId: ts,
+      conversationId: job.conversationId,
+      turnId: job.turnId,
+    });
+    return { statusTs: ts };
+  }
+
+  async function show(job: JobRecord, target: SlackTarget, state: StatusState): Promise<void> {
+    if (!target.statusTs) return;
+    const root = target.rootTs !== undefined && target.rootTs !== null && target.statusTs === target.rootTs;
+    await edits.edit(target.channel, target.statusTs, await messageFor(job, state, [], root));
+  }
+
+  async function renderStatus(event: StatusEvent): Promise<DeliveryIds | undefined> {
+    const { job } = event;
+    const target = readSlackTarget(job.delivery);
+    const state = stateOf(event);
+    if (!target.statusTs) {
+      if (event.type === 'cancelled' || unreachable.has(job.id)) return undefined;
+      const ids = await open(job, state, event.type === 'queued' ? (event.notices ?? []) : []);
+      if (ids) await followUp(event, { ...target, ...ids });
+      return ids;
+    }
+    await show(job, target, state);
+    await followUp(event, target);
+    return undefined;
+  }
+
+  /** What a failure or an interruption says besides the status: a private word, or Retry in the thread. */
+  async function followUp(event: StatusEvent, target: SlackTarget): Promise<void> {
+    const { job } = event;
+    if (event.type === 'failed' || event.type === 'delivery_failed') {
+      await outbound.tell(audienceOf(job, target, false), event.error, { jobId: job.id, event: event.type });
+    }
+    if (event.type !== 'interrupted' || !target.threadTs) return;
+    const threadTs = target.threadTs;
+    const message = interruptedMessage(job);
+    await withRateLimitRetry(
+      () => outbound.clients.delivery.chat.postMessage({ channel: target.channel, thread_ts: threadTs, ...message }),
+      retry(),
+    );
+  }
+
+  return { renderStatus, open };
+}
+
+export type SlackStatus = ReturnType<typeof createSlackStatus>;
+
+function stateOf(event: StatusEvent): StatusState {
+  switch (event.type) {
+    case 'queued':
+      return { kind: 'queued', position: event.position };
+    case 'started':
+      return { kind: 'running' };
+    case 'succeeded':
+      return { kind: 'done' };
+    case 'failed':
+      return { kind: 'failed', message: event.error.message, retryable: event.error.retryable === true };
+    case 'cancelled':
+      return { kind: 'cancelled' };
+    case 'interrupted':
+      return { kind: 'interrupted' };
+    case 'delivery_failed':
+      return { kind: 'delivery_failed', message: event.error.message };
+  }
+}
+
+/** The member, where their job is; a command's `response_url` only where nothing of the job could be posted. */
+function audienceOf(job: JobRecord, target: SlackTarget, viaResponseUrl: boolean) {
   return {
-    async show(job: JobRecord, state: StatusState) {
-      const target = await context.threads.ensureStatus(job);
-      if (!target?.statusTs) return;
-      const turn = await context.engine.getTurn(job.turnId, job);
-      const isRoot = target.rootTs !== undefined && target.statusTs === target.rootTs;
-      const message = statusMessage({
-        job,
-        state,
-        defaultModel: context.config.DEFAULT_MODEL,
-        ...(turn ? { turn } : {}),
-        ...(isRoot && turn ? { turnActions: { canVary: canVary(context.config.catalogue, turn) } } : {}),
-      });
-      const key = `${target.channel}:${target.statusTs}`;
-      if (shown.get(key) === JSON.stringify(message) && !slots.has(key)) return;
-      const slot = slots.get(key) ?? { latest: undefined, running: false, timer: undefined };
-      slots.set(key, slot);
-      slot.latest = { channel: target.channel, ts: target.statusTs, message };
-      if (!slot.running && !slot.timer) await drain(key, slot);
-    },
-    remember: (channel, ts, message) => remember(`${channel}:${ts}`, JSON.stringify(message)),
-    /** Drops edits still waiting out a rate limit; returns how many. */
-    stop() {
-      let dropped = 0;
-      for (const slot of slots.values()) {
-        if (slot.timer) {
-          clearTimeout(slot.timer);
-          dropped++;
-        }
-      }
-      slots.clear();
-      return dropped;
-    },
+    channel: target.channel,
+    user: job.memberId,
+    ...(target.threadTs ? { threadTs: target.threadTs } : {}),
+    ...(viaResponseUrl && target.responseUrl ? { responseUrl: target.responseUrl } : {}),
   };
 }

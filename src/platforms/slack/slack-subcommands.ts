@@ -1,7 +1,14 @@
 import { flagHelpLines } from '../../../commands/imagine.js';
 import type { Requester } from '../../core/engine/engine-types.js';
+import {
+  clearedSettings,
+  isValidSettingsChange,
+  type SettingsChange,
+  type SettingsScope,
+} from '../../core/engine/member-settings.js';
+import type { UsageReport } from '../../core/engine/usage-report.js';
+import { createModelCatalogue, type ModelCatalogue } from '../../core/models/model-catalogue.js';
 import type { MemberSettings, ServerSettings } from '../../core/records.js';
-import type { SettingsPatch } from '../../core/store.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { SlackContext } from './slack-context.js';
 
@@ -11,25 +18,55 @@ export type Subcommand =
   | { readonly kind: 'usage' }
   | { readonly kind: 'settings'; readonly args: readonly string[] };
 
-const settingWords = new Set(['model', 'ar', 'aspect', 'quality', 'reset', 'workspace']);
+/** What `settings …` asks for: whose defaults, and the change (none: show them). */
+interface SettingsRequest {
+  readonly scope: SettingsScope;
+  readonly change?: SettingsChange;
+}
+
+const defaultWords = new Set(['default', 'none', 'clear', 'reset']);
+
+/** `model|ar|aspect|quality <value>` as a change; `default` clears the setting. */
+function changeOf(name: string, value: string): SettingsChange | undefined {
+  const cleared = defaultWords.has(value.toLowerCase()) ? null : value;
+  switch (name.toLowerCase()) {
+    case 'model':
+      return { model: cleared };
+    case 'ar':
+    case 'aspect':
+      return { aspectRatio: cleared };
+    case 'quality':
+      return { quality: cleared };
+    default:
+      return undefined;
+  }
+}
 
 /**
- * A subcommand only when the text is exactly its keyword (`settings` with its own arguments):
- * `/imagine models on a runway` is a prompt.
+ * A subcommand only when the text is exactly one: its keyword, or `settings` with a setting and a value the engine
+ * would save (`settings model gpt-image-1`, `settings workspace quality high`, `settings reset`). Anything else is a
+ * prompt: `/imagine models on a runway` and `/imagine settings model railway at dusk` make images.
  */
-export function parseSubcommand(text: string): Subcommand | undefined {
-  const trimmed = text.trim();
-  const keyword = trimmed.toLowerCase();
-  if (keyword === 'help') return { kind: 'help' };
-  if (keyword === 'models') return { kind: 'models' };
-  if (keyword === 'usage') return { kind: 'usage' };
-  const match = /^settings(?:\s+([\s\S]*))?$/i.exec(trimmed);
-  if (!match) return undefined;
-  const args = (match[1] ?? '').split(/\s+/).filter(Boolean);
-  const first = args[0]?.toLowerCase();
-  if (first !== undefined && !settingWords.has(first)) return undefined;
-  if (first === 'reset' && args.length > 1) return undefined;
+export function parseSubcommand(
+  text: string,
+  catalogue: ModelCatalogue = createModelCatalogue(),
+): Subcommand | undefined {
+  const [keyword = '', ...args] = text.trim().split(/\s+/).filter(Boolean);
+  const word = keyword.toLowerCase();
+  if (args.length === 0 && (word === 'help' || word === 'models' || word === 'usage')) return { kind: word };
+  if (word !== 'settings' || !settingsRequestOf(args, catalogue)) return undefined;
   return { kind: 'settings', args };
+}
+
+function settingsRequestOf(args: readonly string[], catalogue: ModelCatalogue): SettingsRequest | undefined {
+  if (args.length === 0) return { scope: 'member' };
+  if (args.length === 1 && args[0]?.toLowerCase() === 'reset') return { scope: 'member', change: clearedSettings };
+  const workspace = args[0]?.toLowerCase() === 'workspace';
+  const [name, value, ...extra] = workspace ? args.slice(1) : args;
+  if (name === undefined || value === undefined || extra.length > 0) return undefined;
+  const change = changeOf(name, value);
+  const scope: SettingsScope = workspace ? 'workspace' : 'member';
+  return change && isValidSettingsChange(change, scope, catalogue) ? { scope, change } : undefined;
 }
 
 export function helpText(): string {
@@ -45,8 +82,8 @@ export function helpText(): string {
   ].join('\n');
 }
 
-export function modelsText(context: Pick<SlackContext, 'config'>, defaultModel: string): string {
-  const lines = context.config.catalogue.list().map((model) => {
+export function modelsText(catalogue: ModelCatalogue, defaultModel: string): string {
+  const lines = catalogue.list().map((model) => {
     const aliases =
       model.aliases.length > 0 ? ` (also ${model.aliases.map((alias) => `\`${alias}\``).join(', ')})` : '';
     const images =
@@ -58,61 +95,19 @@ export function modelsText(context: Pick<SlackContext, 'config'>, defaultModel: 
   return [`*Models* (use \`--model <name>\`):`, ...lines].join('\n');
 }
 
-const hour = 3_600_000;
-const day = 24 * hour;
 const units = (value: number) => (Number.isInteger(value) ? String(value) : value.toFixed(1));
 
-export async function usageText(
-  context: Pick<SlackContext, 'store' | 'config'>,
-  requester: Requester,
-): Promise<string> {
-  const { store, config } = context;
-  const now = Date.now();
-  const member = { platform: 'slack' as const, workspaceId: requester.workspaceId, memberId: requester.memberId };
-  const [server, lastHour, lastDay, rows] = await Promise.all([
-    store.getServerSettings('slack', requester.workspaceId),
-    store.sumUsage({ ...member, since: now - hour }),
-    store.sumUsage({ ...member, since: now - day }),
-    store.usageSummary({ ...member, since: now - day }),
-  ]);
-  const perHour = server.quotaMemberPerHour ?? config.QUOTA_MEMBER_PER_HOUR;
-  const perDay = server.quotaMemberPerDay ?? config.QUOTA_MEMBER_PER_DAY;
+/** `/imagine usage`: the member's hour and day in the quota windows, with the limits, and the day per model. */
+export function usageText(report: UsageReport): string {
+  const { lastHour, lastDay, byModel } = report;
   const lines = [
-    `*Your usage* (image units): ${units(lastHour)}${perHour ? ` of ${units(perHour)}` : ''} in the last hour, ${units(lastDay)}${perDay ? ` of ${units(perDay)}` : ''} in the last 24 hours.`,
-    ...rows.map(
+    `*Your usage* (image units): ${units(lastHour.units)}${lastHour.limit ? ` of ${units(lastHour.limit)}` : ''} in the last hour, ${units(lastDay.units)}${lastDay.limit ? ` of ${units(lastDay.limit)}` : ''} in the last 24 hours.`,
+    ...byModel.map(
       (row) => `• \`${row.model}\`: ${row.images} image${row.images === 1 ? '' : 's'}, ${units(row.units)} units`,
     ),
   ];
-  if (rows.length === 0) lines.push('Nothing yet in the last 24 hours.');
+  if (byModel.length === 0) lines.push('Nothing yet in the last 24 hours.');
   return lines.join('\n');
-}
-
-const defaultWords = new Set(['default', 'none', 'clear', 'reset']);
-
-function parseSetting(
-  context: Pick<SlackContext, 'config'>,
-  name: string,
-  value: string | undefined,
-): SettingsPatch<MemberSettings> {
-  if (value === undefined)
-    throw new UserFacingError('bad_setting', `Give a value: \`/imagine settings ${name} <value>\` (or \`default\`).`);
-  const clear = defaultWords.has(value.toLowerCase());
-  switch (name) {
-    case 'model':
-      return { defaultModel: clear ? null : context.config.catalogue.resolve(value).id };
-    case 'ar':
-    case 'aspect':
-      if (!clear && !/^\d{1,2}:\d{1,2}$/.test(value))
-        throw new UserFacingError('bad_setting', `\`${value}\` is not an aspect ratio like 16:9.`);
-      return { aspectRatio: clear ? null : value };
-    case 'quality':
-      if (!clear && !['low', 'medium', 'high'].includes(value.toLowerCase())) {
-        throw new UserFacingError('bad_setting', 'Quality is low, medium or high.');
-      }
-      return { quality: clear ? null : value.toLowerCase() };
-    default:
-      throw new UserFacingError('bad_setting', `Unknown setting \`${name}\`: model, ar or quality.`);
-  }
 }
 
 function describeSettings(label: string, settings: MemberSettings | ServerSettings): string {
@@ -124,44 +119,31 @@ function describeSettings(label: string, settings: MemberSettings | ServerSettin
   return `${label}: ${parts.length > 0 ? parts.join(', ') : 'none'}`;
 }
 
-/** `/imagine settings [model|ar|quality <value>|reset|workspace <setting> <value>]`. */
+/** `/imagine settings [model|ar|quality <value>|reset|workspace <setting> <value>]`: saved by the engine, shown here. */
 export async function settingsText(
-  context: Pick<SlackContext, 'store' | 'config' | 'isAdmin'>,
+  context: Pick<SlackContext, 'engine' | 'isAdmin'>,
   requester: Requester,
   args: readonly string[],
 ): Promise<string> {
-  const { store } = context;
-  const [first, second, third] = args.map((arg) => arg.trim());
-  const usage =
-    'Change with `/imagine settings model <name>`, `ar <w:h>`, `quality <low|medium|high>` (`default` clears one), or `reset`. Admins: `/imagine settings workspace model <name>`.';
-  if (first?.toLowerCase() === 'workspace' && second !== undefined) {
+  const { engine } = context;
+  const subcommand = settingsRequestOf(args, engine.catalogue);
+  if (!subcommand?.change) {
+    const shown = await engine.settings(requester);
+    return [
+      describeSettings('Your defaults', shown.member),
+      describeSettings('Workspace defaults', shown.workspace),
+      `Operator default model: \`${shown.defaultModel}\`.`,
+      'Change with `/imagine settings model <name>`, `ar <w:h>`, `quality <low|medium|high>` (`default` clears one), or `reset`. Admins: `/imagine settings workspace model <name>`.',
+    ].join('\n');
+  }
+  if (subcommand.scope === 'workspace') {
     if (!(await context.isAdmin(requester.memberId))) {
       throw new UserFacingError('not_allowed', 'Only workspace admins can change the workspace defaults.');
     }
-    const saved = await store.setServerSettings(
-      'slack',
-      requester.workspaceId,
-      parseSetting(context, second.toLowerCase(), third),
-    );
-    return `Saved. ${describeSettings('Workspace defaults', saved)}.`;
+    const saved = await engine.changeSettings({ ...requester, isAdmin: true }, 'workspace', subcommand.change);
+    return `Saved. ${describeSettings('Workspace defaults', saved.workspace)}.`;
   }
-  const member = [requester.platform, requester.workspaceId, requester.memberId] as const;
-  if (first?.toLowerCase() === 'reset') {
-    const saved = await store.setMemberSettings(...member, { defaultModel: null, aspectRatio: null, quality: null });
-    return `Reset. ${describeSettings('Your defaults', saved)}.`;
-  }
-  if (first !== undefined && first.toLowerCase() !== 'workspace') {
-    const saved = await store.setMemberSettings(...member, parseSetting(context, first.toLowerCase(), second));
-    return `Saved. ${describeSettings('Your defaults', saved)}.`;
-  }
-  const [mine, workspace] = await Promise.all([
-    store.getMemberSettings(...member),
-    store.getServerSettings('slack', requester.workspaceId),
-  ]);
-  return [
-    describeSettings('Your defaults', mine),
-    describeSettings('Workspace defaults', workspace),
-    `Operator default model: \`${context.config.DEFAULT_MODEL}\`.`,
-    usage,
-  ].join('\n');
+  const saved = await engine.changeSettings(requester, 'member', subcommand.change);
+  const reset = subcommand.change === clearedSettings;
+  return `${reset ? 'Reset' : 'Saved'}. ${describeSettings('Your defaults', saved.member)}.`;
 }

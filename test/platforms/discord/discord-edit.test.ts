@@ -4,6 +4,7 @@ import {
   channelResult,
   colouredPng,
   contentOf,
+  guildWithChatThread,
   noisePng,
   startConversation,
   useDiscordHarness,
@@ -54,9 +55,7 @@ describe('Discord /edit and the Edit image menu', () => {
   });
 
   it('answers in place inside a thread that is not a conversation, and a reply to the result continues it', async () => {
-    const harness = await harnesses.start({
-      fake: { guilds: [{ channels: [{ name: 'general' }], threads: [{ parentId: 'general', name: 'chat' }] }] },
-    });
+    const harness = await harnesses.start({ fake: guildWithChatThread });
     const { fake, imageApi } = harness;
     const chat = fake.channel('chat');
 

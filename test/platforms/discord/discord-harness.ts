@@ -1,7 +1,6 @@
-import path from 'node:path';
 import { Agent, setGlobalDispatcher } from 'undici';
 import { afterEach, expect } from 'vitest';
-import { type ConversationEngine, createConversationEngine } from '../../../src/core/engine/conversation-engine.js';
+import { type AppEngine, openEngine } from '../../../src/app/open-engine.js';
 import type { EngineSettings } from '../../../src/core/engine/engine-context.js';
 import {
   createModelCatalogue,
@@ -10,15 +9,12 @@ import {
 } from '../../../src/core/models/model-catalogue.js';
 import type { BlobStore, Store } from '../../../src/core/store.js';
 import { createImagePipeline } from '../../../src/images/image-pipeline.js';
-import { measureImage } from '../../../src/images/measure-image.js';
 import { createLogger } from '../../../src/logging/logger.js';
 import {
+  createDiscordPlatform,
   type DiscordPlatform,
-  type DiscordPlatformOptions,
-  startDiscord,
+  type DiscordPlatformConfig,
 } from '../../../src/platforms/discord/discord-platform.js';
-import { createFileBlobStore } from '../../../src/store/blob-store.js';
-import { createSqliteStore } from '../../../src/store/sqlite-store.js';
 import {
   type FakeDiscord,
   type FakeDiscordOptions,
@@ -82,7 +78,7 @@ export type LogLine = Readonly<Record<string, unknown>> & { readonly msg: string
 /** One running threadpaint (engine over SQLite in the data dir + the Discord platform); a restart makes another. */
 export interface DiscordBot {
   readonly platform: DiscordPlatform;
-  readonly engine: ConversationEngine;
+  readonly engine: AppEngine;
   readonly store: Store;
   readonly blobs: BlobStore;
   readonly events: EngineEventLog;
@@ -119,9 +115,12 @@ export interface DiscordHarness {
   readonly logs: WaitList<LogLine>;
   /** The running bot (throws if none). */
   readonly bot: DiscordBot;
-  startBot(overrides?: Partial<DiscordPlatformOptions>): Promise<DiscordBot>;
+  startBot(
+    overrides?: Partial<DiscordPlatformConfig>,
+    options?: { readonly outboundOnly?: boolean },
+  ): Promise<DiscordBot>;
   /** Stops the running bot and starts another on the same data directory; the fakes keep their state. */
-  restart(overrides?: Partial<DiscordPlatformOptions>): Promise<DiscordBot>;
+  restart(overrides?: Partial<DiscordPlatformConfig>): Promise<DiscordBot>;
   /** `/imagine` through the gateway (member, channel and options as given). */
   imagine(prompt: string, input?: FakeInteractionInput): FakeDispatchedInteraction;
   /** The initial response (callback) of an interaction, once answered. */
@@ -170,57 +169,57 @@ export async function startDiscordHarness(options: DiscordHarnessOptions = {}): 
   let current: DiscordBot | undefined;
   const accepted = new Set<LogLine>();
 
-  async function startBot(overrides: Partial<DiscordPlatformOptions> = {}): Promise<DiscordBot> {
-    const store = createSqliteStore({ path: path.join(dataDir.path, 'threadpaint.db'), now: clock.now });
-    const blobs = createFileBlobStore({ directory: path.join(dataDir.path, 'images') });
-    const defaultModel = options.defaultModel ?? 'gemini-2.5-flash-image';
-    const engine = createConversationEngine({
-      store,
-      blobs,
+  async function startBot(
+    overrides: Partial<DiscordPlatformConfig> = {},
+    mode: { readonly outboundOnly?: boolean } = {},
+  ): Promise<DiscordBot> {
+    const engine = openEngine({
+      dataDir: dataDir.path,
       provider,
       catalogue,
       logger: logger.child({ module: 'engine' }),
-      measure: measureImage,
       now: clock.now,
-      settings: { defaultModel, concurrency: 4, shutdownGraceMs: 200, ...options.settings },
+      settings: {
+        defaultModel: options.defaultModel ?? 'gemini-2.5-flash-image',
+        concurrency: 4,
+        shutdownGraceMs: 200,
+        ...options.settings,
+      },
     });
     const events = recordEngineEvents(engine);
-    let platform: DiscordPlatform;
+    const platform = createDiscordPlatform({
+      token: fake.botToken,
+      apiUrl: fake.apiUrl,
+      ...(options.guildScope === false ? {} : { guildId: fake.guildId }),
+      messageContent: options.messageContent ?? true,
+      allowPrivateDownloads: true,
+      pipeline,
+      logger,
+      now: clock.now,
+      ...overrides,
+    });
+    // As in main.ts: the platform is attached before recovery, so interrupted jobs are reported.
+    const detach = engine.attachPlatform(platform);
     try {
-      platform = await startDiscord({
-        token: fake.botToken,
-        apiUrl: fake.apiUrl,
-        ...(options.guildScope === false ? {} : { guildId: fake.guildId }),
-        messageContent: options.messageContent ?? true,
-        allowPrivateDownloads: true,
-        engine,
-        store,
-        catalogue,
-        defaultModel,
-        pipeline,
-        logger,
-        now: clock.now,
-        ...overrides,
-      });
+      await platform.start(engine, mode);
     } catch (error) {
+      detach();
       events.stop();
-      await engine.shutdown();
-      await store.close();
+      await engine.close();
       throw error;
     }
-    // As in main.ts: the platform subscribes before recovery, so interrupted jobs are reported.
     await engine.start();
     const bot: DiscordBot = {
       platform,
       engine,
-      store,
-      blobs,
+      store: engine.store,
+      blobs: engine.blobs,
       events,
       async stop() {
         await engine.shutdown();
         await platform.stop();
         events.stop();
-        await store.close();
+        await engine.close();
       },
     };
     current = bot;
@@ -279,6 +278,11 @@ export async function startDiscordHarness(options: DiscordHarnessOptions = {}): 
   if (options.start !== false) await startBot();
   return harness;
 }
+
+/** A guild whose `general` channel has a thread `chat` that is not a conversation (the bot answers in place there). */
+export const guildWithChatThread = {
+  guilds: [{ channels: [{ name: 'general' }], threads: [{ parentId: 'general', name: 'chat' }] }],
+} as const satisfies FakeDiscordOptions;
 
 /** Everything Discord received, as text: what members could ever see. */
 export function everythingSent(fake: FakeDiscord): string {

@@ -1,9 +1,8 @@
 import { afterEach } from 'vitest';
-import { createModelCatalogue } from '../../../src/core/models/model-catalogue.js';
 import { type ConcurrencyLimit, createConcurrencyLimit } from '../../../src/images/concurrency-limit.js';
 import { createImagePipeline, type ImagePipeline, imagePipelineDefaults } from '../../../src/images/image-pipeline.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { createPlayground } from '../../../src/platforms/local/playground.js';
+import { createPlaygroundPlatform } from '../../../src/platforms/local/playground-platform.js';
 import { type AppServer, createAppServer } from '../../../src/server/http-server.js';
 import type { EngineHarness } from '../../support/engine-harness.js';
 import { harnessTracker } from '../../support/harness-tracker.js';
@@ -60,7 +59,9 @@ export function usePlaygroundServer(): { start(options?: PlaygroundServerOptions
   return {
     async start(options = {}) {
       const harness = harnesses.create();
-      const real = options.pipeline ?? createImagePipeline();
+      const real =
+        options.pipeline ??
+        createImagePipeline(options.maxImageBytes !== undefined ? { maxInputBytes: options.maxImageBytes } : {});
       let decoded = 0;
       const pipeline: ImagePipeline = {
         ...real,
@@ -72,21 +73,19 @@ export function usePlaygroundServer(): { start(options?: PlaygroundServerOptions
       const listenHost = options.listenHost ?? '127.0.0.1';
       const server = createAppServer({ host: listenHost, port: 0 });
       servers.push(server);
-      server.mount(
-        createPlayground({
-          engine: harness.engine,
-          catalogue: createModelCatalogue(),
-          pipeline,
-          logger: createLogger({ level: 'silent' }),
-          offline: true,
-          defaultModel: 'gemini-2.5-flash-image',
-          ...(options.token ? { token: options.token } : {}),
-          listenHost,
-          ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
-          maxImageBytes: options.maxImageBytes ?? imagePipelineDefaults.maxInputBytes,
-          uploads: options.uploads ?? createConcurrencyLimit(imagePipelineDefaults.concurrency),
-        }),
-      );
+      const playground = createPlaygroundPlatform({
+        server,
+        pipeline,
+        logger: createLogger({ level: 'silent' }),
+        offline: true,
+        ...(options.token ? { token: options.token } : {}),
+        listenHost,
+        ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+        uploads: options.uploads ?? createConcurrencyLimit(imagePipelineDefaults.concurrency),
+      });
+      // Beside the harness's own stand-in (Slack) platform, as in a process with both.
+      harness.engine.attachPlatform(playground);
+      await playground.start(harness.engine);
       const { port } = await server.listen();
       const url = `http://127.0.0.1:${port}`;
       return {

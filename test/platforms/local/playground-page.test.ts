@@ -1,11 +1,13 @@
 import sharp from 'sharp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createEngine, type EngineHandle } from '../../../src/app/create-engine.js';
+import { type AppEngine, createEngine } from '../../../src/app/create-engine.js';
+import { playgroundConfigOf } from '../../../src/app/platform-configs.js';
+import { startPlatforms } from '../../../src/app/start-platforms.js';
 import { loadConfig } from '../../../src/config/config.js';
 import { createConcurrencyLimit } from '../../../src/images/concurrency-limit.js';
 import { createImagePipeline, imagePipelineDefaults } from '../../../src/images/image-pipeline.js';
 import { createLogger } from '../../../src/logging/logger.js';
-import { createPlayground } from '../../../src/platforms/local/playground.js';
+import { createPlaygroundPlatform } from '../../../src/platforms/local/playground-platform.js';
 import { playgroundScript } from '../../../src/platforms/local/playground-script.js';
 import { createOfflineImageProvider } from '../../../src/providers/offline-renderer.js';
 import { type AppServer, createAppServer } from '../../../src/server/http-server.js';
@@ -14,7 +16,7 @@ import { createTempDir, type TempDir } from '../../support/temp-dir.js';
 
 /** The playground page's own script, run against the real playground API with the offline renderer. */
 let dataDir: TempDir;
-let engine: EngineHandle;
+let engine: AppEngine;
 let server: AppServer;
 let page: FakePage;
 
@@ -25,20 +27,10 @@ beforeEach(async () => {
   const logger = createLogger({ level: 'silent' });
   engine = createEngine(config, createOfflineImageProvider({ maxLongSide: 128, pipeline }), logger);
   server = createAppServer({ host: '127.0.0.1', port: 0 });
-  server.mount(
-    createPlayground({
-      engine: engine.engine,
-      catalogue: config.catalogue,
-      pipeline,
-      logger,
-      offline: true,
-      defaultModel: config.DEFAULT_MODEL,
-      listenHost: '127.0.0.1',
-      maxImageBytes: imagePipelineDefaults.maxInputBytes,
-      uploads: createConcurrencyLimit(imagePipelineDefaults.concurrency),
-    }),
-  );
-  await engine.engine.start();
+  const uploads = createConcurrencyLimit(imagePipelineDefaults.concurrency);
+  const playground = createPlaygroundPlatform(playgroundConfigOf(config, { pipeline, logger, server, uploads }));
+  await startPlatforms(engine, [playground]);
+  await engine.start();
   const { url } = await server.listen();
   page = new FakePage(['thread', 'form', 'text', 'file', 'new', 'unlock', 'token']);
   page.run(playgroundScript, url);

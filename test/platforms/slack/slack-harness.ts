@@ -48,7 +48,7 @@ export interface SlackHarness {
   /** Stops threadpaint and starts it again on the same data directory (the fakes keep running). */
   restart(overrides?: Partial<SlackBotOptions>): Promise<void>;
   /** Kills threadpaint (jobs left running) and starts it again on the same data directory. */
-  crashAndRestart(): Promise<void>;
+  crashAndRestart(overrides?: Partial<SlackBotOptions>): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -69,7 +69,7 @@ export async function startSlackHarness(
   const boot = async (overrides: Partial<SlackBotOptions> = {}) => {
     const bot = await startSlackBot({ slack, imageApi, dataDir: dataDir.path, ...options.bot, ...overrides });
     events?.stop();
-    events = recordEngineEvents(bot.engine.engine);
+    events = recordEngineEvents(bot.engine);
     return bot;
   };
   const harness: SlackHarness = {
@@ -123,9 +123,9 @@ export async function startSlackHarness(
       await harness.bot.stop();
       harness.bot = await boot(overrides);
     },
-    async crashAndRestart() {
+    async crashAndRestart(overrides) {
       await harness.bot.crash();
-      harness.bot = await boot();
+      harness.bot = await boot(overrides);
     },
     /** Stops everything; then fails if Slack was ever sent something it refuses (Block Kit limits, the spec). */
     async close() {

@@ -96,7 +96,7 @@ describe('captured Slack events, replayed through Bolt', () => {
     const mention = idsFor(external, { threadTs: null });
     await replay('app-mention-slack-connect.json', mention);
     await imageApi.waitFor((request) => bodyText(request).includes('a harbour at dawn'));
-    const conversation = await bot.engine.engine.findConversation({
+    const conversation = await bot.engine.findConversation({
       platform: 'slack',
       workspaceId: slack.teamId,
       channelId: 'C1',

@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { blockAction } from '../../fakes/fake-slack-payloads.js';
+import { httpRequest } from '../../support/http-request.js';
 import { dataUrlOf, type SlackHarness, startSlackHarness } from './slack-harness.js';
 
 let harness: SlackHarness | undefined;
@@ -75,5 +76,40 @@ describe('Slack after a restart', () => {
     expect(
       imageApi.requests.filter((request) => JSON.stringify(request.body ?? '').includes('a comet over the sea')),
     ).toHaveLength(2);
+  });
+
+  it('is delivered, and its status kept, by an outbound-only platform that never mounted a receiver, from stored ids alone', async () => {
+    harness = await startSlackHarness();
+    const { slack, imageApi } = harness;
+    imageApi.enqueue({ kind: 'hang' });
+    await harness.imagine('a comet over the sea');
+    await imageApi.waitFor((request) => JSON.stringify(request.body ?? '').includes('a comet over the sea'));
+    // The member's second request waits behind the first; its root message is posted all the same.
+    await harness.imagine('a quiet pier');
+    const rootTs = await harness.rootOf('a quiet pier');
+    // What the worker will have: the ids stored on the job, nothing else.
+    await vi.waitFor(async () => {
+      const [waiting] = (await harness?.bot.engine.store.listJobsByState(['queued'])) ?? [];
+      expect(waiting?.delivery).toMatchObject({ statusTs: rootTs, threadTs: rootTs });
+    });
+
+    await harness.crashAndRestart({ outboundOnly: true, echo: false });
+    await harness.waitDone(rootTs);
+    expect(
+      slack
+        .callsOf('files.completeUploadExternal')
+        .filter((call) => call.args['thread_ts'] === rootTs && call.response['ok'] === true),
+    ).toHaveLength(1);
+    const interrupted = await harness.rootOf('a comet over the sea');
+    await slack.waitFor(
+      (call) =>
+        call.method === 'chat.update' &&
+        call.args['ts'] === interrupted &&
+        String(call.args['blocks']).includes('Interrupted'),
+    );
+    // Nothing answers Slack's events in this process.
+    const events = await httpRequest(`${harness.bot.url}/slack/events`, { method: 'POST', body: '{}' });
+    expect(events.status).toBe(404);
+    expect(harness.bot.platform.health()).toEqual({ connected: true, detail: 'outbound only (Web API)' });
   });
 });

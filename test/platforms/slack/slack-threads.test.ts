@@ -192,7 +192,7 @@ describe('Slack thread replies', () => {
     // Earlier tests' jobs may still post; nothing posted is about the forged requests.
     const later = slack.calls.slice(calls).map((call) => JSON.stringify(call.args));
     expect(later.filter((args) => args.includes('forged') || args.includes(message['ts'] as string))).toEqual([]);
-    expect(await bot.engine.engine.findMessage('slack', 'C1', message['ts'] as string)).toBeUndefined();
+    expect(await bot.engine.findMessage('slack', 'C1', message['ts'] as string)).toBeUndefined();
   });
 
   it("answers Slack's signed url_verification challenge (Slack checks the request URL of a new app)", async () => {

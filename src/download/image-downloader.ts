@@ -4,9 +4,8 @@ import { withoutUndefined } from '../core/defined.js';
 import { sniffImageType } from '../images/image-type.js';
 import { isPrivateAddress } from './download-address.js';
 import { BodyTooLargeError, discardBody, readCappedBody } from './download-body.js';
-import { asImageApiError, describeUrl, downloadTooLarge, invalidDownload } from './download-errors.js';
+import { asDownloadError, DownloadError, describeUrl, downloadTooLarge } from './download-error.js';
 import { checkDestination, guardLookup, type LookupFunction } from './download-guard.js';
-import { ImageApiError } from './image-api-error.js';
 
 export interface ImageDownloaderOptions {
   /** Let downloads reach private, loopback and link-local addresses (`ALLOW_PRIVATE_DOWNLOADS`). */
@@ -48,7 +47,10 @@ export interface DownloadedImage {
   readonly url: string;
 }
 
-/** Fetches images from URLs that came from outside (API results, chat attachments) without trusting them. */
+/**
+ * Fetches images from URLs that came from outside (API results, chat attachments) without trusting them. Every
+ * failure is a `DownloadError`, except a stop by the caller's signal, which rethrows the signal's reason.
+ */
 export interface ImageDownloader {
   download(url: string, init?: DownloadInit): Promise<DownloadedImage>;
   close(): Promise<void>;
@@ -76,11 +78,12 @@ export function createImageDownloader(options: ImageDownloaderOptions = {}): Ima
         discardBody(response.body);
         const location = response.headers.location;
         if (typeof location !== 'string' || !URL.canParse(location, url.href)) {
-          throw invalidDownload(`download failed: redirect without a valid Location from ${where}`);
+          throw new DownloadError('bad_redirect', `download failed: redirect without a valid Location from ${where}`);
         }
         if (redirects >= settings.maxRedirects) {
           const origin = describeUrl(start);
-          throw invalidDownload(`download refused: more than ${settings.maxRedirects} redirects from ${origin}`);
+          const message = `download refused: more than ${settings.maxRedirects} redirects from ${origin}`;
+          throw new DownloadError('bad_redirect', message);
         }
         const next = new URL(location, url);
         if (next.origin !== url.origin) sendHeaders = false;
@@ -89,7 +92,8 @@ export function createImageDownloader(options: ImageDownloaderOptions = {}): Ima
       }
       if (response.statusCode < 200 || response.statusCode >= 300) {
         discardBody(response.body);
-        throw invalidDownload(`download failed: HTTP ${response.statusCode} from ${where}`, response.statusCode);
+        const message = `download failed: HTTP ${response.statusCode} from ${where}`;
+        throw new DownloadError('http_error', message, { status: response.statusCode });
       }
       const announced = Number(response.headers['content-length'] ?? Number.NaN);
       if (announced > maxBytes) {
@@ -102,7 +106,8 @@ export function createImageDownloader(options: ImageDownloaderOptions = {}): Ima
       const type = sniffImageType(bytes);
       if (!type) {
         const claimed = response.headers['content-type'] ?? 'no content-type';
-        throw invalidDownload(`download failed: ${where} is not an image (${claimed}, ${bytes.byteLength} bytes)`);
+        const message = `download failed: ${where} is not an image (${claimed}, ${bytes.byteLength} bytes)`;
+        throw new DownloadError('not_an_image', message);
       }
       return { bytes, mimeType: type.mimeType, url: url.href };
     }
@@ -112,7 +117,7 @@ export function createImageDownloader(options: ImageDownloaderOptions = {}): Ima
     async download(url, init = {}) {
       init.signal?.throwIfAborted();
       const start = URL.canParse(url) ? new URL(url) : undefined;
-      if (!start) throw invalidDownload('download refused: not a valid URL');
+      if (!start) throw new DownloadError('refused', 'download refused: not a valid URL');
       // One controller for both stops, instead of AbortSignal.any: a long-lived caller signal must not collect a
       // dependent signal per download.
       const stop = new AbortController();
@@ -129,9 +134,9 @@ export function createImageDownloader(options: ImageDownloaderOptions = {}): Ima
         if (init.signal?.aborted) throw init.signal.reason;
         if (timedOut) {
           const message = `download timed out after ${settings.timeoutMs} ms: ${describeUrl(start)}`;
-          throw new ImageApiError('timeout', message, { cause: error });
+          throw new DownloadError('timeout', message, { cause: error });
         }
-        throw asImageApiError(error, start);
+        throw asDownloadError(error, start);
       } finally {
         clearTimeout(timer);
         init.signal?.removeEventListener('abort', onCallerAbort);

@@ -1,7 +1,7 @@
 import { REST, Routes } from 'discord.js';
-import { ConfigError, loadConfig } from '../../config/config.js';
-import { createLogger } from '../../logging/logger.js';
-import { clearDiscordCommands, registerDiscordCommands } from './discord-registration.js';
+import { ConfigError, loadConfig } from '../config/config.js';
+import { createLogger } from '../logging/logger.js';
+import { clearDiscordCommands, registerDiscordCommands } from '../platforms/discord/discord-registration.js';
 
 /**
  * `npm run register:discord [-- --clear]`: registers the commands in DISCORD_GUILD_ID when set (instant, for

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatBytes } from '../../src/images/image-messages.js';
+import { formatBytes } from '../../src/core/image-sentences.js';
 
 describe('formatBytes', () => {
   it('shows limits configured in either convention as round numbers', () => {

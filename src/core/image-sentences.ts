@@ -1,4 +1,4 @@
-import { UserFacingError } from '../core/user-facing-error.js';
+import { UserFacingError } from './user-facing-error.js';
 
 const MiB = 1024 * 1024;
 const MB = 1_000_000;
@@ -48,7 +48,7 @@ export function tooManyPixelsError(
 
 export function corruptImageError(name: string | undefined, format: string, cause: unknown): UserFacingError {
   return new UserFacingError(
-    'corrupt_image',
+    'image_corrupt',
     `${imageSubject(name)} could not be read: the ${format} data is damaged or incomplete. Try exporting it again.`,
     { cause },
   );

@@ -1,24 +1,29 @@
 import type { webApi } from '@slack/bolt';
-import type { Config } from '../../config/config.js';
-import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
-import type { BlobStore, Store } from '../../core/store.js';
+import type { PlatformApiObserver } from '../../core/platform/chat-platform.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AppServer } from '../../server/http-server.js';
 import { slackFileHosts } from './slack-file-hosts.js';
 
-/** What the Slack platform needs from the composition root. */
-export interface SlackPlatformOptions {
-  readonly config: Config;
-  readonly engine: ConversationEngine;
-  /** Member and workspace settings, and the usage ledger (`/imagine settings`, `/imagine usage`). */
-  readonly store: Store;
-  readonly blobs?: BlobStore;
-  readonly pipeline: ImagePipeline;
+/** Slack's own slice of the configuration, and what it runs with. */
+export interface SlackPlatformConfig {
+  /** The Bot User OAuth Token (`SLACK_BOT_TOKEN`, `xoxb-…`): every Web API call. */
+  readonly botToken: string;
+  /** HTTP events (`SLACK_SIGNING_SECRET`): requests on `POST /slack/events` are checked with it. */
+  readonly signingSecret?: string;
+  /** Socket Mode instead (`SLACK_APP_TOKEN`, `xapp-…`). */
+  readonly appToken?: string;
+  /** Web API base, `https://slack.com/api/` or a proxy's (or a test fake's). */
+  readonly apiUrl: string;
+  /** Files may come from private addresses (`ALLOW_PRIVATE_DOWNLOADS`: on-prem, tests). */
+  readonly allowPrivateDownloads: boolean;
+  /** The process's one HTTP server: HTTP mode mounts `POST /slack/events` on it. Not needed outbound only. */
+  readonly server?: AppServer;
   readonly logger: Logger;
-  /** The process's one HTTP server: HTTP mode mounts `POST /slack/events` on it. */
-  readonly server: AppServer;
+  readonly pipeline: ImagePipeline;
   readonly settings?: Partial<SlackSettings>;
+  /** Told of every Web API call and rate limit, for counting. */
+  readonly onApiCall?: PlatformApiObserver;
 }
 
 export interface SlackSettings {
@@ -36,9 +41,8 @@ export interface SlackSettings {
   readonly adminCacheMs: number;
   /** Largest image uploaded as is; bigger outputs are re-encoded to fit. */
   readonly maxUploadBytes: number;
-  /** Most files taken from one message. */
+  /** Slack's own limit on the files of one message (the core decides what is taken of them). */
   readonly maxInputFiles: number;
-  readonly maxDownloadBytes: number;
   readonly downloadTimeoutMs: number;
   /** Hosts the bot token may be sent to for `url_private` (`*.example.com` for subdomains); plus `SLACK_API_URL`'s. */
   readonly fileHosts: readonly string[];
@@ -56,8 +60,7 @@ export const slackDefaults = {
   membershipCacheMs: 10 * 60_000,
   adminCacheMs: 10 * 60_000,
   maxUploadBytes: 50 * 1024 * 1024,
-  maxInputFiles: 4,
-  maxDownloadBytes: 30_000_000,
+  maxInputFiles: 10,
   downloadTimeoutMs: 60_000,
   fileHosts: slackFileHosts,
   dedupeMemory: 10_000,

@@ -1,39 +1,15 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { ConversationEngine } from '../../core/engine/conversation-engine.js';
-import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
-import { isUserFacingError } from '../../core/user-facing-error.js';
-import type { ConcurrencyLimit } from '../../images/concurrency-limit.js';
-import type { ImagePipeline } from '../../images/image-pipeline.js';
-import { type Logger, newReferenceId } from '../../logging/logger.js';
+import type { PlatformEngine } from '../../core/platform/platform-engine.js';
 import { createBrowserGuard } from '../../server/browser-guard.js';
 import { type RouteHandler, sendJson } from '../../server/http-server.js';
-import { RequestBodyError, readJsonBody, refuseDeclaredOversize } from '../../server/request-body.js';
+import { readJsonBody, refuseDeclaredOversize } from '../../server/request-body.js';
 import { createPlaygroundApi, type PlaygroundApi } from './playground-api.js';
+import type { PlaygroundPlatformConfig } from './playground-config.js';
+import { answerPlaygroundError } from './playground-errors.js';
 import { playgroundLimits } from './playground-limits.js';
 import { playgroundPage } from './playground-page.js';
 import { playgroundScript } from './playground-script.js';
 import { playgroundStyle } from './playground-style.js';
-
-export interface PlaygroundOptions {
-  readonly engine: ConversationEngine;
-  readonly catalogue: ModelCatalogue;
-  readonly pipeline: ImagePipeline;
-  readonly logger: Logger;
-  readonly offline: boolean;
-  readonly defaultModel: string;
-  /** `Authorization: Bearer` required on the API (`PLAYGROUND_TOKEN`); the configuration requires it off loopback. */
-  readonly token?: string;
-  /** `HOST` and `PUBLIC_URL`: the names the page may be reached by. */
-  readonly listenHost: string;
-  readonly publicUrl?: string;
-  /** Largest image accepted at all (the image pipeline's input limit). */
-  readonly maxImageBytes: number;
-  /** Uploads read and decoded at once: a slot of the size of the pipeline's limit, held from body to last decode. */
-  readonly uploads: ConcurrencyLimit;
-}
-
-/** Codes that mean "no such thing (for you)": answered 404, like an id that never existed. */
-const notFoundCodes = new Set(['job_missing', 'conversation_expired', 'image_missing']);
 
 const assets: Record<string, { type: string; body: string }> = {
   '/playground.js': { type: 'text/javascript; charset=utf-8', body: playgroundScript },
@@ -41,13 +17,12 @@ const assets: Record<string, { type: string; body: string }> = {
 };
 
 /**
- * The local playground, a platform like Discord and Slack (`local`): a page where an operator can try /imagine and
- * thread edits through the same engine — persisted conversations, the queue, quotas — without Discord or Slack. Every
- * answer passes the browser guard first (Host, same origin, the token); the API sees only `local` records.
+ * The playground's routes on the one HTTP server: the page, its script and style, and the JSON API. Every answer
+ * passes the browser guard first (Host, same origin, the token); the API sees only `local` records.
  */
-export function createPlayground(options: PlaygroundOptions): RouteHandler {
-  const limits = playgroundLimits(options.catalogue, options.maxImageBytes);
-  const api = createPlaygroundApi({ engine: options.engine, pipeline: options.pipeline, limits });
+export function createPlaygroundRouter(options: PlaygroundPlatformConfig, engine: PlatformEngine): RouteHandler {
+  const limits = playgroundLimits(engine.catalogue, options.pipeline.maxInputBytes);
+  const api = createPlaygroundApi({ engine, pipeline: options.pipeline, limits });
   const guard = createBrowserGuard({
     listenHost: options.listenHost,
     ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
@@ -55,10 +30,9 @@ export function createPlayground(options: PlaygroundOptions): RouteHandler {
   });
   const page = playgroundPage({
     offline: options.offline,
-    defaultModel: options.defaultModel,
+    defaultModel: engine.defaultModel,
     tokenRequired: options.token !== undefined,
   });
-  options.engine.registerDeliverer('local', { deliver: async () => undefined });
   return async (request, response) => {
     const { pathname } = new URL(request.url ?? '/', 'http://localhost');
     const asset = assets[pathname];
@@ -80,7 +54,7 @@ export function createPlayground(options: PlaygroundOptions): RouteHandler {
 }
 
 async function answerApi(
-  options: PlaygroundOptions,
+  options: PlaygroundPlatformConfig,
   api: PlaygroundApi,
   request: IncomingMessage,
   response: ServerResponse,
@@ -112,16 +86,7 @@ async function answerApi(
     }
     sendJson(response, 404, { error: 'not found' });
   } catch (error) {
-    if (error instanceof RequestBodyError) {
-      response.setHeader('connection', 'close');
-      return sendJson(response, error.status, { error: error.message });
-    }
-    if (isUserFacingError(error)) {
-      return sendJson(response, notFoundCodes.has(error.code) ? 404 : 400, { error: error.message });
-    }
-    const reference = newReferenceId();
-    options.logger.error({ reference, err: error, path: pathname }, 'playground request failed');
-    sendJson(response, 500, { error: `Something went wrong on our side (ref ${reference}).` });
+    answerPlaygroundError(response, error, options.logger, pathname);
   }
 }
 

@@ -2,10 +2,10 @@ import { once } from 'node:events';
 import { createServer, type IncomingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isPrivateAddress } from '../../src/providers/download-address.js';
-import type { LookupFunction } from '../../src/providers/download-guard.js';
-import { ImageApiError } from '../../src/providers/image-api-error.js';
-import { createImageDownloader, type ImageDownloader } from '../../src/providers/image-download.js';
+import { isPrivateAddress } from '../../src/download/download-address.js';
+import { DownloadError } from '../../src/download/download-error.js';
+import type { LookupFunction } from '../../src/download/download-guard.js';
+import { createImageDownloader, type ImageDownloader } from '../../src/download/image-downloader.js';
 import { defaultFakePng } from '../fakes/fake-image-api-png.js';
 
 interface Seen {
@@ -106,13 +106,13 @@ function streamForever(response: ServerResponse): void {
   pump();
 }
 
-async function failure(promise: Promise<unknown>): Promise<ImageApiError> {
+async function failure(promise: Promise<unknown>): Promise<DownloadError> {
   const error = await promise.then(
     () => undefined,
     (caught: unknown) => caught,
   );
-  expect(error).toBeInstanceOf(ImageApiError);
-  return error as ImageApiError;
+  expect(error).toBeInstanceOf(DownloadError);
+  return error as DownloadError;
 }
 
 describe('createImageDownloader', () => {
@@ -123,36 +123,36 @@ describe('createImageDownloader', () => {
     expect(result.url).toBe(local('/image.png'));
   });
 
-  it('fails with invalid_response and the status on a 404', async () => {
+  it('fails with http_error and the status on a 404', async () => {
     const error = await failure(downloader({ allowPrivate: true }).download(local('/missing.png')));
-    expect(error.code).toBe('invalid_response');
+    expect(error.failure).toBe('http_error');
     expect(error.details.status).toBe(404);
     expect(error.message).toContain('HTTP 404');
   });
 
   it('rejects a body that is not an image', async () => {
     const error = await failure(downloader({ allowPrivate: true }).download(local('/page.html')));
-    expect(error.code).toBe('invalid_response');
+    expect(error.failure).toBe('not_an_image');
     expect(error.message).toMatch(/is not an image \(text\/html/);
   });
 
   it('rejects an announced Content-Length over the cap before reading the body', async () => {
     const error = await failure(downloader({ allowPrivate: true, maxBytes: 1000 }).download(local('/big-announced')));
-    expect(error.code).toBe('invalid_response');
+    expect(error.failure).toBe('too_large');
     expect(error.message).toContain('larger than 1000 bytes (50000000 announced)');
     await hangs.at(-1)?.closed;
   });
 
   it('stops reading a chunked body as soon as it passes the cap, and drops the connection', async () => {
     const error = await failure(downloader({ allowPrivate: true, maxBytes: 200_000 }).download(local('/big-stream')));
-    expect(error.code).toBe('invalid_response');
+    expect(error.failure).toBe('too_large');
     expect(error.message).toContain('larger than 200000 bytes');
     await hangs.at(-1)?.closed;
   });
 
   it('refuses loopback addresses by default, before connecting', async () => {
     const error = await failure(downloader().download(local('/image.png')));
-    expect(error.code).toBe('invalid_response');
+    expect(error.failure).toBe('refused');
     expect(error.message).toContain('download refused: 127.0.0.1 is a private address');
     expect(error.message).toContain('ALLOW_PRIVATE_DOWNLOADS=true');
     expect(seen).toEqual([]);
@@ -182,7 +182,7 @@ describe('createImageDownloader', () => {
   it('re-checks the resolved address of a redirect target at connect time', async () => {
     const guarded = downloader({ isPrivateAddress: loopbackIsPublic });
     const error = await failure(guarded.download(publicUrl(`/redirect?to=http://internal.test:${port}/image.png`)));
-    expect(error.code).toBe('invalid_response');
+    expect(error.failure).toBe('refused');
     expect(error.message).toContain('internal.test resolves to 127.0.0.2, which is a private address');
   });
 
@@ -210,6 +210,7 @@ describe('createImageDownloader', () => {
     const error = await failure(
       downloader({ allowPrivate: true, maxRedirects: 1 }).download(local(`/redirect?to=${loop}`)),
     );
+    expect(error.failure).toBe('bad_redirect');
     expect(error.message).toContain('more than 1 redirects');
   });
 
@@ -227,7 +228,7 @@ describe('createImageDownloader', () => {
 
   it('fails with timeout when the whole download takes too long', async () => {
     const error = await failure(downloader({ allowPrivate: true, timeoutMs: 150 }).download(local('/hang')));
-    expect(error.code).toBe('timeout');
+    expect(error.failure).toBe('timeout');
     expect(error.message).toContain('timed out after 150 ms');
   });
 

@@ -1,0 +1,22 @@
+import type { App } from '@slack/bolt';
+import { registerActions } from './slack-actions.js';
+import { registerImagineCommand } from './slack-command.js';
+import type { SlackContext } from './slack-context.js';
+import { createDeliveryDedupe } from './slack-dedupe.js';
+import { createMembership } from './slack-membership.js';
+import { registerMessageEvents } from './slack-messages.js';
+import { registerEditModal } from './slack-modal.js';
+import { registerUnknownActions } from './slack-unknown-actions.js';
+
+/**
+ * Every way a Slack request comes in: `/imagine`, thread replies and mentions, the buttons, the Edit modal, and
+ * buttons of older versions. Listeners only validate, record and queue; statuses and results go out through the
+ * platform's outbound half once the engine has the job.
+ */
+export function registerSlackListeners(app: App, context: SlackContext): void {
+  registerImagineCommand(app, context, createMembership(context));
+  registerMessageEvents(app, context, createDeliveryDedupe(context.settings.dedupeMemory));
+  registerActions(app, context);
+  registerUnknownActions(app, context);
+  registerEditModal(app, context);
+}
