@@ -78,7 +78,7 @@ async function start(command: Extract<BotChildCommand, { kind: 'start' }>): Prom
   const pipeline = createImagePipeline();
   const provider = createProvider(config, pipeline);
   const engine = createEngine(config, provider.provider, logger);
-  const server = createAppServer({ host: '127.0.0.1', port: 0, health: () => ({}) });
+  const server = createAppServer({ host: '127.0.0.1', port: 0, health: () => ({ ok: true }) });
   const services = { pipeline, logger, server, uploads: createConcurrencyLimit(1) };
   const platforms = await startPlatforms(engine, await platformsOf(config, services));
   await engine.start();

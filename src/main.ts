@@ -1,9 +1,18 @@
 import { banner, describePlatform, listenFailure } from './app/app-banner.js';
 import { createAppLogger } from './app/app-logger.js';
+import {
+  countOutcome,
+  createAppMetrics,
+  observedPipeline,
+  observedPlatforms,
+  observeEngine,
+  platformObservers,
+} from './app/app-metrics.js';
 import { shutdownApp } from './app/app-shutdown.js';
 import { type AppEngine, createEngine, openStorage } from './app/create-engine.js';
 import { createProvider } from './app/create-provider.js';
 import { DataDirBusyError, type DataDirLock, lockDataDir } from './app/data-dir-lock.js';
+import { createHealthCheck } from './app/health-check.js';
 import { logJobOutcomes } from './app/outcome-log.js';
 import { platformsOf } from './app/platform-configs.js';
 import { lockPostgresQueue, type PostgresQueueLock, QueueBusyError } from './app/postgres-queue-lock.js';
@@ -12,7 +21,8 @@ import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { createConcurrencyLimit } from './images/concurrency-limit.js';
 import { createImagePipeline, imagePipelineDefaults } from './images/image-pipeline.js';
 import type { Logger } from './logging/logger.js';
-import { createAppServer } from './server/http-server.js';
+import { createAppServer, type HealthReport } from './server/http-server.js';
+import { metricsRoute } from './server/metrics-route.js';
 import { StoreUnavailableError } from './store/postgres-errors.js';
 
 /**
@@ -69,10 +79,12 @@ export async function startApp(): Promise<number> {
 }
 
 async function serve(config: Config, logger: Logger): Promise<number> {
-  const pipeline = createImagePipeline();
-  const provider = createProvider(config, pipeline);
+  const metrics = createAppMetrics(config);
+  const pipeline = metrics ? observedPipeline(createImagePipeline(), metrics) : createImagePipeline();
+  const provider = createProvider(config, pipeline, metrics);
   let engine: AppEngine | undefined;
   let platforms: StartedPlatforms | undefined;
+  let checkHealth: (() => Promise<HealthReport>) | undefined;
   const platformNames = [
     ...(config.playgroundEnabled ? ['local'] : []),
     ...(config.discordEnabled ? ['discord'] : []),
@@ -83,14 +95,12 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     host: config.HOST,
     port: config.PORT,
     holdUntilReady: true,
-    health: () => ({
-      provider: provider.provider.name,
-      offline: config.offline,
-      platforms: platformNames,
-      connections: platforms?.health(),
-      queue: engine?.stats,
-    }),
+    health: () => checkHealth?.() ?? { ok: false, failing: ['starting'] },
   });
+  if (metrics) {
+    const token = config.METRICS_TOKEN;
+    server.mount(metricsRoute({ render: () => metrics.render(), contentType: metrics.contentType, token }));
+  }
   let address: Awaited<ReturnType<typeof server.listen>>;
   try {
     address = await server.listen();
@@ -109,12 +119,32 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     await provider.close();
     return 78;
   }
+  const { store } = engine;
+  checkHealth = createHealthCheck({
+    store,
+    dataDir: config.DATA_DIR,
+    minFreeBytes: config.DATA_DIR_MIN_FREE_MB * 1_000_000,
+    platforms: () => platforms?.health(),
+    facts: () => ({
+      provider: provider.provider.name,
+      offline: config.offline,
+      platforms: platformNames,
+      queue: engine?.stats,
+    }),
+  });
   const { catalogue, DEFAULT_MODEL: defaultModel } = config;
-  logJobOutcomes({ engine, store: engine.store, catalogue, defaultModel, logger });
+  const onOutcome = metrics ? countOutcome(metrics) : undefined;
+  logJobOutcomes({ engine, store, catalogue, defaultModel, logger, ...(onOutcome ? { onOutcome } : {}) });
+  if (metrics) {
+    observeEngine(engine, metrics);
+    metrics.readQueueFrom(() => store.countActiveJobs());
+  }
   const uploads = createConcurrencyLimit(imagePipelineDefaults.concurrency);
   try {
+    const services = { pipeline, logger, server, uploads, observers: platformObservers(metrics) };
+    const made = await platformsOf(config, services);
     // Attached before recovery, so interrupted jobs are reported and generated ones delivered.
-    platforms = await startPlatforms(engine, await platformsOf(config, { pipeline, logger, server, uploads }));
+    platforms = await startPlatforms(engine, metrics ? observedPlatforms(made, metrics) : made);
   } catch (error) {
     process.stderr.write(`threadpaint: ${(error as Error).message}\n`);
     await server.close();
@@ -148,6 +178,9 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     process.once('SIGINT', () => resolve('SIGINT'));
   });
   logger.info({ signal }, 'shutting down');
+  // Load balancers see /readyz fail first and stop sending; everything still answers meanwhile.
+  server.drain();
+  if (config.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
   await shutdownApp({ server, engine, platforms, provider, logger });
   return 0;
 }

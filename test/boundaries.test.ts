@@ -17,6 +17,7 @@ const mayImport: Readonly<Record<string, readonly string[]>> = {
   'src/store': ['src/core', 'better-sqlite3', 'pg', 'node:*'],
   'src/server': ['node:*'],
   'src/logging': ['pino', 'node:crypto'],
+  'src/metrics': ['src/core', 'prom-client'],
   'src/config': ['src/core', 'zod', 'node:*'],
   'src/platforms/discord': [
     'src/core',

@@ -2,8 +2,10 @@ import type { Config } from '../config/config.js';
 import type { ImageProvider } from '../core/image-provider.js';
 import { createImageDownloader } from '../download/image-downloader.js';
 import type { ImagePipeline } from '../images/image-pipeline.js';
+import type { ThreadpaintMetrics } from '../metrics/metrics.js';
 import { createHttpImageProvider } from '../providers/http-image-provider.js';
 import { createOfflineImageProvider } from '../providers/offline-renderer.js';
+import { observedProvider, upstreamObserver } from './app-metrics.js';
 import { uploadLimitOf } from './upload-limit.js';
 
 export interface ProviderHandle {
@@ -12,7 +14,7 @@ export interface ProviderHandle {
 }
 
 /** The image API client when a key is set; otherwise the offline renderer (every result says it is a preview). */
-export function createProvider(config: Config, pipeline: ImagePipeline): ProviderHandle {
+export function createProvider(config: Config, pipeline: ImagePipeline, metrics?: ThreadpaintMetrics): ProviderHandle {
   if (config.offline) {
     const provider = createOfflineImageProvider({ pipeline });
     return { provider, close: async () => {} };
@@ -32,9 +34,10 @@ export function createProvider(config: Config, pipeline: ImagePipeline): Provide
     },
     pipeline,
     downloader,
+    ...(metrics ? { observer: upstreamObserver(metrics) } : {}),
   });
   return {
-    provider,
+    provider: metrics ? observedProvider(provider, metrics) : provider,
     close: async () => {
       await provider.close();
       await downloader.close();

@@ -20,6 +20,8 @@ export interface OutcomeLogOptions {
   readonly catalogue: ModelCatalogue;
   readonly defaultModel: string;
   readonly logger: OutcomeLogger;
+  /** Told of each outcome after it is logged (the metrics count it). */
+  readonly onOutcome?: (outcome: JobOutcome) => void;
 }
 
 /** One job's ending, as the operator's log line carries it (`msg: "job outcome"`). */
@@ -54,6 +56,7 @@ export function logJobOutcomes(options: OutcomeLogOptions): () => void {
       (outcome) => {
         const failed = outcome.outcome !== 'delivered' && outcome.outcome !== 'cancelled';
         options.logger[failed ? 'warn' : 'info'](outcome, 'job outcome');
+        options.onOutcome?.(outcome);
       },
       (error: unknown) => options.logger.error({ err: error, jobId: event.job.id }, 'job outcome not logged'),
     );

@@ -1,5 +1,5 @@
 import type { Config } from '../config/config.js';
-import type { ChatPlatform } from '../core/platform/chat-platform.js';
+import type { ChatPlatform, PlatformAckObserver, PlatformApiObserver } from '../core/platform/chat-platform.js';
 import type { ConcurrencyLimit } from '../images/concurrency-limit.js';
 import type { ImagePipeline } from '../images/image-pipeline.js';
 import type { Logger } from '../logging/logger.js';
@@ -15,6 +15,8 @@ export interface PlatformServices {
   readonly server: AppServer;
   /** Playground uploads read and decoded at once. */
   readonly uploads: ConcurrencyLimit;
+  /** Told of every API call, rate limit and acknowledgement, for the metrics. */
+  readonly observers?: { readonly onApiCall?: PlatformApiObserver; readonly onAck?: PlatformAckObserver };
 }
 
 /** Each platform's slice of the configuration: a platform never sees the whole `Config`. */
@@ -28,6 +30,7 @@ export function discordConfigOf(config: Config, services: PlatformServices): Dis
     allowPrivateDownloads: config.ALLOW_PRIVATE_DOWNLOADS,
     logger: services.logger,
     pipeline: services.pipeline,
+    ...services.observers,
   };
 }
 
@@ -42,6 +45,7 @@ export function slackConfigOf(config: Config, services: PlatformServices): Slack
     server: services.server,
     logger: services.logger,
     pipeline: services.pipeline,
+    ...services.observers,
   };
 }
 

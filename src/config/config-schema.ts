@@ -106,6 +106,16 @@ export const configSchema = z.object({
     ['json', 'pretty'],
     'json (one JSON object a line, the default: for log collectors) or pretty (readable lines for a terminal)',
   ).default('json'),
+  METRICS: flag().optional(),
+  METRICS_TOKEN: z
+    .string()
+    .min(16, 'must be at least 16 characters')
+    .max(256, 'must be at most 256 characters')
+    .regex(/^[\x21-\x7e]+$/, 'must be printable ASCII without spaces')
+    .optional(),
+  METRICS_PUBLIC: flag().default(false),
+  DATA_DIR_MIN_FREE_MB: whole('DATA_DIR_MIN_FREE_MB', 0, 1_000_000).default(256),
+  SHUTDOWN_DRAIN_MS: whole('SHUTDOWN_DRAIN_MS', 0, 5_000).default(0),
   PLAYGROUND: flag().optional(),
   PLAYGROUND_TOKEN: z
     .string()
@@ -126,6 +136,7 @@ export const configSecrets: ReadonlySet<keyof RawConfig> = new Set([
   'SLACK_SIGNING_SECRET',
   'SLACK_APP_TOKEN',
   'PLAYGROUND_TOKEN',
+  'METRICS_TOKEN',
 ]);
 
 /** How to fix a variable whose error does not already name what it takes, for start-up errors. */
@@ -139,4 +150,5 @@ export const configHints: Partial<Record<keyof RawConfig, string>> = {
   SLACK_APP_TOKEN: 'an app-level token with connections:write (Basic Information), for Socket Mode',
   PLAYGROUND: 'true or false (unset: on only when neither Discord nor Slack is enabled)',
   PLAYGROUND_TOKEN: 'a random secret, e.g. the output of `openssl rand -hex 24`',
+  METRICS_TOKEN: 'a random secret your Prometheus sends as a bearer token, e.g. the output of `openssl rand -hex 24`',
 };

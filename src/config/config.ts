@@ -16,6 +16,8 @@ export interface Config extends RawConfig {
   readonly slackMode: 'http' | 'socket';
   /** The browser playground is served: `PLAYGROUND`, by default only when no chat platform is enabled. */
   readonly playgroundEnabled: boolean;
+  /** `/metrics` is served: `METRICS`, else on where it cannot be open to the network (loopback, a token, public). */
+  readonly metricsEnabled: boolean;
   /** The `.env` file that was read, if any. */
   readonly envFile?: string;
 }
@@ -86,6 +88,15 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
       `Invalid configuration: HOST=${raw.HOST} is not a loopback address, so the playground would be open to the network; set PLAYGROUND_TOKEN (${configHints.PLAYGROUND_TOKEN}), or set PLAYGROUND=false, or HOST=127.0.0.1.`,
     );
   }
+  // Like the playground: served off loopback only with a token or an explicit METRICS_PUBLIC. Left unset there, it is
+  // off (the banner says how to turn it on); asked for there without either, start-up refuses.
+  const metricsGuarded = isLoopbackHost(raw.HOST) || raw.METRICS_TOKEN !== undefined || raw.METRICS_PUBLIC;
+  const metricsEnabled = raw.METRICS ?? metricsGuarded;
+  if (metricsEnabled && !metricsGuarded) {
+    throw new ConfigError(
+      `Invalid configuration: HOST=${raw.HOST} is not a loopback address, so /metrics would be open to the network; set METRICS_TOKEN (${configHints.METRICS_TOKEN}), or METRICS_PUBLIC=true when only your own network reaches the port, or METRICS=false.`,
+    );
+  }
   const discordApiUrl = raw.DISCORD_API_URL.replace(/\/v\d+$/, '');
   return {
     ...raw,
@@ -94,6 +105,7 @@ export function loadConfig(options: LoadConfigOptions = {}): Config {
     slackEnabled: raw.SLACK_BOT_TOKEN !== undefined,
     slackMode: raw.SLACK_APP_TOKEN ? 'socket' : 'http',
     playgroundEnabled,
+    metricsEnabled,
     DEFAULT_MODEL: catalogue.resolve(raw.DEFAULT_MODEL).id,
     DATA_DIR: path.resolve(cwd, raw.DATA_DIR),
     catalogue,

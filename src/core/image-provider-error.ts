@@ -9,6 +9,17 @@ export type ImageProviderErrorCode =
   | 'upstream'
   | 'invalid_response';
 
+export const imageProviderErrorCodes: readonly ImageProviderErrorCode[] = [
+  'auth',
+  'bad_request',
+  'content_rejected',
+  'rate_limited',
+  'out_of_credit',
+  'timeout',
+  'upstream',
+  'invalid_response',
+];
+
 const providerMemberMessages: Record<ImageProviderErrorCode, string> = {
   auth: 'The image service rejected our API key. An operator needs to check IMAGE_API_KEY; nothing was generated.',
   bad_request: 'The image service could not accept this request.',

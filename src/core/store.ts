@@ -111,6 +111,12 @@ export type CreateJobResult =
 
 export type SettingsPatch<T> = { readonly [K in keyof T]?: T[K] | null };
 
+export interface ActiveJobCount {
+  readonly platform: Platform;
+  readonly state: 'queued' | 'running';
+  readonly count: number;
+}
+
 export interface UsageQuery {
   readonly platform: Platform;
   readonly workspaceId: string;
@@ -253,6 +259,14 @@ export interface Store {
   isHashReferenced(hash: string): Promise<boolean>;
   /** Every blob hash a turn or job refers to (for a sweep of blobs nothing refers to). */
   referencedHashes(): Promise<Set<string>>;
+
+  /** Jobs `queued` and `running` now, counted per platform and state (the queue's depth, across processes). */
+  countActiveJobs(): Promise<ActiveJobCount[]>;
+  /**
+   * Makes a write that changes nothing (a row rewritten as it is) and commits it: rejects when the store cannot
+   * write (a full disk, a read-only database, a lost connection). `/healthz` asks it.
+   */
+  checkWritable(): Promise<void>;
 
   /** Idempotent. */
   close(): Promise<void>;

@@ -27,6 +27,23 @@ export interface HttpImageProviderConfig {
   /** Operator settings that shape requests (GPT Image moderation, the platforms' upload cap). */
   readonly requestOptions?: RequestOptions;
   readonly dispatcher?: Dispatcher;
+  /** Told of every upstream call (its model, time, outcome and image bytes) and every retry, for counting. */
+  readonly observer?: UpstreamObserver;
+}
+
+/** One call to the image API as it ended; `code` when it failed (an `ImageApiError` code). */
+export interface UpstreamCallObserved {
+  readonly model: string;
+  readonly seconds: number;
+  readonly code?: string;
+  /** Decoded image bytes it brought back. */
+  readonly bytes?: number;
+}
+
+export interface UpstreamObserver {
+  call(observed: UpstreamCallObserved): void;
+  /** A call is sent again (a rate limit or a 503 that said when), with the code of the failure before it. */
+  retry(code: string): void;
 }
 
 export const httpImageProviderDefaults = {

@@ -24,6 +24,7 @@ export {
   type HttpImageProvider,
   type HttpImageProviderConfig,
   httpImageProviderDefaults,
+  type UpstreamObserver,
 } from './http-image-provider-config.js';
 export type { InputPreparer } from './request-inputs.js';
 export type { OutputVerifier, ResultDownloader } from './result-images.js';
@@ -72,13 +73,20 @@ export function createHttpImageProvider(config: HttpImageProviderConfig): HttpIm
   }
 
   async function callWithRetries(request: GenerationRequest, call: UpstreamCall, signal: AbortSignal) {
+    const { observer } = settings;
     for (let attempt = 0; ; attempt++) {
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
-        return await callOnce(request, call, signal);
+        const answer = await callOnce(request, call, signal);
+        observer?.call({ model: request.model.id, seconds: seconds() });
+        return answer;
       } catch (error) {
         const failure = toImageApiError(error, signal);
+        observer?.call({ model: request.model.id, seconds: seconds(), code: failure.code });
         const wait = failure.details.retryAfterMs ?? 1000 * 2 ** attempt;
         if (!failure.isRetryable || attempt >= settings.maxRetries || wait > settings.maxRetryWaitMs) throw failure;
+        observer?.retry(failure.code);
         await delay(wait, signal);
       }
     }

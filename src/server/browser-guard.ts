@@ -140,3 +140,9 @@ function tokenMatches(authorization: string | undefined, expected: Buffer): bool
   const given = /^Bearer\s+(\S+)\s*$/i.exec(authorization ?? '')?.[1] ?? '';
   return timingSafeEqual(digest(given), expected);
 }
+
+/** Whether an `Authorization` header carries `Bearer <token>`, compared in constant time. */
+export function bearerCheck(token: string): (authorization: string | undefined) => boolean {
+  const expected = digest(token);
+  return (authorization) => tokenMatches(authorization, expected);
+}

@@ -11,6 +11,11 @@ export interface AppServer {
   listen(): Promise<{ host: string; port: number; url: string }>;
   /** With `holdUntilReady`: lets the requests that arrived meanwhile through, and every later one. */
   ready(): void;
+  /**
+   * Shutdown has begun: `/readyz` answers 503 from now on (a load balancer stops sending), while every route still
+   * answers until `close()`.
+   */
+  drain(): void;
   close(): Promise<void>;
 }
 
@@ -34,11 +39,20 @@ export const serverLimitDefaults = {
   connectionsCheckingIntervalMs: 5_000,
 } as const satisfies ServerLimits;
 
+/** What `/healthz` answers: `ok`, and the facts behind it (`failing` names what is not). */
+export interface HealthReport {
+  readonly ok: boolean;
+  readonly [fact: string]: unknown;
+}
+
 export interface AppServerOptions {
   readonly host: string;
   readonly port: number;
-  /** Extra facts for `/healthz` (mode, provider, queue depth). */
-  readonly health?: () => Record<string, unknown>;
+  /**
+   * `/healthz`: whether the process can do its work (the store takes a write, the data directory has room, every
+   * enabled platform is connected), with the failing part named; 503 when `ok` is false.
+   */
+  readonly health?: () => HealthReport | Promise<HealthReport>;
   readonly limits?: Partial<ServerLimits>;
   /**
    * Bind first, answer later: until `ready()`, `/healthz` says 503 "starting" and every other request waits (the
@@ -53,6 +67,7 @@ export function createAppServer(options: AppServerOptions): AppServer {
   const handlers: RouteHandler[] = [];
   const startedAt = Date.now();
   let isReady = options.holdUntilReady !== true;
+  let draining = false;
   let markReady = () => {};
   const readyGate = new Promise<void>((resolve) => {
     markReady = resolve;
@@ -69,8 +84,18 @@ export function createAppServer(options: AppServerOptions): AppServer {
       try {
         const url = new URL(request.url ?? '/', 'http://localhost');
         if (request.method === 'GET' && url.pathname === '/healthz') {
-          if (!isReady) sendJson(response, 503, { ok: false, starting: true });
-          else sendJson(response, 200, { ok: true, uptimeMs: Date.now() - startedAt, ...options.health?.() });
+          if (!isReady) {
+            sendJson(response, 503, { ok: false, starting: true, failing: ['starting'] });
+            return;
+          }
+          const report = (await options.health?.()) ?? { ok: true };
+          sendJson(response, report.ok ? 200 : 503, { ...report, uptimeMs: Date.now() - startedAt });
+          return;
+        }
+        if (request.method === 'GET' && url.pathname === '/readyz') {
+          // Ready: recovered after start, and not shutting down. Load balancers route by this, not by /healthz.
+          if (isReady && !draining) sendJson(response, 200, { ready: true });
+          else sendJson(response, 503, { ready: false, reason: draining ? 'shutting down' : 'starting' });
           return;
         }
         if (!isReady) await readyGate;
@@ -102,6 +127,9 @@ export function createAppServer(options: AppServerOptions): AppServer {
     ready() {
       isReady = true;
       markReady();
+    },
+    drain() {
+      draining = true;
     },
     close: () =>
       new Promise((resolve) => {

@@ -1,6 +1,6 @@
-import type { JobRecord, JobState, TurnAction } from '../core/records.js';
-import type { JobPatch, JobUpdateOptions } from '../core/store.js';
-import type { SqlExecutor } from './sql-database.js';
+import type { JobRecord, JobState, Platform, TurnAction } from '../core/records.js';
+import type { ActiveJobCount, JobPatch, JobUpdateOptions } from '../core/store.js';
+import type { SqlDatabase, SqlExecutor } from './sql-database.js';
 import { isSet, type JobRow, json, toJob } from './sql-rows.js';
 import { sql } from './sql-statement.js';
 import { turnQueries } from './sql-turns.js';
@@ -27,6 +27,14 @@ const update = sql(
 );
 /** Takes the job's row lock (PostgreSQL) and reads it: a read-modify-write that no other writer interleaves. */
 const lock = sql('UPDATE jobs SET updated_at = updated_at WHERE id = @id RETURNING *');
+const activeCounts = sql(
+  `SELECT platform, state, COUNT(*) AS count FROM jobs WHERE state IN ('queued', 'running') GROUP BY platform, state`,
+);
+// The newest migration's row, rewritten as it is: a write every engine commits (SQLite appends to its WAL,
+// PostgreSQL writes a new row version), so it fails where a real write would.
+const touchSchema = sql(
+  'UPDATE schema_migrations SET applied_at = applied_at WHERE version = (SELECT MAX(version) FROM schema_migrations)',
+);
 const byState = sql('SELECT * FROM jobs WHERE state IN JSON_VALUES(@states) ORDER BY created_at, rowid');
 // The turn itself, or a turn hanging under it (a Reroll's or Variations' new turn). `state || ''` keeps SQLite's
 // planner on jobs_by_turn (a handful of rows) rather than jobs_by_state (every queued job).
@@ -87,6 +95,18 @@ export const jobQueries = {
       updatedAt: patch.updatedAt,
     });
     return row && toJob(row);
+  },
+  async countActive(db: SqlExecutor): Promise<ActiveJobCount[]> {
+    const rows = await db.all<{ platform: Platform; state: 'queued' | 'running'; count: number | string }>(
+      activeCounts,
+    );
+    // PostgreSQL's COUNT is a bigint, which pg returns as text.
+    return rows.map((row) => ({ platform: row.platform, state: row.state, count: Number(row.count) }));
+  },
+  async touchSchema(db: SqlDatabase): Promise<void> {
+    await db.transaction(async (transaction) => {
+      await transaction.run(touchSchema);
+    });
   },
   async listByState(db: SqlExecutor, states: readonly JobState[]): Promise<JobRecord[]> {
     return (await db.all<JobRow>(byState, { states: JSON.stringify(states) })).map(toJob);

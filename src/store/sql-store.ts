@@ -79,6 +79,8 @@ export function createSqlStore(db: SqlDatabase, now: () => number, onClose: () =
     deleteExpired: (before) => retention.deleteExpired(db, before),
     isHashReferenced: (hash) => retention.isReferenced(db, hash),
     referencedHashes: () => retention.referenced(db),
+    countActiveJobs: () => jobs.countActive(db),
+    checkWritable: () => jobs.touchSchema(db),
 
     close: () => {
       closed ??= onClose();

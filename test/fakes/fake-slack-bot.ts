@@ -116,7 +116,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
   const server = createAppServer({
     host: config.HOST,
     port: config.PORT,
-    health: () => ({ queue: engine.stats }),
+    health: () => ({ ok: true, queue: engine.stats }),
   });
   const services = { pipeline, logger, server, uploads: createConcurrencyLimit(1) };
   const platform = createSlackPlatform({

@@ -107,12 +107,39 @@ describe('binding before the process is ready', () => {
     await arrived;
     const health = await httpRequest(`${url}/healthz`);
     expect(health.status).toBe(503);
-    expect(JSON.parse(health.body)).toEqual({ ok: false, starting: true });
+    expect(JSON.parse(health.body)).toEqual({ ok: false, starting: true, failing: ['starting'] });
     expect(handled).toEqual([]);
 
     app.ready();
     expect((await held).status).toBe(200);
     expect(handled).toEqual(['/held']);
     expect((await httpRequest(`${url}/healthz`)).status).toBe(200);
+  });
+
+  it('answers /readyz 503 until ready(), 200 then, and 503 again once it drains, while other routes still answer', async () => {
+    const { url, server: app } = await start({ holdUntilReady: true });
+    app.mount((_request, response) => {
+      sendJson(response, 200, { served: true });
+      return true;
+    });
+    const starting = await httpRequest(`${url}/readyz`);
+    expect(starting.status).toBe(503);
+    expect(JSON.parse(starting.body)).toEqual({ ready: false, reason: 'starting' });
+    app.ready();
+    expect((await httpRequest(`${url}/readyz`)).status).toBe(200);
+
+    app.drain();
+    const draining = await httpRequest(`${url}/readyz`);
+    expect(draining.status).toBe(503);
+    expect(JSON.parse(draining.body)).toEqual({ ready: false, reason: 'shutting down' });
+    expect((await httpRequest(`${url}/healthz`)).status).toBe(200);
+    expect((await httpRequest(`${url}/anything`)).status).toBe(200);
+  });
+
+  it('answers /healthz 503 with what its health check says is failing', async () => {
+    const { url } = await start({ health: () => ({ ok: false, failing: ['disk'], disk: '3 MB free' }) });
+    const answer = await httpRequest(`${url}/healthz`);
+    expect(answer.status).toBe(503);
+    expect(JSON.parse(answer.body)).toMatchObject({ ok: false, failing: ['disk'], disk: '3 MB free' });
   });
 });

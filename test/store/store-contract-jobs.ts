@@ -35,6 +35,34 @@ export function jobsContract(open: () => Promise<Store>): void {
       expect((await third.getTurn('c1-t1'))?.outputImages).toEqual([image(hashA)]);
     });
 
+    it('counts the jobs queued and running per platform, and nothing that has ended', async () => {
+      const store = await open();
+      expect(await store.countActiveJobs()).toEqual([]);
+      await seed(store, 'c1');
+      await seed(store, 'c2', 2_000);
+      await seed(store, 'c3', 3_000);
+      await seed(store, 'c4', 4_000);
+      await store.createJob(
+        job({ id: 'c3-j2', turnId: 'c3-t1', conversationId: 'c3', platform: 'discord', workspaceId: 'G1' }),
+      );
+      await store.updateJob('c2-j1', { state: 'running', updatedAt: 2_100 });
+      await store.updateJob('c4-j1', { state: 'delivered', updatedAt: 4_100 });
+      const counts = await store.countActiveJobs();
+      const sorted = [...counts].sort((a, b) => `${a.platform}${a.state}`.localeCompare(`${b.platform}${b.state}`));
+      expect(sorted).toEqual([
+        { platform: 'discord', state: 'queued', count: 1 },
+        { platform: 'slack', state: 'queued', count: 2 },
+        { platform: 'slack', state: 'running', count: 1 },
+      ]);
+    });
+
+    it('answers a write that changes nothing, as /healthz asks', async () => {
+      const store = await open();
+      await seed(store);
+      await expect(store.checkWritable()).resolves.toBeUndefined();
+      expect(await store.getJob('c1-j1')).toMatchObject({ state: 'queued' });
+    });
+
     it('records an error and clears it again', async () => {
       const store = await open();
       await seed(store);

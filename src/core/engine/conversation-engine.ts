@@ -7,6 +7,7 @@ import type { PlatformEngine } from '../platform/platform-engine.js';
 import { createStatusSequencer } from '../platform/status-sequencer.js';
 import type { Platform } from '../records.js';
 import type { BlobStore, Store } from '../store.js';
+import { type UserFacingCode, UserFacingError } from '../user-facing-error.js';
 import { deliverJob } from './deliver-job.js';
 import { type EngineContext, type EngineSettings, engineDefaults } from './engine-context.js';
 import { createEngineQueries } from './engine-queries.js';
@@ -14,7 +15,7 @@ import { type Recovered, recoverJobs } from './engine-recovery.js';
 import { cleanExpired } from './engine-retention.js';
 import { createShutdown, type ShutdownOptions } from './engine-shutdown.js';
 import { precheckRequest, submitRequest } from './engine-submit.js';
-import type { EngineLogger } from './engine-types.js';
+import type { EngineLogger, Scope } from './engine-types.js';
 import { cancelJob, deleteTurn, readOutput } from './member-actions.js';
 import { redeliverJob, retryJob } from './retry-job.js';
 import { runJob } from './run-job.js';
@@ -45,6 +46,8 @@ export interface ConversationEngine extends PlatformEngine {
    */
   attachPlatform(platform: PlatformOutbound): () => void;
   onEvent(listener: JobEventListener): () => void;
+  /** Told of every request refused before any job was made (a quota, a bad flag), by its code; for counting. */
+  onRefusal(listener: RefusalListener): () => void;
   /** Recovers after a restart (running → interrupted, queued and generated back in line), then cleans. */
   start(): Promise<Recovered>;
   /** Deletes conversations older than the retention time, and images no record refers to. */
@@ -53,6 +56,9 @@ export interface ConversationEngine extends PlatformEngine {
   shutdown(options?: ShutdownOptions): Promise<void>;
   readonly stats: { readonly waiting: number; readonly running: number };
 }
+
+/** A request refused at submit (no job made): who asked, and the code of the sentence they were given. */
+export type RefusalListener = (scope: Scope, code: UserFacingCode) => void;
 
 export function createConversationEngine(config: ConversationEngineConfig): ConversationEngine {
   const settings: EngineSettings = { ...engineDefaults, ...config.settings } as EngineSettings;
@@ -96,11 +102,18 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
   events.on((event) => {
     if (event.type !== 'progress' && platforms.has(event.job.platform)) status.push(event);
   });
+  const refusalListeners = new Set<RefusalListener>();
+  const refused =
+    (scope: Scope) =>
+    (error: unknown): never => {
+      if (error instanceof UserFacingError) for (const listener of refusalListeners) listener(scope, error.code);
+      throw error;
+    };
 
   return {
     ...createEngineQueries(context),
-    submit: (inbound) => submitRequest(context, inbound),
-    precheck: (inbound) => precheckRequest(context, inbound),
+    submit: (inbound) => submitRequest(context, inbound).catch(refused(inbound)),
+    precheck: (inbound) => precheckRequest(context, inbound).catch(refused(inbound)),
     retry: (jobId, requester, key, delivery) => retryJob(context, jobId, requester, key, delivery),
     redeliver: (jobId, scope) => redeliverJob(context, jobId, scope),
     cancel: (jobId, requester) => cancelJob(context, jobId, requester),
@@ -113,6 +126,10 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
       };
     },
     onEvent: (listener) => events.on(listener),
+    onRefusal(listener) {
+      refusalListeners.add(listener);
+      return () => refusalListeners.delete(listener);
+    },
     async start() {
       const recovered = await recoverJobs(context);
       await cleanExpired(context);

@@ -29,6 +29,12 @@ export interface PlatformApiCall {
 export type PlatformApiObserver = (call: PlatformApiCall) => void;
 
 /**
+ * A request acknowledged: from its arrival to the platform's answer (Slack: the HTTP 200 to an event or command;
+ * Discord: the interaction callback, a deferral or a reply). For the acknowledgement-latency histogram.
+ */
+export type PlatformAckObserver = (ack: { readonly platform: Platform; readonly seconds: number }) => void;
+
+/**
  * The outbound half of a platform: everything it does from stored ids and bytes, through its REST API only (Discord
  * REST with the bot token or the interaction webhook, Slack's Web API with the bot token). A worker process with no
  * gateway connection runs jobs with this half alone.

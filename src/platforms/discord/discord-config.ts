@@ -1,4 +1,4 @@
-import type { PlatformApiObserver } from '../../core/platform/chat-platform.js';
+import type { PlatformAckObserver, PlatformApiObserver } from '../../core/platform/chat-platform.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { Logger } from '../../logging/logger.js';
 
@@ -22,4 +22,6 @@ export interface DiscordPlatformConfig {
   readonly now?: () => number;
   /** Told of every REST call and rate limit, for counting. */
   readonly onApiCall?: PlatformApiObserver;
+  /** Told how long each request took to be acknowledged, for the acknowledgement-latency histogram. */
+  readonly onAck?: PlatformAckObserver;
 }

@@ -38,7 +38,10 @@ export async function connectDiscordGateway(
   guardGatewayDispatch(client, reportUnreadableEvent({ rest: transport.interaction, logger }));
   // One error sink: a rejected listener or a gateway error is logged, never a crash.
   client.on(Events.Error, (error) => logger.error({ err: error }, 'discord: client error'));
-  client.on(Events.InteractionCreate, (interaction) => void routeInteraction(context, interaction));
+  client.on(Events.InteractionCreate, (interaction) => {
+    context.acks.arrived(interaction.id);
+    void routeInteraction(context, interaction);
+  });
   client.on(Events.MessageCreate, (message) => {
     handleThreadMessage(context, message).catch((error: unknown) =>
       logger.error({ err: error }, 'discord: message handling failed'),

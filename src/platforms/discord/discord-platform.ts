@@ -1,7 +1,8 @@
-import { type Client, REST } from 'discord.js';
+import { type Client, REST, Status } from 'discord.js';
 import pino from 'pino';
-import type { ChatPlatform, PlatformApiObserver } from '../../core/platform/chat-platform.js';
+import type { ChatPlatform, PlatformApiObserver, PlatformHealth } from '../../core/platform/chat-platform.js';
 import { createImageDownloader } from '../../download/image-downloader.js';
+import { type AckTimer, createAckTimer } from './discord-acks.js';
 import { createDiscordAttachments, discordDownloadHosts } from './discord-attachments.js';
 import type { DiscordPlatformConfig } from './discord-config.js';
 import type { DiscordContext } from './discord-context.js';
@@ -40,6 +41,7 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
   let outbound: ReturnType<typeof started> | undefined;
   let closeInbound = async () => {};
   let stopping: Promise<void> | undefined;
+  const acks = createAckTimer(config.onAck);
 
   function started(base: DiscordOutbound) {
     return { status: createDiscordStatus(base), deliverer: createDiscordDeliverer(base) };
@@ -60,7 +62,7 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       const bot = client?.rest ?? new REST({ api: config.apiUrl, makeRequest: transport.makeRequest });
       if (!client) bot.setToken(config.token);
       const rests: DiscordRests = { bot, interaction: transport.interaction };
-      observeRests(rests, logger, config.onApiCall);
+      observeRests(rests, logger, config.onApiCall, acks);
       const base: DiscordOutbound = {
         rests,
         engine,
@@ -83,6 +85,7 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       const context: DiscordContext = {
         ...base,
         client,
+        acks,
         attachments: createDiscordAttachments({
           downloader,
           pipeline: config.pipeline,
@@ -105,9 +108,7 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
     health() {
       if (!outbound) return { connected: false, detail: 'not started' };
       if (!client) return { connected: true, detail: 'outbound only (REST)' };
-      return client.isReady()
-        ? { connected: true, detail: 'gateway ready' }
-        : { connected: false, detail: 'gateway not ready' };
+      return gatewayHealth(client);
     },
     stop() {
       stopping ??= (async () => {
@@ -120,19 +121,36 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
   };
 }
 
+/**
+ * Every shard's own state: the client stays "ready" after a shard's session closed for good (an invalid token, a
+ * disallowed intent), so a reconnecting or disconnected shard is what says the gateway is down.
+ */
+function gatewayHealth(client: Client): PlatformHealth {
+  if (!client.isReady()) return { connected: false, detail: 'gateway not ready' };
+  const down = client.ws.shards.filter((shard) => shard.status !== Status.Ready);
+  if (down.size === 0) return { connected: true, detail: 'gateway ready' };
+  const states = down.map((shard) => `shard ${shard.id} ${Status[shard.status]?.toLowerCase() ?? shard.status}`);
+  return { connected: false, detail: `gateway not ready (${states.join(', ')})` };
+}
+
 /** Rate limits are logged; every answer (429s included) is told to the API observer, for counting. */
-function observeRests(rests: DiscordRests, logger: DiscordOutbound['logger'], observer?: PlatformApiObserver): void {
+function observeRests(
+  rests: DiscordRests,
+  logger: DiscordOutbound['logger'],
+  observer: PlatformApiObserver | undefined,
+  acks: AckTimer,
+): void {
   for (const rest of [rests.bot, rests.interaction]) {
     rest.on('rateLimited', (info) =>
       logger.warn({ route: info.route, retryAfter: info.retryAfter, global: info.global }, 'discord: rate limited'),
     );
-    if (!observer) continue;
-    rest.on('response', (request, response) =>
-      observer({
+    rest.on('response', (request, response) => {
+      if (response.ok) acks.answered(request.path);
+      observer?.({
         platform: 'discord',
         call: `${request.method} ${request.route}`,
         outcome: response.status === 429 ? 'rate_limited' : response.ok ? 'ok' : 'failed',
-      }),
-    );
+      });
+    });
   }
 }

@@ -1,5 +1,5 @@
 import type { webApi } from '@slack/bolt';
-import type { PlatformApiObserver } from '../../core/platform/chat-platform.js';
+import type { PlatformAckObserver, PlatformApiObserver } from '../../core/platform/chat-platform.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { Logger } from '../../logging/logger.js';
 import type { AppServer } from '../../server/http-server.js';
@@ -24,6 +24,8 @@ export interface SlackPlatformConfig {
   readonly settings?: Partial<SlackSettings>;
   /** Told of every Web API call and rate limit, for counting. */
   readonly onApiCall?: PlatformApiObserver;
+  /** Told how long each request took to be acknowledged, for the acknowledgement-latency histogram. */
+  readonly onAck?: PlatformAckObserver;
 }
 
 export interface SlackSettings {

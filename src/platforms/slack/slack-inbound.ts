@@ -29,6 +29,7 @@ export async function openSlackInbound(
     ...(config.server ? { server: config.server } : {}),
     logger: options.boltLogger,
     retryConfig: options.settings.retryConfig,
+    ...(config.onAck ? { onAck: config.onAck } : {}),
   });
   const { botUserId, botId } = context.identity;
   const app = new App({

@@ -1,4 +1,5 @@
 import { type Logger as BoltLogger, HTTPReceiver, type Receiver, SocketModeReceiver, type webApi } from '@slack/bolt';
+import type { PlatformAckObserver } from '../../core/platform/chat-platform.js';
 import { type AppServer, sendJson } from '../../server/http-server.js';
 
 export const slackEventsPath = '/slack/events';
@@ -26,6 +27,8 @@ export function createSlackReceiver(input: {
   readonly logger: BoltLogger;
   /** Retries of `apps.connections.open` (Socket Mode's own default is 100). */
   readonly retryConfig: webApi.RetryOptions;
+  /** Told how long each event or command took to be answered (HTTP mode: the 200 Slack waits for). */
+  readonly onAck?: PlatformAckObserver;
 }): SlackReceiver {
   if (input.appToken) {
     const receiver = new SocketModeReceiver({
@@ -65,6 +68,11 @@ export function createSlackReceiver(input: {
     if (request.method !== 'POST') {
       sendJson(response, 405, { error: 'Slack sends POST requests here' });
       return true;
+    }
+    if (input.onAck) {
+      const arrived = performance.now();
+      const onAck = input.onAck;
+      response.once('finish', () => onAck({ platform: 'slack', seconds: (performance.now() - arrived) / 1000 }));
     }
     receiver.requestListener(request, response);
     return true;
