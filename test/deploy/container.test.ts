@@ -13,6 +13,15 @@ import { type ReplayedImage, replayImage } from './replay-image.js';
  * started with the image's environment. Slow (an `npm ci`), so it is one file with one replay shared by its tests.
  */
 const root = path.resolve(import.meta.dirname, '../..');
+// Modules that run when imported: those the package's scripts start (`node dist/src/….js`).
+const entryPoints = [
+  ...new Set(
+    Object.values(
+      (JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts: Record<string, string> })
+        .scripts,
+    ).flatMap((script) => [...script.matchAll(/\bdist\/(src\/\S+\.js)/g)].map((match) => match[1] as string)),
+  ),
+];
 /** Every package the lock file installs, by its path (`node_modules/…`). */
 const lockedPackages = Object.entries(
   (
@@ -86,8 +95,10 @@ describe('the container image', () => {
     const modules = readdirSync(distSrc, { recursive: true, withFileTypes: true })
       .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
       .map((entry) => path.join(entry.parentPath, entry.name))
-      // The two entry points act when imported; the server start below runs the first.
-      .filter((file) => !file.endsWith('bin/threadpaint.js') && !file.endsWith('register-cli.js'));
+      // The entry points act when imported (the server start below runs the first): every dist/src module a script
+      // of package.json runs, read from it so a moved entry point cannot slip back in.
+      .filter((file) => !entryPoints.some((entry) => file.endsWith(entry)));
+    expect(entryPoints).toContain('src/bin/threadpaint.js');
     expect(modules.length).toBeGreaterThan(100);
     const script = `for (const file of JSON.parse(process.argv[1])) await import(file);`;
     execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(modules)], {
