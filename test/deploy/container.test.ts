@@ -52,7 +52,8 @@ beforeAll(async () => {
   writeFileSync(path.join(clone, 'dist/stale.js'), 'throw new Error("stale build");\n');
   image = await replayImage(clone, path.join(work.path, 'image'), buildEnv());
 }, 1_200_000);
-afterAll(() => work?.remove());
+// Two installed trees (the clone's and the image's): removing them takes a while on a busy machine.
+afterAll(() => work?.remove(), 300_000);
 
 const setting = (keyword: string) => image.settings.filter((instruction) => instruction.keyword === keyword);
 
