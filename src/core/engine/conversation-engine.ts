@@ -8,6 +8,7 @@ import { createStatusSequencer } from '../platform/status-sequencer.js';
 import type { Platform } from '../records.js';
 import type { BlobStore, Store } from '../store.js';
 import { type UserFacingCode, UserFacingError } from '../user-facing-error.js';
+import { createBlobHolds } from './blob-holds.js';
 import { deliverJob } from './deliver-job.js';
 import { type EngineContext, type EngineSettings, engineDefaults } from './engine-context.js';
 import { createEngineQueries } from './engine-queries.js';
@@ -79,6 +80,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
   const context: EngineContext = {
     store: config.store,
     blobs: config.blobs,
+    blobHolds: createBlobHolds(config.blobs, config.store),
     provider: config.provider,
     catalogue: config.catalogue,
     settings,

@@ -7,6 +7,7 @@ import type { PlatformOutbound } from '../platform/chat-platform.js';
 import type { StatusSequencer } from '../platform/status-sequencer.js';
 import type { Platform } from '../records.js';
 import type { BlobStore, Store } from '../store.js';
+import type { BlobHolds } from './blob-holds.js';
 import type { EngineLogger } from './engine-types.js';
 
 export interface EngineSettings {
@@ -50,6 +51,8 @@ export type EngineQueue = JobQueue & { idle(): Promise<void> };
 export interface EngineContext {
   readonly store: Store;
   readonly blobs: BlobStore;
+  /** Stores through a lease, deletes what nothing refers to: never a blob another request is about to refer to. */
+  readonly blobHolds: BlobHolds;
   readonly provider: ImageProvider;
   readonly catalogue: ModelCatalogue;
   readonly settings: EngineSettings;

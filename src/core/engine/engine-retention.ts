@@ -9,9 +9,9 @@ const orphanMarginMs = 3_600_000;
  * lost a race for its idempotency key) goes too, unless it is younger than a job could take to refer to it.
  */
 export async function cleanExpired(context: EngineContext): Promise<{ conversations: number; images: number }> {
-  const { store, blobs, now, settings } = context;
+  const { store, now, settings } = context;
   const { conversations, orphanedHashes } = await store.deleteExpired(now() - settings.retentionMs);
-  await Promise.all(orphanedHashes.map((hash) => blobs.delete(hash)));
+  await Promise.all(orphanedHashes.map((hash) => context.blobHolds.deleteUnreferenced(hash)));
   const unreferenced = await sweepUnreferenced(context, now() - settings.jobTimeoutMs - orphanMarginMs);
   if (conversations > 0 || unreferenced > 0) {
     context.logger.info(
@@ -28,10 +28,9 @@ async function sweepUnreferenced(context: EngineContext, storedBefore: number): 
   let deleted = 0;
   for await (const blob of blobs.list()) {
     if (referenced.has(blob.hash) || blob.storedAt >= storedBefore) continue;
-    // Asked again for this one: a record may have come to refer to it since the set was read.
-    if (await store.isHashReferenced(blob.hash)) continue;
-    await blobs.delete(blob.hash);
-    deleted++;
+    // Asked again for this one (a record may have come to refer to it since the set was read), and never one a
+    // request of this process is about to refer to.
+    if (await context.blobHolds.deleteUnreferenced(blob.hash)) deleted++;
   }
   return deleted;
 }

@@ -30,40 +30,47 @@ export async function submitRequest(
     const pending = await context.store.findPendingJob(inbound.memberId, inbound.target.turnId, inbound.action);
     if (pending) return { status: 'duplicate', job: pending };
   }
-  const prepared = retryOf
-    ? await prepareRetry(context, retryOf, inbound)
-    : await prepareSubmission(context, inbound, { continuation });
-  const { job } = prepared;
-  const result = await context.store.createJobWithKey(inbound.idempotencyKey, {
-    ...(prepared.isNewConversation ? { conversation: prepared.conversation } : {}),
-    ...(retryOf ? { retryTurnId: prepared.turn.id } : { turn: prepared.turn }),
-    ...(prepared.isNewConversation ? {} : { touchConversationId: prepared.conversation.id }),
-    job,
-    reservation: {
-      id: job.id,
-      at: job.createdAt,
-      platform: job.platform,
-      workspaceId: job.workspaceId,
-      memberId: job.memberId,
-      model: prepared.conversation.model,
-      tier: prepared.tier,
-      count: job.input.count ?? 1,
-      outcome: 'reserved',
-      costUnits: job.costUnits,
-      jobId: job.id,
-    },
-    ...(pendingCheck && inbound.target
-      ? { unlessPending: { memberId: inbound.memberId, turnId: inbound.target.turnId, action: inbound.action } }
-      : {}),
-    quota: prepared.quota,
-  });
-  if (!result.created) {
-    // Another request took the last units between the check and the write: refuse with the same sentence.
-    if (result.reason === 'quota') throw await quotaRefusal(context, inbound, job.costUnits);
-    const existing = await ownedJob(context, result.jobId, inbound);
-    if (existing) return { status: 'duplicate', job: existing };
-    throw alreadyHandled();
-  }
+  // The attachments it stores are held until the job that refers to them is written (or refused).
+  const lease = context.blobHolds.lease();
+  const created = await (async () => {
+    const prepared = retryOf
+      ? await prepareRetry(context, retryOf, inbound)
+      : await prepareSubmission(context, inbound, { continuation, lease });
+    const { job } = prepared;
+    const result = await context.store.createJobWithKey(inbound.idempotencyKey, {
+      ...(prepared.isNewConversation ? { conversation: prepared.conversation } : {}),
+      ...(retryOf ? { retryTurnId: prepared.turn.id } : { turn: prepared.turn }),
+      ...(prepared.isNewConversation ? {} : { touchConversationId: prepared.conversation.id }),
+      job,
+      reservation: {
+        id: job.id,
+        at: job.createdAt,
+        platform: job.platform,
+        workspaceId: job.workspaceId,
+        memberId: job.memberId,
+        model: prepared.conversation.model,
+        tier: prepared.tier,
+        count: job.input.count ?? 1,
+        outcome: 'reserved',
+        costUnits: job.costUnits,
+        jobId: job.id,
+      },
+      ...(pendingCheck && inbound.target
+        ? { unlessPending: { memberId: inbound.memberId, turnId: inbound.target.turnId, action: inbound.action } }
+        : {}),
+      quota: prepared.quota,
+    });
+    if (!result.created) {
+      // Another request took the last units between the check and the write: refuse with the same sentence.
+      if (result.reason === 'quota') throw await quotaRefusal(context, inbound, job.costUnits);
+      const existing = await ownedJob(context, result.jobId, inbound);
+      if (existing) return { status: 'duplicate', job: existing } as const;
+      throw alreadyHandled();
+    }
+    return { status: 'created', prepared, job } as const;
+  })().finally(() => lease.release());
+  if (created.status === 'duplicate') return created;
+  const { prepared, job } = created;
   const notices = [...prepared.notices, ...(inbound.notices ?? [])];
   const position = enqueue(context, job, notices);
   return { status: 'queued', ...prepared, notices, position };

@@ -3,6 +3,7 @@ import type { ImageRef, JobRecord, TurnRecord } from '../records.js';
 import { ratioForImage } from '../size-mapping.js';
 import { BlobCorruptError, BlobMissingError } from '../store.js';
 import { UserFacingError } from '../user-facing-error.js';
+import type { BlobLease } from './blob-holds.js';
 import type { EngineContext } from './engine-context.js';
 import { conversationExpired } from './job-errors.js';
 import { storeImages } from './store-images.js';
@@ -12,7 +13,13 @@ import { storeImages } from './store-images.js';
  * first), the stored attachments, the files its platform fetches now; the earlier turns for full context; and the
  * base image's shape when the member asked for none.
  */
-export async function resolveInputs(context: EngineContext, job: JobRecord, turn: TurnRecord, signal: AbortSignal) {
+export async function resolveInputs(
+  context: EngineContext,
+  job: JobRecord,
+  turn: TurnRecord,
+  signal: AbortSignal,
+  lease: BlobLease,
+) {
   const refs: ImageRef[] = [];
   let previousTurn: PreviousTurn | undefined;
   if (turn.action === 'edit') {
@@ -24,7 +31,7 @@ export async function resolveInputs(context: EngineContext, job: JobRecord, turn
     }
   }
   refs.push(...job.input.attachments);
-  if (job.input.files && job.input.files.length > 0) refs.push(...(await fetchFiles(context, job, signal)));
+  if (job.input.files && job.input.files.length > 0) refs.push(...(await fetchFiles(context, job, signal, lease)));
   const images = await Promise.all(refs.map((ref) => loadImage(context, ref)));
   let history: HistoryTurn[] = [];
   if (turn.action === 'edit' && context.settings.context === 'full') history = await historyOf(context, job, turn);
@@ -102,7 +109,12 @@ async function historyOf(context: EngineContext, job: JobRecord, turn: TurnRecor
 }
 
 /** The files a request shared, fetched by its platform now and stored like attachments. */
-async function fetchFiles(context: EngineContext, job: JobRecord, signal: AbortSignal): Promise<ImageRef[]> {
+async function fetchFiles(
+  context: EngineContext,
+  job: JobRecord,
+  signal: AbortSignal,
+  lease: BlobLease,
+): Promise<ImageRef[]> {
   const platform = context.platforms.get(job.platform);
   const files = job.input.files ?? [];
   if (!platform?.fetchFiles) {
@@ -111,5 +123,5 @@ async function fetchFiles(context: EngineContext, job: JobRecord, signal: AbortS
       'The files shared with this request cannot be fetched any more; share them again.',
     );
   }
-  return storeImages(context, await platform.fetchFiles(job, files, signal));
+  return storeImages(context, await platform.fetchFiles(job, files, signal), lease);
 }

@@ -61,7 +61,7 @@ export async function deleteTurn(context: EngineContext, turnId: string, request
   const { orphanedHashes } = await store.deleteTurn(turnId);
   // Deleted before it started: it never runs, so nothing settles its reservation but this.
   if (job?.state === 'queued') await store.settleUsage(job.id, 'cancelled', 0);
-  await Promise.all(orphanedHashes.map((hash) => context.blobs.delete(hash)));
+  await Promise.all(orphanedHashes.map((hash) => context.blobHolds.deleteUnreferenced(hash)));
   return links;
 }
 

@@ -29,10 +29,18 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
   const timeout = setTimeout(() => controller.abort(new JobTimeoutError()), context.settings.jobTimeoutMs);
   events.emit({ type: 'started', job });
   let units = job.costUnits;
+  // What it stores (fetched files, outputs) is held until its turn refers to it.
+  const lease = context.blobHolds.lease();
   try {
     const turn = await store.getTurn(job.turnId);
     if (!turn) throw new UserFacingError('turn_missing', 'This turn was deleted before it could run.');
-    const { images, refs, history, input, previousTurn } = await resolveInputs(context, job, turn, controller.signal);
+    const { images, refs, history, input, previousTurn } = await resolveInputs(
+      context,
+      job,
+      turn,
+      controller.signal,
+      lease,
+    );
     const { request, notices } = validateRequest(imagineRequestOf(input, images), {
       catalogue: context.catalogue,
       defaultModel: context.settings.defaultModel,
@@ -43,7 +51,7 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
     const sent = { ...request, ...(history.length > 0 ? { history } : {}), ...(previousTurn ? { previousTurn } : {}) };
     const result = await context.provider.generate(sent, { signal: controller.signal });
     events.emit({ type: 'progress', job, phase: 'storing' });
-    const outputs = await storeOutputs(context, result.images);
+    const outputs = await storeOutputs(context, result.images, lease);
     const allNotices = [
       ...notices.map((notice) => notice.message),
       ...(result.notices ?? []),
@@ -84,6 +92,7 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
         options: { ifStateIn: ['running'] },
       },
     );
+    lease.release();
     await store.settleUsage(job.id, 'succeeded', settledUnits(units, request.count, outputs.length), outputs.length);
     await store.updateConversation(job.conversationId, { model: request.model.id, updatedAt: now() });
     clearTimeout(timeout);
@@ -93,6 +102,7 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
       await deliverJob(context, generated.job, fresh);
     }
   } catch (error) {
+    lease.release();
     clearTimeout(timeout);
     context.running.delete(job.id);
     await failJob(context, job, error, controller.signal, units);

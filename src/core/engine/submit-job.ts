@@ -3,6 +3,7 @@ import { chargedUnits, checkQuota, quotaGuards } from '../jobs/quota.js';
 import type { ConversationRecord, JobInput, JobRecord, JobState, ServerSettings, TurnRecord } from '../records.js';
 import type { QuotaGuard } from '../store.js';
 import { validateRequest } from '../validate-request.js';
+import type { BlobLease } from './blob-holds.js';
 import { imagineRequestOf } from './build-request.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest, Requester } from './engine-types.js';
@@ -30,7 +31,11 @@ export interface PreparedSubmission {
 export async function prepareSubmission(
   context: EngineContext,
   inbound: InboundRequest,
-  options: { readonly dryRun?: boolean; readonly continuation?: Continuation } = {},
+  options: { readonly continuation?: Continuation } & (
+    | { readonly dryRun: true }
+    // What it stores is held by the lease until the job that refers to it is written.
+    | { readonly lease: BlobLease }
+  ),
 ): Promise<PreparedSubmission> {
   const { store, now } = context;
   const { conversation, parent } = options.continuation ?? (await resolveContinuation(context, inbound));
@@ -60,7 +65,7 @@ export async function prepareSubmission(
   const quota = await checkRequesterQuota(context, inbound, units, server);
   // Stored only once the request is accepted: a refused one leaves no image behind.
   // A dry run (a platform's check before it answers) validates and checks the quota but stores nothing.
-  const attachments = options.dryRun ? [] : await storeImages(context, inbound.attachments ?? []);
+  const attachments = 'lease' in options ? await storeImages(context, inbound.attachments ?? [], options.lease) : [];
   const input: JobInput = {
     ...requested,
     attachments: [...requested.attachments, ...attachments],
