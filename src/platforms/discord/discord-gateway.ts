@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
 import type { EngineLogger } from '../../core/engine/engine-types.js';
-import type { DiscordPlatformConfig } from './discord-config.js';
+import { discordCacheOptions } from './discord-caches.js';
+import type { DiscordPlatformConfig, DiscordShards } from './discord-config.js';
 import type { DiscordContext } from './discord-context.js';
 import { guardGatewayDispatch, reportUnreadableEvent } from './discord-gateway-guard.js';
 import { registerDiscordCommands } from './discord-registration.js';
@@ -12,16 +13,28 @@ export class DiscordStartError extends Error {
   override readonly name = 'DiscordStartError';
 }
 
-/** The inbound half: a discord.js client on the gateway (discovered through the REST base), not yet logged in. */
+/**
+ * The inbound half: a discord.js client on the gateway (discovered through the REST base), not yet logged in. Its
+ * shards all run in this process (discord.js's internal sharding), and its caches hold only what the handlers read
+ * (`discord-caches.ts`).
+ */
 export function createDiscordClient(config: DiscordPlatformConfig, transport: DiscordRestTransport): Client {
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
   if (config.messageContent) intents.push(GatewayIntentBits.MessageContent);
   // No message the bot sends pings anyone unless it says so (the requester's own mention on a result).
   return new Client({
     intents,
+    ...shardOptions(config.shards ?? 'auto'),
+    ...discordCacheOptions(config.caches),
     allowedMentions: { parse: [] },
     rest: { api: config.apiUrl, makeRequest: transport.makeRequest },
   });
+}
+
+/** `auto` asks Discord how many shards to run; a count runs shards 0 … count − 1 of that many. */
+function shardOptions(shards: DiscordShards): { shards: 'auto' | number[]; shardCount?: number } {
+  if (shards === 'auto') return { shards: 'auto' };
+  return { shards: Array.from({ length: shards }, (_, index) => index), shardCount: shards };
 }
 
 /**
@@ -57,7 +70,12 @@ export async function connectDiscordGateway(
   }
   if (config.registerCommands !== false) await register(context, config, logger);
   logger.info(
-    { user: client.user?.tag, guilds: client.guilds.cache.size, messageContent: config.messageContent },
+    {
+      user: client.user?.tag,
+      guilds: client.guilds.cache.size,
+      shards: client.ws.shards.size,
+      messageContent: config.messageContent,
+    },
     'discord: ready',
   );
 }

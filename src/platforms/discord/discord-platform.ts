@@ -4,6 +4,7 @@ import type { ChatPlatform, PlatformApiObserver, PlatformHealth } from '../../co
 import { createImageDownloader } from '../../download/image-downloader.js';
 import { type AckTimer, createAckTimer } from './discord-acks.js';
 import { createDiscordAttachments, discordDownloadHosts } from './discord-attachments.js';
+import { type DiscordCacheSizes, discordCacheSizes } from './discord-caches.js';
 import type { DiscordPlatformConfig } from './discord-config.js';
 import type { DiscordContext } from './discord-context.js';
 import { createDiscordDeliverer } from './discord-deliverer.js';
@@ -15,7 +16,8 @@ import type { DiscordRests } from './discord-rest-messages.js';
 import { createDiscordRestTransport } from './discord-rest-request.js';
 import { awaitsDiscordStatus, createDiscordStatus } from './discord-status.js';
 
-export type { DiscordPlatformConfig } from './discord-config.js';
+export type { DiscordCacheSizes } from './discord-caches.js';
+export type { DiscordPlatformConfig, DiscordShards } from './discord-config.js';
 export { DiscordStartError } from './discord-gateway.js';
 
 /**
@@ -26,6 +28,8 @@ export { DiscordStartError } from './discord-gateway.js';
 export interface DiscordPlatform extends ChatPlatform {
   /** The gateway client; there is none in a process started outbound-only. */
   readonly client: Client;
+  /** What discord.js's caches hold now (none without a gateway client): for benchmarks and tests. */
+  cacheSizes(): DiscordCacheSizes | undefined;
 }
 
 export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPlatform {
@@ -57,6 +61,7 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       if (!client) throw new Error('this Discord platform has no gateway client (outbound only, or not started)');
       return client;
     },
+    cacheSizes: () => (client ? discordCacheSizes(client) : undefined),
     async start(engine, options = {}) {
       client = options.outboundOnly ? undefined : createDiscordClient(config, transport);
       const bot = client?.rest ?? new REST({ api: config.apiUrl, makeRequest: transport.makeRequest });
