@@ -50,6 +50,8 @@ export interface GatewayInit {
   readonly botToken: string;
   readonly botUserId: string;
   readonly allowedIntents: number | undefined;
+  /** Fewer shards than this in IDENTIFY is closed with 4011 (Sharding required). */
+  readonly requiredShards: number;
   readonly gatewayUrl: () => string;
   /** READY's `d` minus the session fields, and the GUILD_CREATE payloads, for the guilds a filter keeps. */
   readonly readyData: (keep: (guildId: string) => boolean) => Record<string, unknown>;
@@ -99,6 +101,7 @@ export function createGateway(init: GatewayInit) {
     if (d['token'] !== init.botToken) return [4004, 'Authentication failed.'];
     if (!Number.isInteger(intents) || intents < 0) return [4013, 'Invalid intent(s).'];
     if (d['shard'] !== undefined && !shardOf(d['shard'])) return [4010, 'Invalid shard.'];
+    if ((shardOf(d['shard'])?.[1] ?? 1) < init.requiredShards) return [4011, 'Sharding required.'];
     const disallowed = init.allowedIntents === undefined ? 0 : intents & privilegedIntents & ~init.allowedIntents;
     return disallowed === 0 ? undefined : [4014, `Disallowed intent(s): ${disallowed}.`];
   }

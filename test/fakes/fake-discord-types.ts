@@ -96,6 +96,8 @@ export interface FakeDiscordOptions {
    * (`(guild_id >> 22) % num_shards`), in READY, GUILD_CREATE and every later dispatch.
    */
   readonly shards?: number;
+  /** A session IDENTIFYing with fewer shards than this is closed with 4011, Sharding required (1). */
+  readonly requiredShards?: number;
   /** `session_start_limit.max_concurrency`: shards that may IDENTIFY at once (1; discord.js waits 5 s per bucket). */
   readonly maxConcurrency?: number;
 }

@@ -110,6 +110,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     botToken: config.botToken,
     botUserId: botUser.id,
     allowedIntents: options.allowedIntents,
+    requiredShards: options.requiredShards ?? 1,
     gatewayUrl: () => gatewayUrl,
     readyData: (keep) => readyPayload(botUser, [...state.guilds.keys()].filter(keep), applicationId),
     guildCreates: (keep) =>

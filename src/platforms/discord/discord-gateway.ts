@@ -66,7 +66,7 @@ export async function connectDiscordGateway(
     await ready;
   } catch (error) {
     await client.destroy();
-    throw describeLoginError(error);
+    throw describeLoginError(error, config.shards ?? 'auto');
   }
   if (config.registerCommands !== false) await register(context, config, logger);
   logger.info(
@@ -93,11 +93,16 @@ async function register(context: DiscordContext, config: DiscordPlatformConfig, 
   }
 }
 
-function describeLoginError(error: unknown): Error {
+function describeLoginError(error: unknown, shards: DiscordShards): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (/disallowed intent|4014/i.test(message)) {
     return new DiscordStartError(
       'Discord refused the Message Content intent. Turn on "Message Content Intent" in the Developer Portal (your app → Bot → Privileged Gateway Intents), or set DISCORD_MESSAGE_CONTENT=false so members @mention the bot in threads instead.',
+    );
+  }
+  if (/sharding is required|4011/i.test(message)) {
+    return new DiscordStartError(
+      `Discord requires more shards than DISCORD_SHARDS=${shards} (one per 2,500 servers at most). Set DISCORD_SHARDS=auto, or a larger number.`,
     );
   }
   if (/invalid token|TokenInvalid|401/i.test(message)) {

@@ -1,5 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { createHealthCheck } from '../../../src/app/health-check.js';
+import { DiscordStartError } from '../../../src/platforms/discord/discord-platform.js';
 import { createAppServer } from '../../../src/server/http-server.js';
 import type { FakeDiscordOptions } from '../../fakes/fake-discord.js';
 import { httpRequest } from '../../support/http-request.js';
@@ -129,5 +130,18 @@ describe('Discord shards (one process, discord.js internal sharding)', () => {
     } finally {
       await server.close();
     }
+  });
+
+  it('stops with a sentence naming DISCORD_SHARDS when Discord requires more shards than it was given (4011)', async () => {
+    const harness = await harnesses.start({ start: false, fake: { ...twoShards, requiredShards: 2 } });
+
+    const failure = await harness.startBot({ shards: 1 }).catch((error: unknown) => error);
+
+    expect(failure).toBeInstanceOf(DiscordStartError);
+    expect((failure as Error).message).toBe(
+      'Discord requires more shards than DISCORD_SHARDS=1 (one per 2,500 servers at most). Set DISCORD_SHARDS=auto, or a larger number.',
+    );
+    expect(harness.fake.identifies.map((identify) => identify.shard)).toEqual([[0, 1]]);
+    expect(harness.fake.gatewayErrors).toEqual([expect.stringMatching(/^closed 4011/)]);
   });
 });
