@@ -134,8 +134,14 @@ function gatewayHealth(client: Client): PlatformHealth {
   if (!client.isReady()) return { connected: false, detail: 'gateway not ready' };
   const down = client.ws.shards.filter((shard) => shard.status !== Status.Ready);
   if (down.size === 0) return { connected: true, detail: 'gateway ready' };
-  const states = down.map((shard) => `shard ${shard.id} ${Status[shard.status]?.toLowerCase() ?? shard.status}`);
+  const states = down.map((shard) => `shard ${shard.id} ${statusWords(shard.status)}`);
   return { connected: false, detail: `gateway not ready (${states.join(', ')})` };
+}
+
+/** discord.js's shard status in words: `WaitingForGuilds` → `waiting for guilds`. */
+function statusWords(status: Status): string {
+  const name = Status[status];
+  return name ? name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : String(status);
 }
 
 /** Rate limits are logged; every answer (429s included) is told to the API observer, for counting. */
