@@ -27,6 +27,7 @@ export function discordConfigOf(config: Config, services: PlatformServices): Dis
     ...(config.DISCORD_APPLICATION_ID ? { applicationId: config.DISCORD_APPLICATION_ID } : {}),
     ...(config.DISCORD_GUILD_ID ? { guildId: config.DISCORD_GUILD_ID } : {}),
     messageContent: config.DISCORD_MESSAGE_CONTENT,
+    shards: config.DISCORD_SHARDS,
     allowPrivateDownloads: config.ALLOW_PRIVATE_DOWNLOADS,
     logger: services.logger,
     pipeline: services.pipeline,

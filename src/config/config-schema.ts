@@ -32,6 +32,12 @@ const baseUrl = z
   .url({ protocol: /^https?$/, error: 'must be an http(s) URL such as https://example.com' })
   .transform((value) => value.replace(/\/+$/, ''));
 
+/**
+ * The most shards one process runs: Discord wants a shard per 2,500 servers at most, so 256 shards serve 640,000
+ * servers, more than one process's memory holds.
+ */
+export const maxDiscordShards = 256;
+
 /** Every environment variable threadpaint reads. Empty values count as unset (so defaults apply). */
 export const configSchema = z.object({
   IMAGE_API_URL: baseUrl.default('https://console.mixroute.io'),
@@ -88,6 +94,16 @@ export const configSchema = z.object({
   DISCORD_MESSAGE_CONTENT: flag(
     'must be true (the bot has the Message Content intent) or false (members @mention the bot in threads)',
   ).default(true),
+  DISCORD_SHARDS: z
+    .string()
+    .toLowerCase()
+    .refine(
+      (value) =>
+        value === 'auto' || (/^\d{1,4}$/.test(value) && Number(value) >= 1 && Number(value) <= maxDiscordShards),
+      `must be auto (as many shards as Discord recommends) or a number of shards from 1 to ${maxDiscordShards}, all run by this process`,
+    )
+    .transform((value): 'auto' | number => (value === 'auto' ? 'auto' : Number(value)))
+    .default('auto'),
   SLACK_BOT_TOKEN: z
     .string()
     .regex(/^xoxb-/, 'must be a bot token starting with xoxb-')

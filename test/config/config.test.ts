@@ -109,4 +109,15 @@ describe('loadConfig', () => {
       'GPT_IMAGE_MODERATION="none": must be auto (the default) or low (less restrictive GPT Image filtering)',
     );
   });
+
+  it('runs as many Discord shards as Discord recommends, or the count DISCORD_SHARDS gives, within a bound', () => {
+    expect(load({}).DISCORD_SHARDS).toBe('auto');
+    expect(load({ DISCORD_SHARDS: 'AUTO' }).DISCORD_SHARDS).toBe('auto');
+    expect(load({ DISCORD_SHARDS: '4' }).DISCORD_SHARDS).toBe(4);
+    const refusal =
+      'must be auto (as many shards as Discord recommends) or a number of shards from 1 to 256, all run by this process';
+    for (const value of ['0', '257', '2.5', '0,1', 'many', '-1']) {
+      expect(failure({ DISCORD_SHARDS: value })).toContain(`DISCORD_SHARDS=${JSON.stringify(value)}: ${refusal}`);
+    }
+  });
 });

@@ -13,8 +13,11 @@ import { isoTime, isThread, memberObject } from './fake-discord-shapes.js';
 import { patchThread } from './fake-discord-threads.js';
 
 export interface EventSink {
-  /** Throws unless a gateway client is ready: checked before the state changes, so a failed helper leaves none. */
-  assertListening(t: string): void;
+  /**
+   * Throws unless a gateway client is ready (on the shard of `guildId`, when given): checked before the state
+   * changes, so a failed helper leaves none.
+   */
+  assertListening(t: string, guildId?: string): void;
   send(t: string, d: unknown): void;
 }
 
@@ -32,13 +35,13 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
 
   return {
     interaction(input: FakeInteractionInput = {}): FakeDispatchedInteraction {
-      sink.assertListening('INTERACTION_CREATE');
       const type = input.type ?? 2;
       const message = build.message(input.message);
       if (type === 3 && !message) throw new Error('fake Discord: a component interaction needs `message`');
       const channel = channelOf(input.channelId ?? message?.channel_id ?? defaults.channelId);
       const guild = state.guilds.get(input.guildId ?? channel.guild_id);
       if (!guild) throw new Error(`fake Discord: no guild for channel ${channel.id}`);
+      sink.assertListening('INTERACTION_CREATE', guild.id);
       const user = state.user(input.userId ?? defaults.userId, input.username);
       const appPermissions = permissionString(input.appPermissions ?? fakeBotPermissions);
       const id = app.snowflake();
@@ -85,12 +88,21 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
     },
 
     messageCreate(input: FakeMessageInput): FakeMessage {
-      sink.assertListening('MESSAGE_CREATE');
       const channelId = input.channelId ?? defaults.channelId;
       const channel = channelOf(channelId);
+      sink.assertListening('MESSAGE_CREATE', channel.guild_id);
       otherBotId ??= app.snowflake();
       const authorId = input.authorId ?? (input.bot ? otherBotId : defaults.userId);
       const author = state.user(authorId, input.username, input.bot ?? false);
+      if (input.roles) {
+        const guild = state.guilds.get(channel.guild_id);
+        const ids = input.roles.map((name) => {
+          const role = guild?.roles.find((candidate) => candidate['name'] === name);
+          if (!role) throw new Error(`fake Discord: no role ${name} in guild ${channel.guild_id}`);
+          return String(role['id']);
+        });
+        state.memberRoles.set(`${channel.guild_id}:${authorId}`, ids);
+      }
       const mention = `<@${app.botUser.id}>`;
       const text = input.content ?? '';
       const content = input.mentionsBot && !text.includes(mention) ? `${mention} ${text}`.trim() : text;
@@ -131,7 +143,7 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
     },
 
     messageDelete(messageId: string): void {
-      sink.assertListening('MESSAGE_DELETE');
+      sink.assertListening('MESSAGE_DELETE', state.guildOf(state.message(messageId)?.channel_id ?? '')?.id);
       const message = state.removeMessage(messageId);
       if (!message) throw new Error(`fake Discord: no message ${messageId}`);
       const guildId = state.channel(message.channel_id)?.guild_id;
@@ -139,9 +151,9 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
     },
 
     threadUpdate(patch: FakeThreadPatch) {
-      sink.assertListening('THREAD_UPDATE');
       const thread = state.threads.get(patch.threadId);
       if (!thread) throw new Error(`fake Discord: no thread ${patch.threadId}`);
+      sink.assertListening('THREAD_UPDATE', thread.guild_id);
       patchThread(thread, { ...patch, auto_archive_duration: patch.autoArchiveDuration }, app.now());
       sink.send('THREAD_UPDATE', thread);
       return thread;

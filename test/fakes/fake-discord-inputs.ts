@@ -81,6 +81,8 @@ export interface FakeMessageInput {
   readonly mentionsBot?: boolean;
   /** Makes it a reply (type 19) to that message. */
   readonly referencedMessageId?: string;
+  /** The author's roles in the guild from now on, by name (seeded roles); the gateway's `member` carries them. */
+  readonly roles?: readonly string[];
 }
 
 export interface FakeThreadPatch {

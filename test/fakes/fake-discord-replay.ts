@@ -13,11 +13,11 @@ export function createReplay(app: FakeApp, sink: EventSink) {
   return {
     /** A MESSAGE_CREATE: stored (so replies to it resolve) and sent with the gateway's `guild_id` and `member`. */
     message(payload: Record<string, unknown>): FakeMessage {
-      sink.assertListening('MESSAGE_CREATE');
       const message = payload as FakeMessage;
       if (typeof message.id !== 'string' || typeof message.channel_id !== 'string' || !message.author) {
         throw new Error('fake Discord: a replayed message needs id, channel_id and author');
       }
+      sink.assertListening('MESSAGE_CREATE', state.guildOf(message.channel_id)?.id);
       if (!state.channel(message.channel_id)) throw new Error(`fake Discord: no channel ${message.channel_id}`);
       state.user(message.author.id, message.author.username, message.author.bot ?? false);
       state.addMessage(message);
@@ -27,8 +27,8 @@ export function createReplay(app: FakeApp, sink: EventSink) {
 
     /** An INTERACTION_CREATE exactly as given; its id and token are registered so the callback route answers it. */
     interaction(payload: Record<string, unknown>): FakeInteractionRecord {
-      sink.assertListening('INTERACTION_CREATE');
       const { id, token, type, guild_id: guildId, channel_id: channelId } = payload;
+      sink.assertListening('INTERACTION_CREATE', typeof guildId === 'string' ? guildId : undefined);
       if (typeof id !== 'string' || typeof token !== 'string' || typeof type !== 'number') {
         throw new Error('fake Discord: a replayed interaction needs id, token and type');
       }

@@ -32,6 +32,9 @@ export interface FakeApp {
   readonly applicationId: string;
   readonly botUser: FakeUser;
   readonly gatewayUrl: string;
+  /** What GET /gateway/bot recommends, and how many shards may IDENTIFY at once. */
+  readonly shards: number;
+  readonly maxConcurrency: number;
   readonly interactionResponseDeadlineMs: number;
   readonly tokenLifetimeMs: number;
   readonly state: FakeState;

@@ -14,9 +14,9 @@ export function appRoutes(app: FakeApp): Route[] {
     route('GET /gateway/bot', 'bot', () =>
       ok({
         url: app.gatewayUrl,
-        shards: 1,
+        shards: app.shards,
         // reset_after 0: discord.js caches this answer for reset_after || 5000 ms, and a restart must ask again.
-        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: 1 },
+        session_start_limit: { total: 1000, remaining: 1000, reset_after: 0, max_concurrency: app.maxConcurrency },
       }),
     ),
     route('GET /users/@me', 'bot', () => ok(self)),

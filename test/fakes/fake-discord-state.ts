@@ -29,6 +29,8 @@ export function createFakeState(init: {
   const commands = { global: [] as FakeCommand[], guilds: new Map<string, FakeCommand[]>() };
   const interactions = new Map<string, FakeInteractionRecord>();
   const interactionsByToken = new Map<string, FakeInteractionRecord>();
+  /** Role ids of members, by `guildId:userId` (none unless a test gave some). */
+  const memberRoles = new Map<string, readonly string[]>();
 
   function addThread(thread: FakeChannel): void {
     threads.set(thread.id, thread);
@@ -92,6 +94,7 @@ export function createFakeState(init: {
     commands,
     interactions,
     interactionsByToken,
+    memberRoles,
     addThread,
     registerInteraction,
     channel,
@@ -104,7 +107,10 @@ export function createFakeState(init: {
     gatewayMessage(message: FakeMessage): Record<string, unknown> {
       const guild = guilds.get(channel(message.channel_id)?.guild_id ?? '');
       if (!guild) return { ...message };
-      const roles = message.author.id === init.botUser.id ? [guild.botRoleId] : [];
+      const roles =
+        message.author.id === init.botUser.id
+          ? [guild.botRoleId]
+          : [...(memberRoles.get(`${guild.id}:${message.author.id}`) ?? [])];
       const { user: _user, ...member } = memberObject(message.author, roles, guild.joinedAt);
       return { ...message, guild_id: guild.id, ...(message.webhook_id === undefined && { member }) };
     },

@@ -1,3 +1,4 @@
+import type { FakeGatewayDispatch } from './fake-discord-gateway.js';
 import type {
   FakeDispatchedInteraction,
   FakeFailure,
@@ -90,6 +91,15 @@ export interface FakeDiscordOptions {
   readonly now?: () => number;
   /** Send the bot's own REST actions back over the gateway (MESSAGE_*, THREAD_*), as Discord does (true). */
   readonly echoBotActions?: boolean;
+  /**
+   * The shard count GET /gateway/bot recommends (1). Each session gets the guilds of its IDENTIFY's `shard`
+   * (`(guild_id >> 22) % num_shards`), in READY, GUILD_CREATE and every later dispatch.
+   */
+  readonly shards?: number;
+  /** A session IDENTIFYing with fewer shards than this is closed with 4011, Sharding required (1). */
+  readonly requiredShards?: number;
+  /** `session_start_limit.max_concurrency`: shards that may IDENTIFY at once (1; discord.js waits 5 s per bucket). */
+  readonly maxConcurrency?: number;
 }
 
 /** The fake: URLs, recorders, state, event helpers and fault injection. */
@@ -119,6 +129,10 @@ export interface FakeDiscord {
   /** Gateway protocol problems and fatal closes (compression asked for, bad token, disallowed intents…). */
   readonly gatewayErrors: readonly string[];
   readonly identifies: readonly FakeIdentify[];
+  /** Every dispatch sent, with its guild and the shard of the session that got it. */
+  readonly dispatches: readonly FakeGatewayDispatch[];
+  /** The shard a guild's events go to, out of `shardCount`. */
+  shardOf(guildId: string, shardCount: number): number;
   /** Completed IDENTIFY → READY → GUILD_CREATE sequences. */
   readonly readyCount: number;
 
@@ -143,6 +157,12 @@ export interface FakeDiscord {
   dispatch(t: string, d: unknown): void;
   /** Closes every gateway connection (4000 by default: discord.js resumes; 4004/4014: fatal). */
   closeGateway(code?: number, reason?: string): void;
+  /**
+   * The network drops one shard: its connections close (4000 by default) and its RESUME / IDENTIFY stay unanswered
+   * until `restoreShard`; the other shards keep going.
+   */
+  dropShard(shard: number, code?: number): void;
+  restoreShard(shard: number): void;
   interaction(input?: FakeInteractionInput): FakeDispatchedInteraction;
   messageCreate(input: FakeMessageInput): FakeMessage;
   /** Removes a message and dispatches MESSAGE_DELETE. */

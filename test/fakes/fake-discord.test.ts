@@ -599,6 +599,24 @@ describe('fake Discord: faults and hygiene', () => {
     expect(fake.identifies).toHaveLength(1);
   });
 
+  it('recommends its shard count on GET /gateway/bot and closes an IDENTIFY with a shard outside it (4010)', async () => {
+    const fake = await startFake({ shards: 3, maxConcurrency: 3 });
+    const answer = await fetch(`${fake.apiUrl}/v10/gateway/bot`, {
+      headers: { authorization: `Bot ${fake.botToken}` },
+    });
+    expect(await answer.json()).toMatchObject({ shards: 3, session_start_limit: { max_concurrency: 3 } });
+
+    const socket = new WebSocket(`${fake.gatewayUrl}/?v=10&encoding=json`);
+    await once(socket, 'message');
+    const token = fake.botToken;
+    socket.send(JSON.stringify({ op: 2, d: { token, intents: 1, properties: {}, shard: [3, 3] } }));
+    const [code] = (await once(socket, 'close')) as [number];
+
+    expect(code).toBe(4010);
+    expect(fake.gatewayErrors).toEqual(['closed 4010: Invalid shard.']);
+    expect(fake.readyCount).toBe(0);
+  });
+
   it('refuses a compressed gateway connection at once and says why', async () => {
     const fake = await startFake();
     const socket = new WebSocket(`${fake.gatewayUrl}/?v=10&encoding=json&compress=zlib-stream`);

@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { createCdn } from './fake-discord-cdn.js';
 import { createEvents } from './fake-discord-events.js';
 import { createFaults } from './fake-discord-faults.js';
-import { createGateway } from './fake-discord-gateway.js';
+import { createGateway, shardOfGuild } from './fake-discord-gateway.js';
 import { readyPayload } from './fake-discord-guild-create.js';
 import { sendJson } from './fake-discord-http.js';
 import { createInteractionMessages } from './fake-discord-interaction-messages.js';
@@ -28,6 +28,7 @@ import { threadDeletePayload } from './fake-discord-threads.js';
 import type { FakeDiscord, FakeDiscordOptions } from './fake-discord-types.js';
 import { createWaiters } from './fake-discord-waiters.js';
 
+export type { FakeGatewayDispatch, FakeShard } from './fake-discord-gateway.js';
 export type * from './fake-discord-inputs.js';
 export { fakeBotPermissions, fakeIntents, fakeMemberPermissions, fakePermissions } from './fake-discord-permissions.js';
 export type * from './fake-discord-records.js';
@@ -44,6 +45,8 @@ export const fakeDiscordDefaults = {
   tokenLifetimeMs: 15 * 60_000,
   now: () => Date.now(),
   echoBotActions: true,
+  shards: 1,
+  maxConcurrency: 1,
 } as const satisfies FakeDiscordOptions;
 
 /**
@@ -107,9 +110,11 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     botToken: config.botToken,
     botUserId: botUser.id,
     allowedIntents: options.allowedIntents,
+    requiredShards: options.requiredShards ?? 1,
     gatewayUrl: () => gatewayUrl,
-    readyData: () => readyPayload(botUser, [...state.guilds.keys()], applicationId),
-    guildCreates: () => [...state.guilds.values()].map((guild) => state.guildCreate(guild)),
+    readyData: (keep) => readyPayload(botUser, [...state.guilds.keys()].filter(keep), applicationId),
+    guildCreates: (keep) =>
+      [...state.guilds.values()].filter((guild) => keep(guild.id)).map((guild) => state.guildCreate(guild)),
     onError: (message) => {
       gatewayErrors.push(message);
       readiness.notify(0);
@@ -122,6 +127,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     applicationId,
     botUser,
     gatewayUrl,
+    shards: config.shards,
+    maxConcurrency: config.maxConcurrency,
     interactionResponseDeadlineMs: config.interactionResponseDeadlineMs,
     tokenLifetimeMs: config.tokenLifetimeMs,
     state,
@@ -145,14 +152,16 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
 
   /** Public dispatches fail loudly when no client would see them: a test that dispatches too early says so. */
   const sink = {
-    assertListening(t: string): void {
-      if (!gateway.hasReadyClient()) {
-        throw new Error(`fake Discord: no ready gateway client for ${t} (await fake.waitForReady() first)`);
+    assertListening(t: string, guildId?: string): void {
+      if (!gateway.hasReadyClient(guildId)) {
+        const shard = guildId === undefined ? '' : ` on the shard of guild ${guildId}`;
+        throw new Error(`fake Discord: no ready gateway client${shard} for ${t} (await fake.waitForReady() first)`);
       }
     },
     send(t: string, d: unknown): void {
-      sink.assertListening(t);
-      gateway.broadcast(t, d);
+      if (gateway.broadcast(t, d) === 0) {
+        throw new Error(`fake Discord: no ready gateway client for ${t} (await fake.waitForReady() first)`);
+      }
     },
   };
   const events = createEvents(app, { userId, channelId: firstChannel.id }, sink);
@@ -195,6 +204,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     violations,
     gatewayErrors,
     identifies: gateway.identifies,
+    dispatches: gateway.dispatches,
+    shardOf: (guildId, shardCount) => shardOfGuild(guildId, shardCount),
     get readyCount() {
       return gateway.readyCount;
     },
@@ -216,6 +227,8 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     },
     dispatch: sink.send,
     closeGateway: (code = 4000, reason = 'fake Discord: closed by the test') => gateway.closeAll(code, reason),
+    dropShard: (shard, code = 4000) => gateway.dropShard(shard, code, 'fake Discord: the network dropped this shard'),
+    restoreShard: gateway.restoreShard,
     interaction: events.interaction,
     messageCreate: events.messageCreate,
     messageDelete: events.messageDelete,
@@ -223,7 +236,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     threadDelete(threadId) {
       const thread = state.threads.get(threadId);
       if (!thread) throw new Error(`fake Discord: no thread ${threadId}`);
-      sink.assertListening('THREAD_DELETE');
+      sink.assertListening('THREAD_DELETE', thread.guild_id);
       state.threads.delete(threadId);
       sink.send('THREAD_DELETE', threadDeletePayload(thread));
     },

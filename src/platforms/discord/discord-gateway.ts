@@ -1,6 +1,7 @@
 import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
 import type { EngineLogger } from '../../core/engine/engine-types.js';
-import type { DiscordPlatformConfig } from './discord-config.js';
+import { discordCacheOptions } from './discord-caches.js';
+import type { DiscordPlatformConfig, DiscordShards } from './discord-config.js';
 import type { DiscordContext } from './discord-context.js';
 import { guardGatewayDispatch, reportUnreadableEvent } from './discord-gateway-guard.js';
 import { registerDiscordCommands } from './discord-registration.js';
@@ -12,16 +13,28 @@ export class DiscordStartError extends Error {
   override readonly name = 'DiscordStartError';
 }
 
-/** The inbound half: a discord.js client on the gateway (discovered through the REST base), not yet logged in. */
+/**
+ * The inbound half: a discord.js client on the gateway (discovered through the REST base), not yet logged in. Its
+ * shards all run in this process (discord.js's internal sharding), and its caches hold only what the handlers read
+ * (`discord-caches.ts`).
+ */
 export function createDiscordClient(config: DiscordPlatformConfig, transport: DiscordRestTransport): Client {
   const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
   if (config.messageContent) intents.push(GatewayIntentBits.MessageContent);
   // No message the bot sends pings anyone unless it says so (the requester's own mention on a result).
   return new Client({
     intents,
+    ...shardOptions(config.shards ?? 'auto'),
+    ...discordCacheOptions(config.caches),
     allowedMentions: { parse: [] },
     rest: { api: config.apiUrl, makeRequest: transport.makeRequest },
   });
+}
+
+/** `auto` asks Discord how many shards to run; a count runs shards 0 … count − 1 of that many. */
+function shardOptions(shards: DiscordShards): { shards: 'auto' | number[]; shardCount?: number } {
+  if (shards === 'auto') return { shards: 'auto' };
+  return { shards: Array.from({ length: shards }, (_, index) => index), shardCount: shards };
 }
 
 /**
@@ -53,11 +66,16 @@ export async function connectDiscordGateway(
     await ready;
   } catch (error) {
     await client.destroy();
-    throw describeLoginError(error);
+    throw describeLoginError(error, config.shards ?? 'auto');
   }
   if (config.registerCommands !== false) await register(context, config, logger);
   logger.info(
-    { user: client.user?.tag, guilds: client.guilds.cache.size, messageContent: config.messageContent },
+    {
+      user: client.user?.tag,
+      guilds: client.guilds.cache.size,
+      shards: client.ws.shards.size,
+      messageContent: config.messageContent,
+    },
     'discord: ready',
   );
 }
@@ -75,11 +93,16 @@ async function register(context: DiscordContext, config: DiscordPlatformConfig, 
   }
 }
 
-function describeLoginError(error: unknown): Error {
+function describeLoginError(error: unknown, shards: DiscordShards): Error {
   const message = error instanceof Error ? error.message : String(error);
   if (/disallowed intent|4014/i.test(message)) {
     return new DiscordStartError(
       'Discord refused the Message Content intent. Turn on "Message Content Intent" in the Developer Portal (your app → Bot → Privileged Gateway Intents), or set DISCORD_MESSAGE_CONTENT=false so members @mention the bot in threads instead.',
+    );
+  }
+  if (/sharding is required|4011/i.test(message)) {
+    return new DiscordStartError(
+      `Discord requires more shards than DISCORD_SHARDS=${shards} (one per 2,500 servers at most). Set DISCORD_SHARDS=auto, or a larger number.`,
     );
   }
   if (/invalid token|TokenInvalid|401/i.test(message)) {

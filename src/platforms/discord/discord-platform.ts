@@ -4,6 +4,7 @@ import type { ChatPlatform, PlatformApiObserver, PlatformHealth } from '../../co
 import { createImageDownloader } from '../../download/image-downloader.js';
 import { type AckTimer, createAckTimer } from './discord-acks.js';
 import { createDiscordAttachments, discordDownloadHosts } from './discord-attachments.js';
+import { type DiscordCacheSizes, discordCacheSizes } from './discord-caches.js';
 import type { DiscordPlatformConfig } from './discord-config.js';
 import type { DiscordContext } from './discord-context.js';
 import { createDiscordDeliverer } from './discord-deliverer.js';
@@ -15,7 +16,8 @@ import type { DiscordRests } from './discord-rest-messages.js';
 import { createDiscordRestTransport } from './discord-rest-request.js';
 import { awaitsDiscordStatus, createDiscordStatus } from './discord-status.js';
 
-export type { DiscordPlatformConfig } from './discord-config.js';
+export type { DiscordCacheSizes } from './discord-caches.js';
+export type { DiscordPlatformConfig, DiscordShards } from './discord-config.js';
 export { DiscordStartError } from './discord-gateway.js';
 
 /**
@@ -26,6 +28,8 @@ export { DiscordStartError } from './discord-gateway.js';
 export interface DiscordPlatform extends ChatPlatform {
   /** The gateway client; there is none in a process started outbound-only. */
   readonly client: Client;
+  /** What discord.js's caches hold now (none without a gateway client): for benchmarks and tests. */
+  cacheSizes(): DiscordCacheSizes | undefined;
 }
 
 export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPlatform {
@@ -57,6 +61,7 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
       if (!client) throw new Error('this Discord platform has no gateway client (outbound only, or not started)');
       return client;
     },
+    cacheSizes: () => (client ? discordCacheSizes(client) : undefined),
     async start(engine, options = {}) {
       client = options.outboundOnly ? undefined : createDiscordClient(config, transport);
       const bot = client?.rest ?? new REST({ api: config.apiUrl, makeRequest: transport.makeRequest });
@@ -129,8 +134,14 @@ function gatewayHealth(client: Client): PlatformHealth {
   if (!client.isReady()) return { connected: false, detail: 'gateway not ready' };
   const down = client.ws.shards.filter((shard) => shard.status !== Status.Ready);
   if (down.size === 0) return { connected: true, detail: 'gateway ready' };
-  const states = down.map((shard) => `shard ${shard.id} ${Status[shard.status]?.toLowerCase() ?? shard.status}`);
+  const states = down.map((shard) => `shard ${shard.id} ${statusWords(shard.status)}`);
   return { connected: false, detail: `gateway not ready (${states.join(', ')})` };
+}
+
+/** discord.js's shard status in words: `WaitingForGuilds` → `waiting for guilds`. */
+function statusWords(status: Status): string {
+  const name = Status[status];
+  return name ? name.replace(/([a-z])([A-Z])/g, '$1 $2').toLowerCase() : String(status);
 }
 
 /** Rate limits are logged; every answer (429s included) is told to the API observer, for counting. */

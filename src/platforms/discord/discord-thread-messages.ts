@@ -21,6 +21,8 @@ type Target = { readonly turnId: string; readonly index?: number };
  */
 export async function handleThreadMessage(context: DiscordContext, message: Message): Promise<void> {
   if (!isMemberRequest(message)) return;
+  // Before any await: the member cache keeps only the author of the message being handled (discord-caches.ts).
+  const requester = messageRequester(message);
   const found = await findConversation(context, message);
   if (!found) return;
   const botId = context.client.user?.id;
@@ -40,7 +42,7 @@ export async function handleThreadMessage(context: DiscordContext, message: Mess
     const attachments = await context.attachments.download(references);
     const target = picked ?? found.target;
     await continueConversation(context, {
-      requester: messageRequester(message),
+      requester,
       idempotencyKey: `discord:${message.id}`,
       conversation: found.conversation,
       action: 'edit',
