@@ -55,6 +55,10 @@ export const userFacingCodes = [
   'quota_exceeded',
   'delivery_timeout',
   'bad_setting',
+  // A workspace's channel rules (`/settings`, admins).
+  'channel_not_allowed',
+  'blocked_term',
+  'model_not_allowed',
   'bad_request',
   'unknown_button',
   // Where the bot posts.

@@ -4,6 +4,7 @@ import type { ConversationRecord, JobInput, JobRecord, JobState, ServerSettings,
 import type { QuotaGuard } from '../store.js';
 import { validateRequest } from '../validate-request.js';
 import { imagineRequestOf } from './build-request.js';
+import { refuseBlockedTerms, refuseDisallowedModel, refuseOutsideAllowedChannels } from './channel-rules.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest, Requester } from './engine-types.js';
 import { jobInputFor } from './job-input.js';
@@ -38,11 +39,23 @@ export async function prepareSubmission(
     store.getMemberSettings(inbound.platform, inbound.workspaceId, inbound.memberId),
     store.getServerSettings(inbound.platform, inbound.workspaceId),
   ]);
-  const requested = withNamedMask(
-    jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model }, context.settings),
+  // The workspace's channel rules come first: a thread belongs to the channel its conversation lives in.
+  refuseOutsideAllowedChannels(server, conversation?.channelId ?? inbound.channelId);
+  const defaultModel = defaultModelOf(context, server);
+  const asked = jobInputFor(
     inbound,
-    { catalogue: context.catalogue, defaultModel: context.settings.defaultModel },
+    parent,
+    { member, server, conversationModel: conversation?.model },
+    context.settings,
   );
+  // The job keeps a model the workspace chose for it: the runner would otherwise fall back to the operator's.
+  const chosen = asked.model === undefined && defaultModel !== context.settings.defaultModel;
+  const requested = withNamedMask(chosen ? { ...asked, model: defaultModel } : asked, inbound, {
+    catalogue: context.catalogue,
+    defaultModel,
+  });
+  // On the prompt as the model gets it: flags removed (a reroll's is its turn's prompt).
+  refuseBlockedTerms(server, requested.prompt);
 
   // Dry-run validation with the images the job will have, so bad flags are refused now, not after queueing.
   const baseCount = inbound.action === 'edit' ? 1 : 0;
@@ -53,9 +66,10 @@ export async function prepareSubmission(
   const images = [...Array.from({ length: baseCount + carried }, () => placeholder), ...(inbound.attachments ?? [])];
   const { request, notices } = validateRequest(imagineRequestOf(requested, images), {
     catalogue: context.catalogue,
-    defaultModel: context.settings.defaultModel,
+    defaultModel,
     randomSeed: context.randomSeed,
   });
+  refuseDisallowedModel(server, request.model.id);
   const units = chargedUnits(request, context.provider.offline);
   const quota = await checkRequesterQuota(context, inbound, units, server);
   // Stored only once the request is accepted: a refused one leaves no image behind.
@@ -135,6 +149,18 @@ async function latestLiveTurnId(context: EngineContext, conversationId: string):
   const live = new Set(jobs.filter((job) => liveStates.has(job.state)).map((job) => job.turnId));
   const turns = await context.store.listTurns(conversationId);
   return turns.findLast((turn) => live.has(turn.id))?.id;
+}
+
+/**
+ * The model a request that names none gets: the operator's, unless the workspace allows only other models (then the
+ * first it allows), so a member who never picks a model is not refused for the operator's choice.
+ */
+export function defaultModelOf(context: EngineContext, server: ServerSettings): string {
+  const fallback = context.settings.defaultModel;
+  const allowed = server.allowedModels;
+  if (!allowed || allowed.length === 0) return fallback;
+  const resolved = context.catalogue.find(fallback)?.id ?? fallback;
+  return allowed.includes(resolved) ? fallback : (allowed[0] ?? fallback);
 }
 
 const liveStates = new Set<JobState>(['queued', 'running', 'generated', 'delivered']);
