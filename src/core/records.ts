@@ -37,7 +37,7 @@ export interface ConversationRecord extends ConversationLocation {
   readonly updatedAt: number;
 }
 
-export type TurnAction = 'imagine' | 'edit' | 'reroll' | 'variations' | 'retry';
+export type TurnAction = 'imagine' | 'edit' | 'reroll' | 'variations' | 'upscale' | 'retry';
 
 /** The exact, reproducible parameters of one generation (wire values, after validation). */
 export interface TurnParameters {

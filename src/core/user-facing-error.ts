@@ -25,6 +25,8 @@ export const userFacingCodes = [
   'model_needs_image',
   'model_takes_no_images',
   'too_many_images',
+  'no_larger_size',
+  'confirm_cost',
   'mask_unsupported',
   'mask_without_image',
   'mask_without_alpha',

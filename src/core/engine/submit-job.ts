@@ -11,6 +11,7 @@ import { jobInputFor } from './job-input.js';
 import { withNamedMask } from './named-mask.js';
 import { type Continuation, resolveContinuation } from './ownership.js';
 import { storeImages } from './store-images.js';
+import { UpscaleConfirmationNeeded, upscaleInputFor } from './upscale.js';
 
 export interface PreparedSubmission {
   readonly conversation: ConversationRecord;
@@ -42,12 +43,13 @@ export async function prepareSubmission(
   // The workspace's channel rules come first: a thread belongs to the channel its conversation lives in.
   refuseOutsideAllowedChannels(server, conversation?.channelId ?? inbound.channelId);
   const defaultModel = defaultModelOf(context, server);
-  const asked = jobInputFor(
-    inbound,
-    parent,
-    { member, server, conversationModel: conversation?.model },
-    context.settings,
-  );
+  const upscale =
+    inbound.action === 'upscale' && parent
+      ? upscaleInputFor(context.catalogue, parent, inbound.target?.index ?? 0)
+      : undefined;
+  const asked =
+    upscale?.input ??
+    jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model }, context.settings);
   // The job keeps a model the workspace chose for it: the runner would otherwise fall back to the operator's.
   const chosen = asked.model === undefined && defaultModel !== context.settings.defaultModel;
   const requested = withNamedMask(chosen ? { ...asked, model: defaultModel } : asked, inbound, {
@@ -71,6 +73,10 @@ export async function prepareSubmission(
   });
   refuseDisallowedModel(server, request.model.id);
   const units = chargedUnits(request, context.provider.offline);
+  // A costly Upscale is shown with its cost first; the member's confirmation comes back as a fresh request.
+  if (upscale?.step.needsConfirmation && units > 0 && inbound.confirmed !== true) {
+    throw new UpscaleConfirmationNeeded(upscale.step.tier, units / request.count);
+  }
   const quota = await checkRequesterQuota(context, inbound, units, server);
   // Stored only once the request is accepted: a refused one leaves no image behind.
   // A dry run (a platform's check before it answers) validates and checks the quota but stores nothing.

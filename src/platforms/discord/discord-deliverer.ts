@@ -1,5 +1,6 @@
 import { type RawFile, Routes } from 'discord.js';
 import type { DeliveryContext } from '../../core/engine/engine-types.js';
+import { upscaleStep } from '../../core/engine/upscale.js';
 import type { DeliveryIds } from '../../core/platform/chat-platform.js';
 import { sniffImageType } from '../../images/image-type.js';
 import { discordCode, discordCodes, redactDiscordError } from './discord-errors.js';
@@ -75,7 +76,11 @@ export function createDiscordDeliverer(outbound: DiscordOutbound) {
     const files = await filesFor(context, target);
     const body: MessageBody = {
       content: resultContent(context.turn, context.job, undefined),
-      components: resultRows(context.turn, (model?.maxInputImages ?? 0) > 0),
+      components: resultRows(
+        context.turn,
+        (model?.maxInputImages ?? 0) > 0,
+        context.turn.parameters ? upscaleStep(engine.catalogue, context.turn.parameters) : undefined,
+      ),
       // Discord's schema types the id of a new upload as a string: the index of its `files[n]` part.
       attachments: files.map((_, index) => ({ id: String(index) })),
       allowed_mentions: { users: [context.job.memberId] },

@@ -32,6 +32,7 @@ const verbs: Record<JobRecord['action'], string> = {
   edit: 'asked for an edit',
   reroll: 'asked for a reroll',
   variations: 'asked for variations',
+  upscale: 'asked for a larger size',
   retry: 'asked again',
 };
 
