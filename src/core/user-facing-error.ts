@@ -26,6 +26,8 @@ export const userFacingCodes = [
   'model_takes_no_images',
   'too_many_images',
   'no_larger_size',
+  'bad_blend',
+  'model_cannot_blend',
   'confirm_cost',
   'mask_unsupported',
   'mask_without_image',

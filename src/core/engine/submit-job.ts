@@ -3,11 +3,12 @@ import { chargedUnits, checkQuota, quotaGuards } from '../jobs/quota.js';
 import type { ConversationRecord, JobInput, JobRecord, JobState, ServerSettings, TurnRecord } from '../records.js';
 import type { QuotaGuard } from '../store.js';
 import { validateRequest } from '../validate-request.js';
+import { blendPrompt, checkBlend } from './blend.js';
 import { imagineRequestOf } from './build-request.js';
 import { refuseBlockedTerms, refuseDisallowedModel, refuseOutsideAllowedChannels } from './channel-rules.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest, Requester } from './engine-types.js';
-import { jobInputFor } from './job-input.js';
+import { imageOnlyPrompt, jobInputFor } from './job-input.js';
 import { withNamedMask } from './named-mask.js';
 import { type Continuation, resolveContinuation } from './ownership.js';
 import { storeImages } from './store-images.js';
@@ -58,6 +59,14 @@ export async function prepareSubmission(
   });
   // On the prompt as the model gets it: flags removed (a reroll's is its turn's prompt).
   refuseBlockedTerms(server, requested.prompt);
+  const blend = inbound.blend === true;
+  if (blend) {
+    checkBlend(
+      context.catalogue,
+      requested.model ?? defaultModel,
+      (inbound.attachments?.length ?? 0) + (inbound.files?.length ?? 0),
+    );
+  }
 
   // Dry-run validation with the images the job will have, so bad flags are refused now, not after queueing.
   const baseCount = inbound.action === 'edit' ? 1 : 0;
@@ -66,7 +75,8 @@ export async function prepareSubmission(
   // Files fetched when the job starts count now too.
   const carried = requested.attachments.length + (inbound.files?.length ?? 0);
   const images = [...Array.from({ length: baseCount + carried }, () => placeholder), ...(inbound.attachments ?? [])];
-  const { request, notices } = validateRequest(imagineRequestOf(requested, images), {
+  const prompted = blend && requested.prompt === imageOnlyPrompt ? { ...requested, prompt: blendPrompt } : requested;
+  const { request, notices } = validateRequest(imagineRequestOf(prompted, images), {
     catalogue: context.catalogue,
     defaultModel,
     randomSeed: context.randomSeed,
@@ -82,7 +92,7 @@ export async function prepareSubmission(
   // A dry run (a platform's check before it answers) validates and checks the quota but stores nothing.
   const attachments = options.dryRun ? [] : await storeImages(context, inbound.attachments ?? []);
   const input: JobInput = {
-    ...requested,
+    ...prompted,
     attachments: [...requested.attachments, ...attachments],
     ...(inbound.files && inbound.files.length > 0 ? { files: inbound.files } : {}),
   };

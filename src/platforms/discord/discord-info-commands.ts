@@ -4,6 +4,7 @@ import {
   MessageFlags,
   PermissionFlagsBits,
 } from 'discord.js';
+import { blendModels } from '../../core/engine/blend.js';
 import { ruleListOf } from '../../core/engine/channel-rules.js';
 import { clearedSettings, type SettingsChange } from '../../core/engine/member-settings.js';
 import type { UsageReport } from '../../core/engine/usage-report.js';
@@ -34,8 +35,10 @@ export async function handleModels(context: DiscordContext, interaction: ChatInp
 /** Model option autocomplete from the catalogue (25 choices at most). */
 export async function handleAutocomplete(context: DiscordContext, interaction: AutocompleteInteraction): Promise<void> {
   const typed = interaction.options.getFocused().toLowerCase();
-  const choices = context.engine.catalogue
-    .list()
+  // `/blend` offers only the models that fuse several images.
+  const models =
+    interaction.commandName === 'blend' ? blendModels(context.engine.catalogue) : context.engine.catalogue.list();
+  const choices = models
     .filter((model) => [model.id, model.label, ...model.aliases].some((name) => name.toLowerCase().includes(typed)))
     .slice(0, 25)
     .map((model) => ({ name: clip(`${model.id} — ${model.label}`, choiceLimit), value: choiceValue(model) }));
