@@ -6,7 +6,7 @@ import type { SlackContext } from './slack-context.js';
 import { memberSentenceFor, slackFailureSentence } from './slack-errors.js';
 import { commandKey } from './slack-ids.js';
 import type { Membership } from './slack-membership.js';
-import { helpText, modelsText, parseSubcommand, settingsText, usageText } from './slack-subcommands.js';
+import { blendText, helpText, modelsText, parseSubcommand, settingsText, usageText } from './slack-subcommands.js';
 import { slackDelivery } from './slack-target.js';
 import { promptFromSlack } from './slack-text.js';
 
@@ -58,6 +58,7 @@ async function handleCommand(
         );
       }
       if (subcommand.kind === 'usage') return await ephemeral(usageText(await context.engine.usage(requester)));
+      if (subcommand.kind === 'blend') return await ephemeral(blendText(context.engine.catalogue));
       return await ephemeral(await settingsText(context, requester, subcommand.args, command.channel_id));
     } catch (error) {
       return refuse(error, { subcommand: subcommand?.kind });

@@ -1,4 +1,5 @@
 import { flagHelpLines } from '../../../commands/imagine.js';
+import { blendImageCount, blendModels } from '../../core/engine/blend.js';
 import { ruleListOf } from '../../core/engine/channel-rules.js';
 import type { Requester } from '../../core/engine/engine-types.js';
 import {
@@ -17,6 +18,7 @@ export type Subcommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'models' }
   | { readonly kind: 'usage' }
+  | { readonly kind: 'blend' }
   | { readonly kind: 'settings'; readonly args: readonly string[] };
 
 /** What `settings …` asks for: whose defaults, and the change (none: show them). */
@@ -54,7 +56,8 @@ export function parseSubcommand(
 ): Subcommand | undefined {
   const [keyword = '', ...args] = text.trim().split(/\s+/).filter(Boolean);
   const word = keyword.toLowerCase();
-  if (args.length === 0 && (word === 'help' || word === 'models' || word === 'usage')) return { kind: word };
+  if (args.length === 0 && (word === 'help' || word === 'models' || word === 'usage' || word === 'blend'))
+    return { kind: word };
   if (word !== 'settings' || !settingsRequestOf(args, catalogue)) return undefined;
   return { kind: 'settings', args };
 }
@@ -111,10 +114,23 @@ export function helpText(): string {
     '• `/imagine a lighthouse at dusk --ar 16:9` starts a conversation (flags work anywhere in the prompt)',
     '• Reply in its thread to edit the latest image; share images in the reply to mix them in',
     '• Mention @threadpaint in a channel, or write to it in a DM, to start a conversation in that thread',
-    '• Buttons under each result: Reroll, Variations, Edit, Delete; Cancel while it is running',
+    '• Share 2 to 4 images in a message that starts with `blend` to blend them into one (`/imagine blend` says more)',
+    '• Buttons under each result: Reroll, Variations, Upscale, Edit, Delete; Cancel while it is running',
     '• `/imagine models` · `/imagine settings` · `/imagine usage` · `/imagine help`',
     '*Flags*',
     `\`\`\`${flagHelpLines().join('\n')}\`\`\``,
+  ].join('\n');
+}
+
+/**
+ * `/imagine blend`: Slack slash commands carry no files, so a Blend is a message with the images shared in it — in a
+ * conversation's thread, a DM with the app, or mentioning it — that starts with the word `blend`.
+ */
+export function blendText(catalogue: ModelCatalogue): string {
+  const models = blendModels(catalogue).map((model) => `\`${model.id}\``);
+  return [
+    `To blend ${blendImageCount.min} to ${blendImageCount.max} images into one, share them in one message that starts with \`blend\`, e.g. \`blend at sunset --ar 16:9\`: in a result's thread, in a DM with me, or mentioning @threadpaint in a channel.`,
+    `Models that blend: ${models.join(', ')}.`,
   ].join('\n');
 }
 
