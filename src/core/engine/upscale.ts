@@ -56,19 +56,24 @@ export class UpscaleConfirmationNeeded extends UserFacingError {
     readonly tier: SizeTier,
     readonly units: number,
   ) {
-    super('confirm_cost', `Upscaling to ${tier} costs ${formatUnits(units)} units for this image. Go ahead?`);
+    super('confirm_cost', `Upscaling to ${tier} costs ${unitsText(units)} for this image. Go ahead?`);
   }
 }
 
 /** The button's label, the same on every platform: the tier, and at 4K what one image costs. */
 export function upscaleLabel(step: UpscaleStep, index?: number): string {
   const which = index === undefined ? '' : ` #${index + 1}`;
-  const cost = step.tier === '4K' ? ` · ${formatUnits(step.unitsPerImage)} units` : '';
+  const cost = step.tier === '4K' ? ` · ${unitsText(step.unitsPerImage)}` : '';
   return `Upscale${which} ${step.tier}${cost}`;
 }
 
 export function formatUnits(units: number): string {
   return Number.isInteger(units) ? String(units) : units.toFixed(1);
+}
+
+/** `1 unit`, `6 units`, `3.9 units`. */
+export function unitsText(units: number): string {
+  return `${formatUnits(units)} unit${units === 1 ? '' : 's'}`;
 }
 
 /**

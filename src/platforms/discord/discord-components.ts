@@ -12,7 +12,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import { conversationExpired } from '../../core/engine/job-errors.js';
-import { formatUnits, UpscaleConfirmationNeeded } from '../../core/engine/upscale.js';
+import { UpscaleConfirmationNeeded, unitsText } from '../../core/engine/upscale.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { DiscordContext } from './discord-context.js';
 import { continueConversation } from './discord-continue.js';
@@ -142,7 +142,7 @@ async function upscale(
     if (!(error instanceof UpscaleConfirmationNeeded)) throw error;
     const confirm = new ButtonBuilder()
       .setCustomId(encodeCustomId({ action: 'upscaleok', turnId: turn.id, index }))
-      .setLabel(`Upscale to ${error.tier} · ${formatUnits(error.units)} units`)
+      .setLabel(`Upscale to ${error.tier} · ${unitsText(error.units)}`)
       .setStyle(ButtonStyle.Primary);
     await interaction.followUp({
       content: error.message,

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import { formatUnits, type UpscaleStep, upscaleLabel, upscaleStep } from '../../core/engine/upscale.js';
+import { type UpscaleStep, unitsText, upscaleLabel, upscaleStep } from '../../core/engine/upscale.js';
 import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
 import type { JobRecord, TurnRecord } from '../../core/records.js';
 import { type ActionKind, actionId } from './slack-ids.js';
@@ -172,7 +172,7 @@ export function turnButtons(turn: TurnRecord, canVary: boolean, upscale?: Upscal
 function upscaleConfirm(step: UpscaleStep): types.ConfirmationDialog {
   return {
     title: { type: 'plain_text', text: `Upscale to ${step.tier}?` },
-    text: { type: 'mrkdwn', text: `One image at ${step.tier} costs ${formatUnits(step.unitsPerImage)} units.` },
+    text: { type: 'mrkdwn', text: `One image at ${step.tier} costs ${unitsText(step.unitsPerImage)}.` },
     confirm: { type: 'plain_text', text: 'Upscale' },
     deny: { type: 'plain_text', text: 'Not now' },
   };

@@ -34,7 +34,8 @@ describe('Discord /imagine', () => {
     expect(content).toContain('`doubao-seedream-4-5-251128`');
     expect(content).toContain('seed 42');
     expect(content).toMatch(/\b\d{3,4}x\d{3,4}\b/);
-    expect(labelsOf(result)).toEqual(['Reroll', 'Edit', 'Variations', 'Delete']);
+    // Seedream 4.5 makes 4K too: Upscale shows what one image costs there.
+    expect(labelsOf(result)).toEqual(['Reroll', 'Edit', 'Variations', 'Upscale 4K · 1 unit', 'Delete']);
 
     const messageId = fake.interactions.get(sent.id)?.originalMessageId ?? '';
     const threadCreate = await fake.waitFor(
