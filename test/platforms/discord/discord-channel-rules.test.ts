@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fakeMemberPermissions, fakePermissions } from '../../fakes/fake-discord.js';
-import { contentOf, customIdsOf, useDiscordHarness } from './discord-harness.js';
+import { contentOf, customIdsOf, startConversation, useDiscordHarness } from './discord-harness.js';
 
 const harnesses = useDiscordHarness();
 const manageServer = fakeMemberPermissions | fakePermissions.ManageGuild;
@@ -62,6 +62,38 @@ describe('Discord /settings channel rules', () => {
     const result = await harness.result(allowed);
     expect(customIdsOf(result).length).toBeGreaterThan(0);
     expect(imageApi.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
+    expect(fake.violations).toEqual([]);
+  });
+
+  it('refuses the buttons of a result made before its channel was left out, and generates nothing', async () => {
+    const harness = await harnesses.start({ fake: twoChannels });
+    const { fake, imageApi } = harness;
+    const { messageId, result } = await startConversation(harness, 'a windmill', {
+      channelId: fake.channel('general'),
+    });
+    await harness.callback(
+      fake.interaction({
+        name: 'settings',
+        options: { channels: `<#${fake.channel('art')}>` },
+        memberPermissions: manageServer,
+      }),
+    );
+    const before = imageApi.requests.length;
+    const reroll = customIdsOf(result).find((id) => id.startsWith('tp:reroll:')) ?? '';
+    const press = fake.interaction({ type: 3, customId: reroll, message: messageId });
+    const told = await fake.waitFor(
+      (request) =>
+        request.method === 'POST' &&
+        request.path === `/webhooks/${fake.applicationId}/${press.token}` &&
+        contentOf(request).includes("I don't make images in this channel"),
+    );
+    expect(told.body).toMatchObject({ flags: 64 });
+    expect(imageApi.requests.length).toBe(before);
+    expect(
+      (await harness.bot.store.listJobsByState(['queued', 'running', 'generated', 'delivered'])).filter(
+        (job) => job.action === 'reroll',
+      ),
+    ).toEqual([]);
     expect(fake.violations).toEqual([]);
   });
 
