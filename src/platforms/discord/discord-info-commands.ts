@@ -35,10 +35,13 @@ export async function handleModels(context: DiscordContext, interaction: ChatInp
 /** Model option autocomplete from the catalogue (25 choices at most). */
 export async function handleAutocomplete(context: DiscordContext, interaction: AutocompleteInteraction): Promise<void> {
   const typed = interaction.options.getFocused().toLowerCase();
-  // `/blend` offers only the models that fuse several images.
+  // `/blend` offers only the models that fuse several images; every picker only the models the server allows.
   const models =
     interaction.commandName === 'blend' ? blendModels(context.engine.catalogue) : context.engine.catalogue.list();
+  const { workspace } = await context.engine.settings(interactionRequester(interaction, 'quota'));
+  const allowed = workspace.allowedModels;
   const choices = models
+    .filter((model) => !allowed || allowed.includes(model.id))
     .filter((model) => [model.id, model.label, ...model.aliases].some((name) => name.toLowerCase().includes(typed)))
     .slice(0, 25)
     .map((model) => ({ name: clip(`${model.id} — ${model.label}`, choiceLimit), value: choiceValue(model) }));

@@ -97,6 +97,27 @@ describe('Discord /settings channel rules', () => {
     expect(fake.violations).toEqual([]);
   });
 
+  it('offers only the allowed models in the model pickers', async () => {
+    const harness = await harnesses.start();
+    const { fake } = harness;
+    await harness.callback(
+      fake.interaction({
+        name: 'settings',
+        options: { models: 'seedream, gpt-image-1' },
+        memberPermissions: manageServer,
+      }),
+    );
+    const picked = async (name: string) => {
+      const callback = await harness.callback(
+        fake.interaction({ type: 4, name, options: { model: '' }, focused: 'model' }),
+      );
+      return (callback.body as { data: { choices: { value: string }[] } }).data.choices.map((choice) => choice.value);
+    };
+    expect(await picked('imagine')).toEqual(['doubao-seedream-4-5-251128', 'gpt-image-1']);
+    expect(await picked('blend')).toEqual(['doubao-seedream-4-5-251128', 'gpt-image-1']);
+    expect(fake.violations).toEqual([]);
+  });
+
   it('clears a rule with "all" and "none"', async () => {
     const harness = await harnesses.start({ fake: twoChannels });
     const { fake } = harness;
