@@ -2,6 +2,7 @@ import type { InputImage } from '../imagine-request.js';
 import { chargedUnits, checkQuota, quotaGuards } from '../jobs/quota.js';
 import type { ConversationRecord, JobInput, JobRecord, JobState, ServerSettings, TurnRecord } from '../records.js';
 import type { QuotaGuard } from '../store.js';
+import { UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
 import { blendPrompt, checkBlend } from './blend.js';
 import { imagineRequestOf } from './build-request.js';
@@ -44,6 +45,9 @@ export async function prepareSubmission(
   // The workspace's channel rules come first: a thread belongs to the channel its conversation lives in.
   refuseOutsideAllowedChannels(server, conversation?.channelId ?? inbound.channelId);
   const defaultModel = defaultModelOf(context, server);
+  if (inbound.action === 'upscale' && !parent) {
+    throw new UserFacingError('nothing_to_edit', 'Upscale works on an image: press it under the one you want larger.');
+  }
   const upscale =
     inbound.action === 'upscale' && parent
       ? upscaleInputFor(context.catalogue, parent, inbound.target?.index ?? 0)

@@ -109,7 +109,7 @@ describe('Upscale, a new turn at the next tier', () => {
     expect(requests.at(-1)).toMatchObject({ seed: 77, size: '4992x3328', count: 1 });
   });
 
-  it('refuses a model without a larger size, and a turn that is not the caller’s', async () => {
+  it('refuses a model without a larger size, a turn that is not the caller’s, and no image at all', async () => {
     const harness = harnesses.create({ provider: billedStandIn() });
     const first = await harness.imagineDelivered('a fern');
     await expect(
@@ -121,6 +121,9 @@ describe('Upscale, a new turn at the next tier', () => {
     await expect(
       harness.submit({ action: 'upscale', text: '', workspaceId: 'T2', target: { turnId: first.turn.id } }),
     ).rejects.toMatchObject({ code: 'conversation_expired' });
+    await expect(harness.submit({ action: 'upscale', text: 'a fern' })).rejects.toMatchObject({
+      code: 'nothing_to_edit',
+    });
     expect(await harness.engine.usage(member)).toMatchObject({ lastHour: { units: 1 } });
   });
 });
