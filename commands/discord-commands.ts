@@ -1,3 +1,4 @@
+import { blendCommand } from './blend.js';
 import type { CommandDefinition, CommandOption, MessageCommandDefinition } from './command-definition.js';
 import { imagineCommand } from './imagine.js';
 import {
@@ -67,6 +68,7 @@ export function toDiscordMessageCommand(definition: MessageCommandDefinition): D
 export function discordCommands(): DiscordCommandJson[] {
   return [
     ...[imagineCommand, editCommand, modelsCommand, settingsCommand, usageCommand].map(toDiscordCommand),
+    toDiscordCommand(blendCommand),
     toDiscordMessageCommand(editImageMessageCommand),
   ];
 }

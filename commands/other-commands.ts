@@ -53,6 +53,21 @@ export const settingsCommand = {
       description: 'Server: image units for the whole server per day (0 = no limit)',
       min: 0,
     },
+    {
+      name: 'channels',
+      kind: 'string',
+      description: 'Server: the channels the bot answers in, as #mentions (all = every channel)',
+    },
+    {
+      name: 'blocked_terms',
+      kind: 'string',
+      description: 'Server: words or phrases refused in prompts, separated by commas (none = clear)',
+    },
+    {
+      name: 'models',
+      kind: 'string',
+      description: 'Server: the models members may use, separated by commas (all = every model)',
+    },
     { name: 'reset', kind: 'boolean', description: 'Clear these settings' },
   ],
 } as const satisfies CommandDefinition;

@@ -31,7 +31,7 @@ export const slackBotEvents = [
 ] as const;
 
 /** Subcommands `/imagine` answers when the text is exactly the keyword. */
-export const slackSubcommands = ['help', 'models', 'settings', 'usage'] as const;
+export const slackSubcommands = ['help', 'models', 'settings', 'usage', 'blend'] as const;
 
 /** The path of Bolt's receiver on the shared HTTP server: events, commands and interactivity all arrive there. */
 export const slackRequestPath = '/slack/events';

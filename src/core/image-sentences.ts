@@ -61,3 +61,12 @@ export function unsupportedImageError(name: string | undefined, format: string, 
     { cause },
   );
 }
+
+/**
+ * What a member is told when an image was re-encoded to fit the platform's upload cap (a large Upscale, a 4K PNG):
+ * what they see is a smaller copy, and the original stays stored at full size.
+ */
+export function fittedForUploadNotice(count: number, maxBytes: number): string {
+  const which = count === 1 ? 'This image was' : `${count} images were`;
+  return `${which} re-encoded to fit the ${formatBytes(maxBytes)} upload limit here; the full-size original is kept.`;
+}

@@ -37,7 +37,7 @@ export interface ConversationRecord extends ConversationLocation {
   readonly updatedAt: number;
 }
 
-export type TurnAction = 'imagine' | 'edit' | 'reroll' | 'variations' | 'retry';
+export type TurnAction = 'imagine' | 'edit' | 'reroll' | 'variations' | 'upscale' | 'retry';
 
 /** The exact, reproducible parameters of one generation (wire values, after validation). */
 export interface TurnParameters {
@@ -171,6 +171,12 @@ export interface ServerSettings extends MemberSettings {
   readonly quotaMemberPerHour?: number;
   readonly quotaMemberPerDay?: number;
   readonly quotaServerPerDay?: number;
+  /** Channel rules (`engine/channel-rules.ts`): the channels the bot answers in; undefined = every channel. */
+  readonly allowedChannels?: readonly string[];
+  /** Words or phrases a prompt may not contain (matched case- and accent-insensitively, as whole words). */
+  readonly blockedTerms?: readonly string[];
+  /** Model ids members may use here; undefined = every model of the catalogue. */
+  readonly allowedModels?: readonly string[];
 }
 
 export type UsageOutcome = 'reserved' | 'succeeded' | 'failed' | 'refused' | 'timeout' | 'cancelled';

@@ -25,6 +25,10 @@ export const userFacingCodes = [
   'model_needs_image',
   'model_takes_no_images',
   'too_many_images',
+  'no_larger_size',
+  'bad_blend',
+  'model_cannot_blend',
+  'confirm_cost',
   'mask_unsupported',
   'mask_without_image',
   'mask_without_alpha',
@@ -55,6 +59,10 @@ export const userFacingCodes = [
   'quota_exceeded',
   'delivery_timeout',
   'bad_setting',
+  // A workspace's channel rules (`/settings`, admins).
+  'channel_not_allowed',
+  'blocked_term',
+  'model_not_allowed',
   'bad_request',
   'unknown_button',
   // Where the bot posts.

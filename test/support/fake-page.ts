@@ -11,7 +11,7 @@ export class FakeElement {
   parent: FakeElement | undefined;
   className = '';
   type = '';
-  src = '';
+  private source = '';
   title = '';
   value = '';
   files: FakeFile[] = [];
@@ -26,6 +26,15 @@ export class FakeElement {
     readonly tag: string,
     private readonly page: FakePage,
   ) {}
+
+  /** An image's URL: set once its bytes are fetched, a change a test can wait for. */
+  get src(): string {
+    return this.source;
+  }
+  set src(url: string) {
+    this.source = url;
+    this.page.changed();
+  }
 
   get textContent(): string {
     return this.ownText + this.children.map((child) => child.textContent).join('');
@@ -97,6 +106,16 @@ export class FakePage {
     }
   }
 
+  /** What the script made object URLs of (the images it fetched), by URL. */
+  private readonly blobs = new Map<string, Blob>();
+
+  /** The bytes behind an object URL the script made (an `<img>`'s `src`). */
+  async blobBytes(url: string): Promise<Uint8Array> {
+    const blob = this.blobs.get(url);
+    if (!blob) throw new Error(`no object URL ${url}`);
+    return new Uint8Array(await blob.arrayBuffer());
+  }
+
   element(id: string): FakeElement {
     const element = this.byId.get(id);
     if (!element) throw new Error(`no element #${id}`);
@@ -148,8 +167,13 @@ export class FakePage {
       setItem: (key: string, value: string) => void storage.set(key, value),
       removeItem: (key: string) => void storage.delete(key),
     };
-    let blobs = 0;
-    const objectUrls = { createObjectURL: () => `blob:fake/${++blobs}` };
+    const objectUrls = {
+      createObjectURL: (blob: Blob) => {
+        const url = `blob:fake/${this.blobs.size + 1}`;
+        this.blobs.set(url, blob);
+        return url;
+      },
+    };
     const context = createContext({
       document: { ...document, body: this.body },
       localStorage,

@@ -23,7 +23,10 @@ export async function submitRequest(
   if (earlier) return { status: 'duplicate', job: earlier };
   // Ownership before anything that reads the target.
   const continuation = retryOf ? {} : await resolveContinuation(context, inbound);
-  const pendingCheck = !retryOf && inbound.target && (inbound.action === 'reroll' || inbound.action === 'variations');
+  const pendingCheck =
+    !retryOf &&
+    inbound.target &&
+    (inbound.action === 'reroll' || inbound.action === 'variations' || inbound.action === 'upscale');
   if (pendingCheck && inbound.target) {
     // A second press while the first is pending is that press, not a request of its own: answered before the quota
     // is checked (the first press took the units). The store checks again when it writes, across processes.

@@ -57,6 +57,10 @@ export interface InboundRequest extends Requester {
   readonly target?: { readonly turnId: string; readonly index?: number };
   /** Ids and tokens the platform needs to deliver the result later, from any process. */
   readonly delivery: DeliveryTarget;
+  /** A Blend (`/blend`, Slack's `blend` with shared images): 2–4 images fused into one, on models that can. */
+  readonly blend?: boolean;
+  /** The member confirmed the cost shown to them (an Upscale above `upscaleConfirmUnits` per image). */
+  readonly confirmed?: boolean;
   /** What the platform has to say about the request besides (a shared file it could not see): shown with its status. */
   readonly notices?: readonly string[];
 }

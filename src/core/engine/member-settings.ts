@@ -3,12 +3,13 @@ import type { MemberSettings, ServerSettings } from '../records.js';
 import { parseRatio } from '../size-mapping.js';
 import type { SettingsPatch } from '../store.js';
 import { UserFacingError } from '../user-facing-error.js';
+import { type ChannelRulesChange, channelRulesPatchOf } from './channel-rules.js';
 
 /** Whose defaults a change is for: the member's own, or the whole workspace's (Discord server, Slack workspace). */
 export type SettingsScope = 'member' | 'workspace';
 
 /** A change to defaults as a platform read it; `null` clears a setting, a missing field keeps it. */
-export interface SettingsChange {
+export interface SettingsChange extends ChannelRulesChange {
   readonly model?: string | null;
   readonly aspectRatio?: string | null;
   readonly quality?: string | null;
@@ -16,6 +17,7 @@ export interface SettingsChange {
   readonly quotaMemberPerHour?: number | null;
   readonly quotaMemberPerDay?: number | null;
   readonly quotaServerPerDay?: number | null;
+  // Workspace only, from ChannelRulesChange: allowed channels, blocked terms, allowed models.
 }
 
 /** What `settings` shows: the member's defaults, the workspace's, and the operator's model. */
@@ -45,6 +47,10 @@ export function settingsPatchOf(
   if (scope === 'member' && limits.some((limit) => limit !== undefined)) {
     throw new UserFacingError('bad_setting', 'Limits are set for the whole workspace, not for one member.');
   }
+  const rules = [change.allowedChannels, change.blockedTerms, change.allowedModels];
+  if (scope === 'member' && rules.some((rule) => rule !== undefined)) {
+    throw new UserFacingError('bad_setting', 'Channel rules are set for the whole workspace, not for one member.');
+  }
   for (const limit of limits) {
     if (limit !== undefined && limit !== null && !(Number.isFinite(limit) && limit >= 0 && limit <= maxQuotaUnits)) {
       throw new UserFacingError('bad_setting', `A limit is a number of cost units from 0 to ${maxQuotaUnits}.`);
@@ -63,6 +69,7 @@ export function settingsPatchOf(
     ...(change.quotaMemberPerHour !== undefined ? { quotaMemberPerHour: change.quotaMemberPerHour } : {}),
     ...(change.quotaMemberPerDay !== undefined ? { quotaMemberPerDay: change.quotaMemberPerDay } : {}),
     ...(change.quotaServerPerDay !== undefined ? { quotaServerPerDay: change.quotaServerPerDay } : {}),
+    ...channelRulesPatchOf(change, catalogue),
   };
 }
 

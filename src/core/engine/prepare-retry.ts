@@ -1,4 +1,5 @@
 import type { JobRecord } from '../records.js';
+import { applyChannelRules } from './channel-rules.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest } from './engine-types.js';
 import { conversationExpired } from './job-errors.js';
@@ -20,6 +21,12 @@ export async function prepareRetry(
   ]);
   if (!turn || !conversation) throw conversationExpired();
   const server = await store.getServerSettings(inbound.platform, inbound.workspaceId);
+  // The rules as they are now: a retry of a turn made before an admin changed them is refused like a new request.
+  applyChannelRules(server, {
+    channelId: conversation.channelId,
+    prompt: turn.parameters?.prompt ?? previous.input.prompt,
+    modelId: turn.parameters?.model ?? conversation.model,
+  });
   const quota = await checkRequesterQuota(context, inbound, previous.costUnits, server);
   const at = context.now();
   const { error: _error, startedAt: _startedAt, finishedAt: _finishedAt, ...kept } = previous;

@@ -2,15 +2,19 @@ import type { InputImage } from '../imagine-request.js';
 import { chargedUnits, checkQuota, quotaGuards } from '../jobs/quota.js';
 import type { ConversationRecord, JobInput, JobRecord, JobState, ServerSettings, TurnRecord } from '../records.js';
 import type { QuotaGuard } from '../store.js';
+import { UserFacingError } from '../user-facing-error.js';
 import { validateRequest } from '../validate-request.js';
+import { blendPrompt, checkBlend } from './blend.js';
 import type { BlobLease } from './blob-holds.js';
 import { imagineRequestOf } from './build-request.js';
+import { refuseBlockedTerms, refuseDisallowedModel, refuseOutsideAllowedChannels } from './channel-rules.js';
 import type { EngineContext } from './engine-context.js';
 import type { InboundRequest, Requester } from './engine-types.js';
-import { jobInputFor } from './job-input.js';
+import { imageOnlyPrompt, jobInputFor } from './job-input.js';
 import { withNamedMask } from './named-mask.js';
 import { type Continuation, resolveContinuation } from './ownership.js';
 import { storeImages } from './store-images.js';
+import { UpscaleConfirmationNeeded, upscaleInputFor } from './upscale.js';
 
 export interface PreparedSubmission {
   readonly conversation: ConversationRecord;
@@ -43,11 +47,35 @@ export async function prepareSubmission(
     store.getMemberSettings(inbound.platform, inbound.workspaceId, inbound.memberId),
     store.getServerSettings(inbound.platform, inbound.workspaceId),
   ]);
-  const requested = withNamedMask(
-    jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model }, context.settings),
-    inbound,
-    { catalogue: context.catalogue, defaultModel: context.settings.defaultModel },
-  );
+  // The workspace's channel rules come first: a thread belongs to the channel its conversation lives in.
+  refuseOutsideAllowedChannels(server, conversation?.channelId ?? inbound.channelId);
+  const defaultModel = defaultModelOf(context, server);
+  if (inbound.action === 'upscale' && !parent) {
+    throw new UserFacingError('nothing_to_edit', 'Upscale works on an image: press it under the one you want larger.');
+  }
+  const upscale =
+    inbound.action === 'upscale' && parent
+      ? upscaleInputFor(context.catalogue, parent, inbound.target?.index ?? 0)
+      : undefined;
+  const asked =
+    upscale?.input ??
+    jobInputFor(inbound, parent, { member, server, conversationModel: conversation?.model }, context.settings);
+  // The job keeps a model the workspace chose for it: the runner would otherwise fall back to the operator's.
+  const chosen = asked.model === undefined && defaultModel !== context.settings.defaultModel;
+  const requested = withNamedMask(chosen ? { ...asked, model: defaultModel } : asked, inbound, {
+    catalogue: context.catalogue,
+    defaultModel,
+  });
+  // On the prompt as the model gets it: flags removed (a reroll's is its turn's prompt).
+  refuseBlockedTerms(server, requested.prompt);
+  const blend = inbound.blend === true;
+  if (blend) {
+    checkBlend(
+      context.catalogue,
+      requested.model ?? defaultModel,
+      (inbound.attachments?.length ?? 0) + (inbound.files?.length ?? 0),
+    );
+  }
 
   // Dry-run validation with the images the job will have, so bad flags are refused now, not after queueing.
   const baseCount = inbound.action === 'edit' ? 1 : 0;
@@ -56,18 +84,24 @@ export async function prepareSubmission(
   // Files fetched when the job starts count now too.
   const carried = requested.attachments.length + (inbound.files?.length ?? 0);
   const images = [...Array.from({ length: baseCount + carried }, () => placeholder), ...(inbound.attachments ?? [])];
-  const { request, notices } = validateRequest(imagineRequestOf(requested, images), {
+  const prompted = blend && requested.prompt === imageOnlyPrompt ? { ...requested, prompt: blendPrompt } : requested;
+  const { request, notices } = validateRequest(imagineRequestOf(prompted, images), {
     catalogue: context.catalogue,
-    defaultModel: context.settings.defaultModel,
+    defaultModel,
     randomSeed: context.randomSeed,
   });
+  refuseDisallowedModel(server, request.model.id);
   const units = chargedUnits(request, context.provider.offline);
+  // A costly Upscale is shown with its cost first; the member's confirmation comes back as a fresh request.
+  if (upscale?.step.needsConfirmation && units > 0 && inbound.confirmed !== true) {
+    throw new UpscaleConfirmationNeeded(upscale.step.tier, units / request.count);
+  }
   const quota = await checkRequesterQuota(context, inbound, units, server);
   // Stored only once the request is accepted: a refused one leaves no image behind.
   // A dry run (a platform's check before it answers) validates and checks the quota but stores nothing.
   const attachments = 'lease' in options ? await storeImages(context, inbound.attachments ?? [], options.lease) : [];
   const input: JobInput = {
-    ...requested,
+    ...prompted,
     attachments: [...requested.attachments, ...attachments],
     ...(inbound.files && inbound.files.length > 0 ? { files: inbound.files } : {}),
   };
@@ -140,6 +174,18 @@ async function latestLiveTurnId(context: EngineContext, conversationId: string):
   const live = new Set(jobs.filter((job) => liveStates.has(job.state)).map((job) => job.turnId));
   const turns = await context.store.listTurns(conversationId);
   return turns.findLast((turn) => live.has(turn.id))?.id;
+}
+
+/**
+ * The model a request that names none gets: the operator's, unless the workspace allows only other models (then the
+ * first it allows), so a member who never picks a model is not refused for the operator's choice.
+ */
+export function defaultModelOf(context: EngineContext, server: ServerSettings): string {
+  const fallback = context.settings.defaultModel;
+  const allowed = server.allowedModels;
+  if (!allowed || allowed.length === 0) return fallback;
+  const resolved = context.catalogue.find(fallback)?.id ?? fallback;
+  return allowed.includes(resolved) ? fallback : (allowed[0] ?? fallback);
 }
 
 const liveStates = new Set<JobState>(['queued', 'running', 'generated', 'delivered']);

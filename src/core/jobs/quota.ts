@@ -1,4 +1,5 @@
 import type { GenerationRequest } from '../imagine-request.js';
+import type { ModelSpec, SizeTier } from '../models/model-spec.js';
 import type { Platform, ServerSettings } from '../records.js';
 import type { QuotaGuard, Store, UsageQuery } from '../store.js';
 import { UserFacingError } from '../user-facing-error.js';
@@ -36,12 +37,13 @@ export function effectiveQuota(defaults: QuotaLimits, server: ServerSettings): Q
 
 /** Cost units of a request: per image, by quality, else by tier, else the model's base price. */
 export function costOf(request: GenerationRequest): number {
-  const { cost } = request.model;
-  const perImage =
-    (request.quality !== undefined ? cost.byQuality?.[request.quality] : undefined) ??
-    cost.byTier?.[request.tier] ??
-    cost.perImage;
-  return Math.round(perImage * request.count * 100) / 100;
+  return Math.round(unitsPerImage(request.model, request.tier, request.quality) * request.count * 100) / 100;
+}
+
+/** Cost units of one image of a model at a tier (and quality, which wins where the model prices by it). */
+export function unitsPerImage(model: ModelSpec, tier: SizeTier, quality?: string): number {
+  const { cost } = model;
+  return (quality !== undefined ? cost.byQuality?.[quality] : undefined) ?? cost.byTier?.[tier] ?? cost.perImage;
 }
 
 /**

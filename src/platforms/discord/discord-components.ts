@@ -1,6 +1,8 @@
 import {
   ActionRowBuilder,
+  ButtonBuilder,
   type ButtonInteraction,
+  ButtonStyle,
   type Interaction,
   MessageFlags,
   ModalBuilder,
@@ -10,6 +12,7 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import { conversationExpired } from '../../core/engine/job-errors.js';
+import { UpscaleConfirmationNeeded, unitsText } from '../../core/engine/upscale.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { DiscordContext } from './discord-context.js';
 import { continueConversation } from './discord-continue.js';
@@ -70,6 +73,9 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
         await interaction.followUp({ content: 'Already on it.', flags: MessageFlags.Ephemeral });
       return;
     }
+    case 'upscale':
+    case 'upscaleok':
+      return upscale(context, interaction, id.turnId, id.index, id.action === 'upscaleok');
     case 'delete': {
       const links = await engine.deleteTurn(id.turnId, interactionRequester(interaction, 'moderate'));
       await interaction.deferUpdate();
@@ -102,6 +108,47 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
     default:
       // A modal's id on a button (`editmodal`, `ctxedit`): not something any version put there.
       return answerUnknown(interaction);
+  }
+}
+
+/**
+ * Upscale under an image: a new turn at the model's next size. One that costs more than the confirm threshold per
+ * image is answered, only to the member, with its cost and a button that confirms it (a fresh interaction).
+ */
+async function upscale(
+  context: DiscordContext,
+  interaction: ButtonInteraction,
+  turnId: string,
+  index: number,
+  confirmed: boolean,
+): Promise<void> {
+  const { turn, conversation } = await turnAndConversation(context, turnId, interaction);
+  await interaction.deferUpdate();
+  try {
+    const outcome = await continueConversation(context, {
+      requester: interactionRequester(interaction, 'quota'),
+      idempotencyKey: `discord:${interaction.id}`,
+      conversation,
+      action: 'upscale',
+      text: '',
+      attachments: [],
+      target: { turnId: turn.id, index },
+      interaction: { applicationId: interaction.applicationId, token: interaction.token },
+      confirmed,
+    });
+    if (outcome === 'duplicate')
+      await interaction.followUp({ content: 'Already on it.', flags: MessageFlags.Ephemeral });
+  } catch (error) {
+    if (!(error instanceof UpscaleConfirmationNeeded)) throw error;
+    const confirm = new ButtonBuilder()
+      .setCustomId(encodeCustomId({ action: 'upscaleok', turnId: turn.id, index }))
+      .setLabel(`Upscale to ${error.tier} · ${unitsText(error.units)}`)
+      .setStyle(ButtonStyle.Primary);
+    await interaction.followUp({
+      content: error.message,
+      components: [new ActionRowBuilder<ButtonBuilder>().addComponents(confirm)],
+      flags: MessageFlags.Ephemeral,
+    });
   }
 }
 

@@ -17,6 +17,8 @@ export interface ContinueRequest {
   /** Where to post; the conversation's thread by default. */
   readonly channelId?: string;
   readonly options?: InboundRequest['options'];
+  /** The member confirmed a cost they were shown (a costly Upscale). */
+  readonly confirmed?: boolean;
   /** The interaction that asked (a button, a modal): a refusal after this point reaches the member through it. */
   readonly interaction?: { readonly applicationId: string; readonly token: string };
 }
@@ -55,6 +57,7 @@ export async function continueConversation(
     conversationId: conversation.id,
     ...(request.target ? { target: request.target } : {}),
     ...(request.options ? { options: request.options } : {}),
+    ...(request.confirmed ? { confirmed: true } : {}),
     delivery,
   });
   return result.status;

@@ -6,7 +6,11 @@ import { z } from 'zod';
  */
 export type CustomId =
   | { readonly action: 'reroll' | 'delete'; readonly turnId: string }
-  | { readonly action: 'vary' | 'edit' | 'editmodal'; readonly turnId: string; readonly index: number }
+  | {
+      readonly action: 'vary' | 'edit' | 'editmodal' | 'upscale' | 'upscaleok';
+      readonly turnId: string;
+      readonly index: number;
+    }
   | { readonly action: 'cancel' | 'retry' | 'redeliver'; readonly jobId: string }
   | { readonly action: 'ctxedit'; readonly channelId: string; readonly messageId: string };
 
@@ -21,6 +25,8 @@ export function encodeCustomId(value: CustomId): string {
     case 'vary':
     case 'edit':
     case 'editmodal':
+    case 'upscale':
+    case 'upscaleok':
       return `tp:${value.action}:${value.turnId}:${value.index}`;
     case 'cancel':
     case 'retry':
@@ -41,7 +47,9 @@ export function parseCustomId(raw: string): CustomId | undefined {
       return second === undefined ? { action, turnId: first } : undefined;
     case 'vary':
     case 'edit':
-    case 'editmodal': {
+    case 'editmodal':
+    case 'upscale':
+    case 'upscaleok': {
       const parsed = index.safeParse(second);
       return parsed.success ? { action, turnId: first, index: parsed.data } : undefined;
     }

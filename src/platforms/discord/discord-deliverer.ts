@@ -1,10 +1,12 @@
 import { type RawFile, Routes } from 'discord.js';
 import type { DeliveryContext } from '../../core/engine/engine-types.js';
+import { upscaleStep } from '../../core/engine/upscale.js';
+import { fittedForUploadNotice } from '../../core/image-sentences.js';
 import type { DeliveryIds } from '../../core/platform/chat-platform.js';
 import { sniffImageType } from '../../images/image-type.js';
 import { discordCode, discordCodes, redactDiscordError } from './discord-errors.js';
 import type { DiscordOutbound } from './discord-outbound.js';
-import { resultContent, resultRows, threadName } from './discord-render.js';
+import { clip, resultContent, resultRows, threadName } from './discord-render.js';
 import {
   editTargetMessage,
   type MessageBody,
@@ -23,11 +25,16 @@ import { type DiscordTarget, defaultSizeLimit, readTarget } from './discord-targ
 export function createDiscordDeliverer(outbound: DiscordOutbound) {
   const { rests, engine } = outbound;
 
-  async function filesFor(context: DeliveryContext, target: DiscordTarget): Promise<RawFile[]> {
+  async function filesFor(
+    context: DeliveryContext,
+    target: DiscordTarget,
+  ): Promise<{ files: RawFile[]; notice?: string }> {
     const maxBytes = target.sizeLimit ?? defaultSizeLimit;
     const files: RawFile[] = [];
+    let reencoded = 0;
     for (const [index, image] of context.images.slice(0, 10).entries()) {
       const fitted = await outbound.pipeline.prepareOutput(image.bytes, { maxBytes });
+      if (fitted.reencoded) reencoded++;
       const extension = sniffImageType(fitted.bytes)?.extension ?? 'png';
       files.push({
         name: `threadpaint-${context.turn.id.slice(0, 8)}-${index + 1}.${extension}`,
@@ -35,7 +42,7 @@ export function createDiscordDeliverer(outbound: DiscordOutbound) {
         contentType: fitted.mimeType,
       });
     }
-    return files;
+    return { files, ...(reencoded > 0 ? { notice: fittedForUploadNotice(reencoded, maxBytes) } : {}) };
   }
 
   const mentionOfBot = async () => {
@@ -72,10 +79,15 @@ export function createDiscordDeliverer(outbound: DiscordOutbound) {
   async function deliverTurn(context: DeliveryContext): Promise<DeliveryIds> {
     const target = readTarget(context.job.delivery);
     const model = engine.catalogue.find(context.turn.parameters?.model ?? '');
-    const files = await filesFor(context, target);
+    const { files, notice } = await filesFor(context, target);
+    const content = resultContent(context.turn, context.job, undefined);
     const body: MessageBody = {
-      content: resultContent(context.turn, context.job, undefined),
-      components: resultRows(context.turn, (model?.maxInputImages ?? 0) > 0),
+      content: notice ? clip(`${content}\n-# ${notice}`) : content,
+      components: resultRows(
+        context.turn,
+        (model?.maxInputImages ?? 0) > 0,
+        context.turn.parameters ? upscaleStep(engine.catalogue, context.turn.parameters) : undefined,
+      ),
       // Discord's schema types the id of a new upload as a string: the index of its `files[n]` part.
       attachments: files.map((_, index) => ({ id: String(index) })),
       allowed_mentions: { users: [context.job.memberId] },

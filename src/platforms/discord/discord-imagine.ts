@@ -32,8 +32,11 @@ export async function handleGenerateCommand(
   interaction: ChatInputCommandInteraction,
 ): Promise<void> {
   const isEdit = interaction.commandName === 'edit';
-  const text = interaction.options.getString(isEdit ? 'instruction' : 'prompt', true);
-  const attachmentInfos = (isEdit ? ['image'] : ['image', 'image2'])
+  const isBlend = interaction.commandName === 'blend';
+  const text = interaction.options.getString(isEdit ? 'instruction' : 'prompt', !isBlend) ?? '';
+  const attachmentInfos = (
+    isEdit ? ['image'] : isBlend ? ['image1', 'image2', 'image3', 'image4'] : ['image', 'image2']
+  )
     .map((name) => interaction.options.getAttachment(name))
     .filter((attachment) => attachment !== null)
     .map(
@@ -47,7 +50,7 @@ export async function handleGenerateCommand(
   const options: Partial<InlineFlags> = {};
   const model = interaction.options.getString('model');
   if (model) options.model = modelFromOption(context.engine.catalogue, model);
-  if (!isEdit) {
+  if (!isEdit && !isBlend) {
     const aspect = interaction.options.getString('aspect');
     const count = interaction.options.getInteger('count');
     const seed = interaction.options.getInteger('seed');
@@ -61,14 +64,20 @@ export async function handleGenerateCommand(
     if (size) options.size = size;
     if (no) options.negativePrompt = no;
   }
-  await submitGeneration(context, interaction, { text, options, attachmentInfos });
+  await submitGeneration(context, interaction, { text, options, attachmentInfos, ...(isBlend ? { blend: true } : {}) });
 }
 
 /** Shared by the slash commands and the "Edit image" context menu's modal. */
 export async function submitGeneration(
   context: DiscordContext,
   interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
-  request: { text: string; options: Partial<InlineFlags>; attachmentInfos: readonly AttachmentInfo[] },
+  request: {
+    text: string;
+    options: Partial<InlineFlags>;
+    attachmentInfos: readonly AttachmentInfo[];
+    /** `/blend`: the images are fused into one, on a model that can. */
+    blend?: boolean;
+  },
 ): Promise<void> {
   const guildId = interaction.guildId;
   if (!guildId || !interaction.channelId) {
@@ -96,6 +105,7 @@ export async function submitGeneration(
     text: request.text,
     options: request.options,
     attachments: request.attachmentInfos.map(() => placeholder),
+    ...(request.blend ? { blend: true } : {}),
     channelId: parentId ?? interaction.channelId,
     ...(parentId !== null ? { threadId: interaction.channelId } : {}),
     delivery: {},

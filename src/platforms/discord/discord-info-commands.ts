@@ -4,6 +4,8 @@ import {
   MessageFlags,
   PermissionFlagsBits,
 } from 'discord.js';
+import { blendModels } from '../../core/engine/blend.js';
+import { ruleListOf } from '../../core/engine/channel-rules.js';
 import { clearedSettings, type SettingsChange } from '../../core/engine/member-settings.js';
 import type { UsageReport } from '../../core/engine/usage-report.js';
 import type { MemberSettings, ServerSettings } from '../../core/records.js';
@@ -33,8 +35,13 @@ export async function handleModels(context: DiscordContext, interaction: ChatInp
 /** Model option autocomplete from the catalogue (25 choices at most). */
 export async function handleAutocomplete(context: DiscordContext, interaction: AutocompleteInteraction): Promise<void> {
   const typed = interaction.options.getFocused().toLowerCase();
-  const choices = context.engine.catalogue
-    .list()
+  // `/blend` offers only the models that fuse several images; every picker only the models the server allows.
+  const models =
+    interaction.commandName === 'blend' ? blendModels(context.engine.catalogue) : context.engine.catalogue.list();
+  const { workspace } = await context.engine.settings(interactionRequester(interaction, 'quota'));
+  const allowed = workspace.allowedModels;
+  const choices = models
+    .filter((model) => !allowed || allowed.includes(model.id))
     .filter((model) => [model.id, model.label, ...model.aliases].some((name) => name.toLowerCase().includes(typed)))
     .slice(0, 25)
     .map((model) => ({ name: clip(`${model.id} — ${model.label}`, choiceLimit), value: choiceValue(model) }));
@@ -46,7 +53,9 @@ export async function handleAutocomplete(context: DiscordContext, interaction: A
  * core validates and saves; this reads the options and shows what was saved.
  */
 export async function handleSettings(context: DiscordContext, interaction: ChatInputCommandInteraction): Promise<void> {
-  const server = interaction.options.getString('scope') === 'server';
+  const rules = channelRulesOf(interaction);
+  // The channel rules are the server's only: naming one is asking for the server's settings.
+  const server = interaction.options.getString('scope') === 'server' || Object.keys(rules).length > 0;
   if (server && !interaction.memberPermissions?.has(PermissionFlagsBits.ManageGuild)) {
     throw new UserFacingError('not_allowed', 'Server settings need the Manage Server permission.');
   }
@@ -70,13 +79,31 @@ export async function handleSettings(context: DiscordContext, interaction: ChatI
           quotaServerPerDay: limit('server_per_day'),
         })
       : {}),
+    ...rules,
   };
   const requester = interactionRequester(interaction, 'quota');
   const report = await context.engine.changeSettings(requester, server ? 'workspace' : 'member', change);
   await interaction.reply({
-    content: settingsContent(server ? 'Server' : 'Your', server ? report.workspace : report.member),
+    content: clip(settingsContent(server ? 'Server' : 'Your', server ? report.workspace : report.member)),
     flags: MessageFlags.Ephemeral,
   });
+}
+
+/** `channels`, `blocked_terms`, `models` as the core's change: channel mentions (`<#id>`) or ids, comma lists. */
+function channelRulesOf(interaction: ChatInputCommandInteraction): SettingsChange {
+  const channels = interaction.options.getString('channels');
+  const terms = interaction.options.getString('blocked_terms');
+  const models = interaction.options.getString('models');
+  return {
+    ...(channels !== null ? { allowedChannels: channelIdsOf(channels) } : {}),
+    ...(terms !== null ? { blockedTerms: ruleListOf(terms) } : {}),
+    ...(models !== null ? { allowedModels: ruleListOf(models, /[\s,;]+/) } : {}),
+  };
+}
+
+function channelIdsOf(text: string): readonly string[] | null {
+  const listed = ruleListOf(text, /[\s,]+/);
+  return listed === null ? null : listed.map((channel) => /^<#(\d+)>$/.exec(channel)?.[1] ?? channel);
 }
 
 function withoutAbsent<T extends object>(value: T): Partial<T> {
@@ -87,9 +114,15 @@ function settingsContent(whose: string, shown: MemberSettings | ServerSettings):
   const entries = Object.entries(shown).filter(([, value]) => value !== undefined && value !== null);
   const described =
     entries.length > 0
-      ? entries.map(([key, value]) => `• ${key}: \`${value}\``).join('\n')
+      ? entries.map(([key, value]) => `• ${key}: ${settingValue(key, value)}`).join('\n')
       : '• nothing set: the defaults apply';
   return `**${whose} settings**\n${described}`;
+}
+
+function settingValue(key: string, value: unknown): string {
+  if (!Array.isArray(value)) return `\`${String(value)}\``;
+  if (key === 'allowedChannels') return value.map((channel) => `<#${String(channel)}>`).join(' ');
+  return value.map((item) => `\`${String(item).replaceAll('`', "'")}\``).join(', ');
 }
 
 /** `/usage`: the member's last 24 hours by model and the last hour, in the quota windows; the server's for admins. */

@@ -1,3 +1,4 @@
+import { type UpscaleStep, upscaleLabel } from '../../core/engine/upscale.js';
 import type { JobError, JobRecord, TurnRecord } from '../../core/records.js';
 import { encodeCustomId } from './discord-custom-ids.js';
 
@@ -76,10 +77,19 @@ export function resultContent(turn: TurnRecord, job: JobRecord, replyHint: strin
 
 /**
  * Buttons of a finished turn: per image Edit/Vary (when there are several), then Reroll, Edit, Variations, Delete.
- * Variations only where the model takes images back.
+ * Variations only where the model takes images back; Upscale only where the model has a larger size tier.
  */
-export function resultRows(turn: TurnRecord, modelTakesImages: boolean): ActionRow[] {
+export function resultRows(turn: TurnRecord, modelTakesImages: boolean, upscale?: UpscaleStep): ActionRow[] {
   const count = Math.min(turn.outputImages.length, 4);
+  const upscaleButton = (index: number, numbered: boolean) =>
+    upscale
+      ? [
+          button(
+            upscaleLabel(upscale, numbered ? index : undefined),
+            encodeCustomId({ action: 'upscale', turnId: turn.id, index }),
+          ),
+        ]
+      : [];
   const rows: ActionRow[] = [];
   if (count > 1) {
     for (let index = 0; index < count; index++) {
@@ -89,6 +99,7 @@ export function resultRows(turn: TurnRecord, modelTakesImages: boolean): ActionR
           ...(modelTakesImages
             ? [button(`Vary #${index + 1}`, encodeCustomId({ action: 'vary', turnId: turn.id, index }))]
             : []),
+          ...upscaleButton(index, true),
         ),
       );
     }
@@ -102,6 +113,7 @@ export function resultRows(turn: TurnRecord, modelTakesImages: boolean): ActionR
             ...(modelTakesImages
               ? [button('Variations', encodeCustomId({ action: 'vary', turnId: turn.id, index: 0 }))]
               : []),
+            ...upscaleButton(0, false),
           ]
         : []),
       button('Delete', encodeCustomId({ action: 'delete', turnId: turn.id }), 4),

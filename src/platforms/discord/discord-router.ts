@@ -15,6 +15,7 @@ export async function routeInteraction(context: DiscordContext, interaction: Int
       switch (interaction.commandName) {
         case 'imagine':
         case 'edit':
+        case 'blend':
           return await handleGenerateCommand(context, interaction);
         case 'models':
           return await handleModels(context, interaction);

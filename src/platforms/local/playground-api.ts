@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import type { InboundRequest, Requester } from '../../core/engine/engine-types.js';
 import { jobMissing } from '../../core/engine/ownership.js';
+import { upscaleLabel, upscaleStep } from '../../core/engine/upscale.js';
 import type { PlatformEngine } from '../../core/platform/platform-engine.js';
-import type { JobRecord } from '../../core/records.js';
+import type { JobRecord, TurnRecord } from '../../core/records.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
 import type { PlaygroundLimits } from './playground-limits.js';
@@ -38,7 +39,9 @@ function submitSchema(limits: PlaygroundLimits) {
     action: z
       .preprocess(
         absentWhenEmpty,
-        z.enum(['imagine', 'edit', 'reroll', 'variations'], { error: 'Unknown action.' }).optional(),
+        z
+          .enum(['imagine', 'edit', 'reroll', 'variations', 'upscale', 'blend'], { error: 'Unknown action.' })
+          .optional(),
       )
       .optional(),
     text: z
@@ -64,7 +67,10 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
     const parsed = schema.safeParse(raw);
     if (!parsed.success) throw new UserFacingError('bad_request', parsed.error.issues[0]?.message ?? 'Bad request.');
     const body = parsed.data;
-    const action = body.action ?? (body.conversationId ? 'edit' : 'imagine');
+    const asked = body.action ?? (body.conversationId ? 'edit' : 'imagine');
+    // A Blend starts a conversation of its own from the images sent with it.
+    const blend = asked === 'blend';
+    const action = blend ? 'imagine' : asked;
     // Counted and sized before any decode; the model's own count is checked next, with stand-ins.
     const pending = readPendingImages(body.images, limits);
     const inbound: InboundRequest = {
@@ -74,7 +80,8 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
       text: body.text ?? '',
       attachments: placeholdersFor(pending),
       channelId: 'playground',
-      ...(body.conversationId ? { conversationId: body.conversationId } : {}),
+      ...(blend ? { blend: true } : {}),
+      ...(body.conversationId && !blend ? { conversationId: body.conversationId } : {}),
       ...(body.turnId ? { target: { turnId: body.turnId, index: body.index ?? 0 } } : {}),
       delivery: playgroundTarget,
     };
@@ -92,6 +99,11 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
     };
   }
 
+  function upscaleLabelOf(turn: TurnRecord | undefined): string | undefined {
+    const step = turn?.parameters ? upscaleStep(engine.catalogue, turn.parameters) : undefined;
+    return step ? upscaleLabel(step) : undefined;
+  }
+
   async function jobStatus(jobId: string) {
     const job = await engine.getJob(jobId, playgroundMember);
     if (!job) throw jobMissing();
@@ -103,6 +115,8 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
       retryable: job.error?.retryable ?? false,
       turnId: job.turnId,
       parameters: turn?.parameters,
+      // The Upscale button's label where the model makes a larger size (none: no button).
+      upscale: upscaleLabelOf(turn),
       notices: turn?.notices ?? [],
       images: (turn?.outputImages ?? []).map((ref, index) => ({
         url: `/api/turns/${job.turnId}/images/${index}`,

@@ -23,7 +23,8 @@ The first message starts a conversation; every reply edits the picked image (cli
 <button>Unlock</button></form>
 <div id="thread"></div>
 <form id="form"><input id="text" type="text" autocomplete="off" placeholder="a lighthouse at dusk --ar 16:9" autofocus>
-<input id="file" type="file" accept="image/*" title="attach a reference image"><button>Send</button>
+<input id="file" type="file" accept="image/*" multiple title="attach reference images (2 to 4 to blend)"><button>Send</button>
+<button type="button" class="quiet" id="blend" title="blend the 2 to 4 attached images into one">Blend</button>
 <button type="button" class="quiet" id="new">New</button></form>
 </body></html>`;
 }

@@ -26,11 +26,17 @@ $('new').onclick = () => { conversationId = null; picked = null; $('thread').rep
 $('form').onsubmit = async (event) => {
   event.preventDefault();
   const text = $('text').value.trim(); if (!text) return;
-  const images = $('file').files[0] ? [await asDataUrl($('file').files[0])] : [];
+  const images = await Promise.all([...$('file').files].map(asDataUrl));
   const body = { requestId: crypto.randomUUID(), text, images };
   if (conversationId) Object.assign(body, { conversationId, action: 'edit' }, picked ? { turnId: picked.turnId, index: picked.index } : {});
   $('text').value = ''; $('file').value = '';
   send(body, (conversationId || images.length > 0 ? 'edit: ' : 'imagine: ') + text);
+};
+$('blend').onclick = async () => {
+  const text = $('text').value.trim();
+  const images = await Promise.all([...$('file').files].map(asDataUrl));
+  $('text').value = ''; $('file').value = ''; $('thread').replaceChildren(); picked = null;
+  send({ requestId: crypto.randomUUID(), action: 'blend', text, images }, 'blend ' + images.length + ' images' + (text ? ': ' + text : ''));
 };
 async function send(body, title) {
   const turn = document.createElement('div'); turn.className = 'turn'; turn.append(line(title, '')); const status = line('sending…'); turn.append(status);
@@ -67,6 +73,7 @@ async function poll(jobId, turn, status, started) {
     img.onclick = () => { document.querySelectorAll('.output.picked').forEach((x) => x.classList.remove('picked')); box.classList.add('picked'); picked = { turnId: job.turnId, index }; };
     box.append(img, button('Reroll', () => send({ requestId: crypto.randomUUID(), conversationId, action: 'reroll', turnId: job.turnId }, 'reroll')),
       button('Variations', () => send({ requestId: crypto.randomUUID(), conversationId, action: 'variations', turnId: job.turnId, index }, 'variations')));
+    if (job.upscale) box.append(button(job.upscale, () => send({ requestId: crypto.randomUUID(), conversationId, action: 'upscale', turnId: job.turnId, index }, job.upscale)));
     outputs.append(box); if (index === 0) img.onclick();
   });
 }

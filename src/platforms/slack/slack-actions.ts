@@ -99,13 +99,17 @@ async function handlePress(context: SlackContext, press: Press): Promise<void> {
       return;
     }
     case 'reroll':
-    case 'variations': {
+    case 'variations':
+    case 'upscale':
+    case 'upscaleok': {
       const turn = await engine.getTurn(action.id, requester);
       if (!turn) throw imageGone();
       await engine.submit({
         ...requester,
         idempotencyKey: press.key,
-        action: action.kind,
+        action: action.kind === 'upscaleok' ? 'upscale' : action.kind,
+        // Slack showed the cost in the button's confirmation dialog, and the member pressed Upscale in it.
+        ...(action.kind === 'upscaleok' ? { confirmed: true } : {}),
         text: '',
         conversationId: turn.conversationId,
         target: { turnId: turn.id, index: action.index ?? 0 },

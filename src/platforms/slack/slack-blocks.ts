@@ -1,4 +1,5 @@
 import type { types } from '@slack/bolt';
+import { type UpscaleStep, unitsText, upscaleLabel, upscaleStep } from '../../core/engine/upscale.js';
 import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
 import type { JobRecord, TurnRecord } from '../../core/records.js';
 import { type ActionKind, actionId } from './slack-ids.js';
@@ -32,6 +33,7 @@ const verbs: Record<JobRecord['action'], string> = {
   edit: 'asked for an edit',
   reroll: 'asked for a reroll',
   variations: 'asked for variations',
+  upscale: 'asked for a larger size',
   retry: 'asked again',
 };
 
@@ -88,7 +90,7 @@ export function statusMessage(input: {
   defaultModel: string;
   notices?: readonly string[];
   /** On the root message once done: the first turn's actions too, where the channel sees them. */
-  turnActions?: { readonly canVary: boolean };
+  turnActions?: { readonly canVary: boolean; readonly upscale?: UpscaleStep };
 }): SlackMessage {
   const { job, turn, state } = input;
   const parameters = turn?.parameters
@@ -112,7 +114,9 @@ export function statusMessage(input: {
   }
   const buttons = [
     ...stateButtons(job, state),
-    ...(state.kind === 'done' && turn && input.turnActions ? turnButtons(turn, input.turnActions.canVary) : []),
+    ...(state.kind === 'done' && turn && input.turnActions
+      ? turnButtons(turn, input.turnActions.canVary, input.turnActions.upscale)
+      : []),
   ];
   if (buttons.length > 0) blocks.push({ type: 'actions', block_id: 'status', elements: buttons });
   // `text` is what notifications show, and Slack parses it as mrkdwn too: the member's words stay escaped.
@@ -126,8 +130,12 @@ const deleteConfirm: types.ConfirmationDialog = {
   deny: { type: 'plain_text', text: 'Keep' },
 };
 
-/** A turn's actions: Reroll, Variations (per image, where the model takes images back), Edit, Delete. */
-export function turnButtons(turn: TurnRecord, canVary: boolean): types.Button[] {
+/**
+ * A turn's actions: Reroll, Variations (per image, where the model takes images back), Upscale (per image, where the
+ * model has a larger size; one that needs the member's confirmation carries Slack's dialog with the cost), Edit,
+ * Delete.
+ */
+export function turnButtons(turn: TurnRecord, canVary: boolean, upscale?: UpscaleStep): types.Button[] {
   const count = turn.outputImages.length;
   const variations = canVary
     ? turn.outputImages
@@ -136,12 +144,43 @@ export function turnButtons(turn: TurnRecord, canVary: boolean): types.Button[] 
           button(count > 1 ? `Variations ${index + 1}` : 'Variations', 'variations', turn.id, {}, index),
         )
     : [];
+  const upscales = upscale
+    ? turn.outputImages
+        .slice(0, 4)
+        .map((_, index) =>
+          upscale.needsConfirmation
+            ? button(
+                upscaleLabel(upscale, count > 1 ? index : undefined),
+                'upscaleok',
+                turn.id,
+                { confirm: upscaleConfirm(upscale) },
+                index,
+              )
+            : button(upscaleLabel(upscale, count > 1 ? index : undefined), 'upscale', turn.id, {}, index),
+        )
+    : [];
   return [
     button('Reroll', 'reroll', turn.id),
     ...variations,
+    ...upscales,
     button('Edit', 'edit', turn.id),
     button('Delete', 'delete', turn.id, { style: 'danger', confirm: deleteConfirm }),
   ];
+}
+
+/** Slack's own confirmation step, with what one image costs at the larger size. */
+function upscaleConfirm(step: UpscaleStep): types.ConfirmationDialog {
+  return {
+    title: { type: 'plain_text', text: `Upscale to ${step.tier}?` },
+    text: { type: 'mrkdwn', text: `One image at ${step.tier} costs ${unitsText(step.unitsPerImage)}.` },
+    confirm: { type: 'plain_text', text: 'Upscale' },
+    deny: { type: 'plain_text', text: 'Not now' },
+  };
+}
+
+/** Where a finished turn can go up a size (undefined: no Upscale button). */
+export function upscaleFor(catalogue: ModelCatalogue, turn: TurnRecord): UpscaleStep | undefined {
+  return turn.parameters ? upscaleStep(catalogue, turn.parameters) : undefined;
 }
 
 /** Whether a turn's model can take its image back (Variations), itself or through its edit sibling. */
@@ -156,6 +195,7 @@ export function turnMessage(input: {
   turn: TurnRecord;
   turnNumber: number;
   canVary: boolean;
+  upscale?: UpscaleStep;
 }): SlackMessage {
   const { turn } = input;
   const parameters = turn.parameters ? describeTurnParameters(turn.parameters) : '';
@@ -172,7 +212,7 @@ export function turnMessage(input: {
       {
         type: 'actions',
         block_id: 'turn',
-        elements: turnButtons(turn, input.canVary),
+        elements: turnButtons(turn, input.canVary, input.upscale),
       },
     ],
   };

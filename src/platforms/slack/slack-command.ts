@@ -6,7 +6,7 @@ import type { SlackContext } from './slack-context.js';
 import { memberSentenceFor, slackFailureSentence } from './slack-errors.js';
 import { commandKey } from './slack-ids.js';
 import type { Membership } from './slack-membership.js';
-import { helpText, modelsText, parseSubcommand, settingsText, usageText } from './slack-subcommands.js';
+import { blendText, helpText, modelsText, parseSubcommand, settingsText, usageText } from './slack-subcommands.js';
 import { slackDelivery } from './slack-target.js';
 import { promptFromSlack } from './slack-text.js';
 
@@ -58,10 +58,28 @@ async function handleCommand(
         );
       }
       if (subcommand.kind === 'usage') return await ephemeral(usageText(await context.engine.usage(requester)));
-      return await ephemeral(await settingsText(context, requester, subcommand.args));
+      if (subcommand.kind === 'blend') return await ephemeral(blendText(context.engine.catalogue));
+      return await ephemeral(await settingsText(context, requester, subcommand.args, command.channel_id));
     } catch (error) {
       return refuse(error, { subcommand: subcommand?.kind });
     }
+  }
+
+  const inbound = {
+    ...requester,
+    idempotencyKey: commandKey(command.team_id, command.channel_id, command.trigger_id),
+    action: 'imagine',
+    text,
+    channelId: command.channel_id,
+    // The root message is posted by the job's queued status, once the request is recorded.
+    delivery: slackDelivery({ channel: command.channel_id, responseUrl: command.response_url }),
+  } as const;
+  try {
+    // What the engine refuses (a channel the workspace's rules leave out, a flag) is answered before the bot joins.
+    await context.engine.precheck(inbound);
+  } catch (error) {
+    if (isUserFacingError(error)) return refuse(error);
+    return refuse(error, { step: 'precheck' });
   }
 
   const failure = await membership.ensure(command.channel_id);
@@ -74,15 +92,7 @@ async function handleCommand(
   }
 
   try {
-    await context.engine.submit({
-      ...requester,
-      idempotencyKey: commandKey(command.team_id, command.channel_id, command.trigger_id),
-      action: 'imagine',
-      text,
-      channelId: command.channel_id,
-      // The root message is posted by the job's queued status, once the request is recorded.
-      delivery: slackDelivery({ channel: command.channel_id, responseUrl: command.response_url }),
-    });
+    await context.engine.submit(inbound);
   } catch (error) {
     if (isUserFacingError(error)) return refuse(error);
     return refuse(error, { step: 'submit' });

@@ -1,7 +1,9 @@
 import type { DeliveryContext } from '../../core/engine/engine-types.js';
+import type { UpscaleStep } from '../../core/engine/upscale.js';
+import { fittedForUploadNotice } from '../../core/image-sentences.js';
 import { type DeliveryIds, DeliveryIncompleteError } from '../../core/platform/chat-platform.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
-import { canVary, turnMessage } from './slack-blocks.js';
+import { canVary, turnMessage, upscaleFor } from './slack-blocks.js';
 import { withRateLimitRetry } from './slack-clients.js';
 import type { SlackOutbound } from './slack-context.js';
 import { SlackDeliveryError, slackFailureOf } from './slack-errors.js';
@@ -43,10 +45,11 @@ export function createSlackDeliverer(outbound: SlackOutbound, status: SlackStatu
     const uploads = prepared.map((output, index) => ({
       file: Buffer.from(output.bytes.buffer, output.bytes.byteOffset, output.bytes.byteLength),
       filename: `threadpaint-${turn.id.slice(0, 8)}-${index + 1}.${extensions[output.mimeType] ?? 'png'}`,
-      title:
+      title: `${
         images.length > 1
           ? `${turn.instruction.slice(0, 200)} (${index + 1}/${images.length})`
-          : turn.instruction.slice(0, 200),
+          : turn.instruction.slice(0, 200)
+      }${output.reencoded ? ` — ${fittedForUploadNotice(1, outbound.settings.maxUploadBytes)}` : ''}`,
       alt_text: turn.instruction.slice(0, 1000),
     }));
     const uploaded = await withRateLimitRetry(
@@ -74,6 +77,7 @@ export function createSlackDeliverer(outbound: SlackOutbound, status: SlackStatu
       turn,
       turnNumber: (await engine.turnNumber(turn.id, job)) ?? 1,
       canVary: canVary(engine.catalogue, turn),
+      ...withUpscale(upscaleFor(engine.catalogue, turn)),
     });
     const posted = await withRateLimitRetry(
       () => outbound.clients.delivery.chat.postMessage({ channel, thread_ts: threadTs, ...message }),
@@ -127,4 +131,8 @@ function fileIdsOf(result: unknown): string[] {
   return completions.flatMap((completion) =>
     (completion.files ?? []).map((file) => file.id).filter((id): id is string => typeof id === 'string'),
   );
+}
+
+function withUpscale(upscale: UpscaleStep | undefined): { upscale?: UpscaleStep } {
+  return upscale ? { upscale } : {};
 }

@@ -19,13 +19,24 @@ export const actionKey = (team: string, channel: string, messageTs: string, acti
 /** A modal submission: the view id is unique per opened modal. */
 export const viewKey = (team: string, channel: string, viewId: string) => `slack:${team}:${channel}:view:${viewId}`;
 
-export type ActionKind = 'cancel' | 'retry' | 'redeliver' | 'reroll' | 'variations' | 'edit' | 'delete';
+export type ActionKind =
+  | 'cancel'
+  | 'retry'
+  | 'redeliver'
+  | 'reroll'
+  | 'variations'
+  | 'upscale'
+  /** An Upscale whose button carried Slack's confirmation dialog with the cost: the member confirmed it. */
+  | 'upscaleok'
+  | 'edit'
+  | 'delete';
 
 /** `tp:<kind>` or `tp:<kind>:<output index>` (action ids must be unique within a block). */
 export const actionId = (kind: ActionKind, index?: number) =>
   index === undefined ? `tp:${kind}` : `tp:${kind}:${index}`;
 
-export const actionIdPattern = /^tp:(cancel|retry|redeliver|reroll|variations|edit|delete)(?::(\d))?$/;
+export const actionIdPattern =
+  /^tp:(cancel|retry|redeliver|reroll|variations|upscale|upscaleok|edit|delete)(?::(\d))?$/;
 
 export const editCallbackId = 'tp:edit';
 export const instructionBlockId = 'instruction';

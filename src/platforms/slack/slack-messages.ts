@@ -85,13 +85,17 @@ async function handleMessage(
   const ranAnyway = text !== '' || files.references.length > 0;
   const fileNotice = files.unseen.length > 0 ? unseenSentence(files.unseen, ranAnyway) : undefined;
   if (fileNotice && !ranAnyway) return tellLater(new UserFacingError('attachment_not_visible', fileNotice));
+  // `blend …` with shared images fuses them (2–4) into one picture; in a conversation's thread it is a new turn of
+  // it made from those images only, not an edit of the latest one.
+  const blend = message.files.length > 0 ? blendOf(text) : undefined;
   const inbound: InboundRequest = {
     platform: 'slack',
     workspaceId: team,
     memberId: user,
     idempotencyKey: messageKey(team, message.channel, message.ts),
-    action: conversation ? 'edit' : 'imagine',
-    text,
+    action: conversation && blend === undefined ? 'edit' : 'imagine',
+    text: blend ?? text,
+    ...(blend !== undefined ? { blend: true } : {}),
     // Downloaded when the job starts: a listener has Slack's 3 seconds, a few large files do not fit in them.
     files: files.references,
     channelId: message.channel,
@@ -111,4 +115,10 @@ async function handleMessage(
     if (!isUserFacingError(error)) throw error;
     return tellLater(error);
   }
+}
+
+/** The prompt of a message that starts with the word `blend` (`blend`, `blend: at sunset`), or undefined. */
+function blendOf(text: string): string | undefined {
+  const match = /^blend\b[\s:,-]*/i.exec(text);
+  return match ? text.slice(match[0].length) : undefined;
 }

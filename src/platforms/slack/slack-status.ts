@@ -1,6 +1,6 @@
 import type { DeliveryIds, StatusEvent } from '../../core/platform/chat-platform.js';
-import type { JobRecord } from '../../core/records.js';
-import { canVary, interruptedMessage, type StatusState, statusMessage } from './slack-blocks.js';
+import type { JobRecord, TurnRecord } from '../../core/records.js';
+import { canVary, interruptedMessage, type StatusState, statusMessage, upscaleFor } from './slack-blocks.js';
 import { withRateLimitRetry } from './slack-clients.js';
 import type { SlackOutbound } from './slack-context.js';
 import type { StatusEdits } from './slack-status-edits.js';
@@ -27,6 +27,11 @@ export function createSlackStatus(outbound: SlackOutbound, edits: StatusEdits) {
     signal: outbound.tasks.signal,
   });
 
+  function turnActionsOf(turn: TurnRecord) {
+    const upscale = upscaleFor(engine.catalogue, turn);
+    return { canVary: canVary(engine.catalogue, turn), ...(upscale ? { upscale } : {}) };
+  }
+
   async function messageFor(job: JobRecord, state: StatusState, notices: readonly string[], root: boolean) {
     const turn = await engine.getTurn(job.turnId, job);
     return statusMessage({
@@ -35,7 +40,7 @@ export function createSlackStatus(outbound: SlackOutbound, edits: StatusEdits) {
       defaultModel: engine.defaultModel,
       notices,
       ...(turn ? { turn } : {}),
-      ...(root && turn && state.kind === 'done' ? { turnActions: { canVary: canVary(engine.catalogue, turn) } } : {}),
+      ...(root && turn && state.kind === 'done' ? { turnActions: turnActionsOf(turn) } : {}),
     });
   }
 

@@ -1,4 +1,6 @@
 import { flagHelpLines } from '../../../commands/imagine.js';
+import { blendImageCount, blendModels } from '../../core/engine/blend.js';
+import { ruleListOf } from '../../core/engine/channel-rules.js';
 import type { Requester } from '../../core/engine/engine-types.js';
 import {
   clearedSettings,
@@ -16,6 +18,7 @@ export type Subcommand =
   | { readonly kind: 'help' }
   | { readonly kind: 'models' }
   | { readonly kind: 'usage' }
+  | { readonly kind: 'blend' }
   | { readonly kind: 'settings'; readonly args: readonly string[] };
 
 /** What `settings …` asks for: whose defaults, and the change (none: show them). */
@@ -53,15 +56,51 @@ export function parseSubcommand(
 ): Subcommand | undefined {
   const [keyword = '', ...args] = text.trim().split(/\s+/).filter(Boolean);
   const word = keyword.toLowerCase();
-  if (args.length === 0 && (word === 'help' || word === 'models' || word === 'usage')) return { kind: word };
+  if (args.length === 0 && (word === 'help' || word === 'models' || word === 'usage' || word === 'blend'))
+    return { kind: word };
   if (word !== 'settings' || !settingsRequestOf(args, catalogue)) return undefined;
   return { kind: 'settings', args };
 }
 
-function settingsRequestOf(args: readonly string[], catalogue: ModelCatalogue): SettingsRequest | undefined {
+/**
+ * The workspace's channel rules: `channels here|<#C…>|C…|all`, `blocked <term>, <phrase>…|none`, `models <name>…|all`.
+ * Slash command text arrives unescaped (`should_escape: false`), so a typed `#general` is only a name: `here` stands
+ * for the channel the command was sent in.
+ */
+function ruleChangeOf(name: string, values: readonly string[], channelId: string): SettingsChange | undefined {
+  const text = values.join(' ');
+  switch (name.toLowerCase()) {
+    case 'channels': {
+      const listed = ruleListOf(text, /[\s,]+/);
+      if (listed === null) return { allowedChannels: null };
+      const ids = listed.map((item) =>
+        item.toLowerCase() === 'here' ? channelId : (/^<#([A-Z0-9]+)(?:\|[^>]*)?>$/.exec(item)?.[1] ?? item),
+      );
+      return ids.every((id) => /^[CG][A-Z0-9]+$/.test(id)) ? { allowedChannels: ids } : undefined;
+    }
+    case 'blocked':
+    case 'blocked-terms':
+      return { blockedTerms: ruleListOf(text) };
+    case 'models':
+      return { allowedModels: ruleListOf(text, /[\s,;]+/) };
+    default:
+      return undefined;
+  }
+}
+
+function settingsRequestOf(
+  args: readonly string[],
+  catalogue: ModelCatalogue,
+  channelId = 'C0000000000',
+): SettingsRequest | undefined {
   if (args.length === 0) return { scope: 'member' };
   if (args.length === 1 && args[0]?.toLowerCase() === 'reset') return { scope: 'member', change: clearedSettings };
   const workspace = args[0]?.toLowerCase() === 'workspace';
+  if (workspace && args.length >= 3) {
+    const rule = ruleChangeOf(args[1] ?? '', args.slice(2), channelId);
+    if (rule)
+      return isValidSettingsChange(rule, 'workspace', catalogue) ? { scope: 'workspace', change: rule } : undefined;
+  }
   const [name, value, ...extra] = workspace ? args.slice(1) : args;
   if (name === undefined || value === undefined || extra.length > 0) return undefined;
   const change = changeOf(name, value);
@@ -75,10 +114,23 @@ export function helpText(): string {
     '• `/imagine a lighthouse at dusk --ar 16:9` starts a conversation (flags work anywhere in the prompt)',
     '• Reply in its thread to edit the latest image; share images in the reply to mix them in',
     '• Mention @threadpaint in a channel, or write to it in a DM, to start a conversation in that thread',
-    '• Buttons under each result: Reroll, Variations, Edit, Delete; Cancel while it is running',
+    '• Share 2 to 4 images in a message that starts with `blend` to blend them into one (`/imagine blend` says more)',
+    '• Buttons under each result: Reroll, Variations, Upscale, Edit, Delete; Cancel while it is running',
     '• `/imagine models` · `/imagine settings` · `/imagine usage` · `/imagine help`',
     '*Flags*',
     `\`\`\`${flagHelpLines().join('\n')}\`\`\``,
+  ].join('\n');
+}
+
+/**
+ * `/imagine blend`: Slack slash commands carry no files, so a Blend is a message with the images shared in it — in a
+ * conversation's thread, a DM with the app, or mentioning it — that starts with the word `blend`.
+ */
+export function blendText(catalogue: ModelCatalogue): string {
+  const models = blendModels(catalogue).map((model) => `\`${model.id}\``);
+  return [
+    `To blend ${blendImageCount.min} to ${blendImageCount.max} images into one, share them in one message that starts with \`blend\`, e.g. \`blend at sunset --ar 16:9\`: in a result's thread, in a DM with me, or mentioning @threadpaint in a channel.`,
+    `Models that blend: ${models.join(', ')}.`,
   ].join('\n');
 }
 
@@ -119,21 +171,43 @@ function describeSettings(label: string, settings: MemberSettings | ServerSettin
   return `${label}: ${parts.length > 0 ? parts.join(', ') : 'none'}`;
 }
 
+/** The workspace's channel rules, for everyone to read (terms are counted, not listed: members see this too). */
+function describeRules(settings: ServerSettings, admin: boolean): string | undefined {
+  const parts = [
+    settings.allowedChannels ? `channels ${settings.allowedChannels.map((id) => `<#${id}>`).join(' ')}` : undefined,
+    settings.allowedModels ? `models ${settings.allowedModels.map((id) => `\`${id}\``).join(', ')}` : undefined,
+    settings.blockedTerms
+      ? admin
+        ? `blocked ${settings.blockedTerms.map((term) => `\`${escapeCode(term)}\``).join(', ')}`
+        : `${settings.blockedTerms.length} blocked term${settings.blockedTerms.length === 1 ? '' : 's'}`
+      : undefined,
+  ].filter(Boolean);
+  return parts.length > 0 ? `Workspace rules: ${parts.join('; ')}` : undefined;
+}
+
+/** A term inside inline code: no backtick to end it early, and Slack's three control characters escaped. */
+function escapeCode(text: string): string {
+  return text.replaceAll('`', "'").replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+}
+
 /** `/imagine settings [model|ar|quality <value>|reset|workspace <setting> <value>]`: saved by the engine, shown here. */
 export async function settingsText(
   context: Pick<SlackContext, 'engine' | 'isAdmin'>,
   requester: Requester,
   args: readonly string[],
+  channelId?: string,
 ): Promise<string> {
   const { engine } = context;
-  const subcommand = settingsRequestOf(args, engine.catalogue);
+  const subcommand = settingsRequestOf(args, engine.catalogue, channelId);
   if (!subcommand?.change) {
     const shown = await engine.settings(requester);
+    const rules = describeRules(shown.workspace, false);
     return [
       describeSettings('Your defaults', shown.member),
       describeSettings('Workspace defaults', shown.workspace),
+      ...(rules ? [rules] : []),
       `Operator default model: \`${shown.defaultModel}\`.`,
-      'Change with `/imagine settings model <name>`, `ar <w:h>`, `quality <low|medium|high>` (`default` clears one), or `reset`. Admins: `/imagine settings workspace model <name>`.',
+      'Change with `/imagine settings model <name>`, `ar <w:h>`, `quality <low|medium|high>` (`default` clears one), or `reset`. Admins: `/imagine settings workspace model <name>`, and the rules `workspace channels here|all`, `workspace blocked <term>, <phrase>|none`, `workspace models <name> <name>|all`.',
     ].join('\n');
   }
   if (subcommand.scope === 'workspace') {
@@ -141,7 +215,8 @@ export async function settingsText(
       throw new UserFacingError('not_allowed', 'Only workspace admins can change the workspace defaults.');
     }
     const saved = await engine.changeSettings({ ...requester, isAdmin: true }, 'workspace', subcommand.change);
-    return `Saved. ${describeSettings('Workspace defaults', saved.workspace)}.`;
+    const rules = describeRules(saved.workspace, true);
+    return `Saved. ${describeSettings('Workspace defaults', saved.workspace)}.${rules ? `\n${rules}.` : ''}`;
   }
   const saved = await engine.changeSettings(requester, 'member', subcommand.change);
   const reset = subcommand.change === clearedSettings;

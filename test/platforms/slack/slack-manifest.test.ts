@@ -74,7 +74,7 @@ describe('Slack app manifest', () => {
     expect(command.usage_hint).toContain('<prompt>');
     expect(command.usage_hint).toContain('[--quality low|medium|high]');
     expect(command.usage_hint).toContain('[--n 1-4]');
-    expect(command.usage_hint).toMatch(/\| help \| models \| settings \| usage$/);
+    expect(command.usage_hint).toMatch(/\| help \| models \| settings \| usage \| blend$/);
     expect(command.usage_hint.length).toBeLessThanOrEqual(1000);
   });
 });
