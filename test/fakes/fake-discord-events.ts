@@ -7,7 +7,7 @@ import type {
 } from './fake-discord-inputs.js';
 import { createInteractionData } from './fake-discord-interaction-data.js';
 import { fakeBotPermissions, fakeMemberPermissions, permissionString } from './fake-discord-permissions.js';
-import type { FakeMessage } from './fake-discord-records.js';
+import type { FakeChannel, FakeMessage } from './fake-discord-records.js';
 import type { FakeApp } from './fake-discord-router.js';
 import { isoTime, isThread, memberObject } from './fake-discord-shapes.js';
 import { patchThread } from './fake-discord-threads.js';
@@ -30,9 +30,74 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
     return channel;
   }
 
+  /** The DM between the member and someone else: the bot is no recipient, so it never reaches it with its token. */
+  const dmChannels = new Map<string, FakeChannel>();
+  function dmChannelOf(userId: string): FakeChannel {
+    const known = dmChannels.get(userId);
+    if (known) return known;
+    const channel: FakeChannel = {
+      id: app.snowflake(),
+      type: 1,
+      guild_id: '',
+      name: '',
+      parent_id: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0,
+    };
+    dmChannels.set(userId, channel);
+    return channel;
+  }
+
+  /** An interaction through the member's user install in a DM (context 2): owners `{ "1": user }`, `user`, no guild. */
+  function userInstallDm(input: FakeInteractionInput, type: number): FakeDispatchedInteraction {
+    const message = build.message(input.message);
+    if (type === 3 && !message) throw new Error('fake Discord: a component interaction needs `message`');
+    const user = state.user(input.userId ?? defaults.userId, input.username);
+    const channel = dmChannelOf(user.id);
+    const id = app.snowflake();
+    const token = `aW50ZXJhY3Rpb246${id}${randomBytes(48).toString('base64url')}`;
+    const attachmentSizeLimit = input.attachmentSizeLimit ?? 10 * 1024 * 1024;
+    const { guild_id: _guildId, name: _name, parent_id: _parentId, ...dm } = channel;
+    const payload: Record<string, unknown> = {
+      id,
+      application_id: app.applicationId,
+      type,
+      token,
+      version: 1,
+      channel_id: channel.id,
+      channel: { ...dm, recipients: [user] },
+      user,
+      // What a user install may do in a DM: Discord sends the app's permissions there too.
+      app_permissions: permissionString(input.appPermissions ?? fakeBotPermissions),
+      locale: input.locale ?? 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '1': user.id },
+      context: 2,
+      attachment_size_limit: attachmentSizeLimit,
+      data: build.data(input, type, '', channel.id),
+      ...(message && { message }),
+    };
+    const dispatchedAt = performance.now();
+    state.registerInteraction({
+      id,
+      token,
+      type,
+      guildId: '',
+      channelId: channel.id,
+      userId: user.id,
+      dispatchedAt,
+      attachmentSizeLimit,
+      payload,
+    });
+    sink.send('INTERACTION_CREATE', payload);
+    return { id, token, dispatchedAt, payload };
+  }
+
   return {
     interaction(input: FakeInteractionInput = {}): FakeDispatchedInteraction {
       sink.assertListening('INTERACTION_CREATE');
+      if (input.userInstallDm) return userInstallDm(input, input.type ?? 2);
       const type = input.type ?? 2;
       const message = build.message(input.message);
       if (type === 3 && !message) throw new Error('fake Discord: a component interaction needs `message`');

@@ -34,8 +34,11 @@ export interface PlatformEngine {
   precheck(inbound: InboundRequest): Promise<{ readonly notices: readonly string[]; readonly duplicate?: boolean }>;
   /** Runs a failed or interrupted job's turn again as a new job on the requester's platform (the member asked). */
   retry(jobId: string, requester: Requester, idempotencyKey: string, delivery?: DeliveryTarget): Promise<SubmitResult>;
-  /** Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. */
-  redeliver(jobId: string, scope: Scope): Promise<JobRecord | undefined>;
+  /**
+   * Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. `fresh` ids are
+   * merged into the job's delivery target first (any state): a new interaction token, say.
+   */
+  redeliver(jobId: string, scope: Scope, fresh?: DeliveryTarget): Promise<JobRecord | undefined>;
   /** A queued job leaves the queue (nothing billed); a running one has its upstream call aborted. */
   cancel(jobId: string, requester: Requester): Promise<JobRecord>;
   /** Deletes a turn and its stored images; resolves to the platform messages to delete. */
