@@ -3,6 +3,7 @@ import type {
   FakeDispatchedInteraction,
   FakeInteractionInput,
   FakeMessageInput,
+  FakeReactionInput,
   FakeThreadPatch,
 } from './fake-discord-inputs.js';
 import { createInteractionData } from './fake-discord-interaction-data.js';
@@ -201,6 +202,28 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
       if (!message) throw new Error(`fake Discord: no message ${messageId}`);
       const guildId = state.channel(message.channel_id)?.guild_id;
       sink.send('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: guildId });
+    },
+
+    reactionAdd(input: FakeReactionInput): void {
+      sink.assertListening('MESSAGE_REACTION_ADD');
+      const message = state.message(input.messageId);
+      if (!message) throw new Error(`fake Discord: no message ${input.messageId}`);
+      const channel = channelOf(message.channel_id);
+      const guild = state.guilds.get(channel.guild_id);
+      if (!guild) throw new Error(`fake Discord: no guild for channel ${channel.id}`);
+      const user = state.user(input.userId ?? defaults.userId, input.username);
+      sink.send('MESSAGE_REACTION_ADD', {
+        type: 0,
+        user_id: user.id,
+        channel_id: channel.id,
+        message_id: message.id,
+        guild_id: guild.id,
+        member: memberObject(user, input.roles ?? [], guild.joinedAt),
+        emoji: { id: null, name: input.emoji },
+        burst: false,
+        burst_colors: [],
+        message_author_id: message.author.id,
+      });
     },
 
     threadUpdate(patch: FakeThreadPatch) {

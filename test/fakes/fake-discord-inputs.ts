@@ -123,3 +123,14 @@ export interface FakeWaitForReadyOptions {
   readonly sessions?: number;
   readonly timeoutMs?: number;
 }
+
+export interface FakeReactionInput {
+  readonly messageId: string;
+  /** A unicode emoji (`🔁`). */
+  readonly emoji: string;
+  /** The default member unless given. */
+  readonly userId?: string;
+  readonly username?: string;
+  /** Role ids the member holds (seed roles with `id` to give them permissions). */
+  readonly roles?: readonly string[];
+}

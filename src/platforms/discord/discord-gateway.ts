@@ -1,8 +1,9 @@
-import { Client, Events, GatewayIntentBits, Routes } from 'discord.js';
+import { Client, Events, GatewayIntentBits, Partials, Routes } from 'discord.js';
 import type { EngineLogger } from '../../core/engine/engine-types.js';
 import type { DiscordPlatformConfig } from './discord-config.js';
 import type { DiscordContext } from './discord-context.js';
 import { guardGatewayDispatch, reportUnreadableEvent } from './discord-gateway-guard.js';
+import { handleReaction } from './discord-reactions.js';
 import { registerDiscordCommands } from './discord-registration.js';
 import type { DiscordRestTransport } from './discord-rest-request.js';
 import { routeInteraction } from './discord-router.js';
@@ -14,11 +15,18 @@ export class DiscordStartError extends Error {
 
 /** The inbound half: a discord.js client on the gateway (discovered through the REST base), not yet logged in. */
 export function createDiscordClient(config: DiscordPlatformConfig, transport: DiscordRestTransport): Client {
-  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
+  const intents = [
+    GatewayIntentBits.Guilds,
+    GatewayIntentBits.GuildMessages,
+    GatewayIntentBits.GuildMessageReactions,
+    GatewayIntentBits.DirectMessageReactions,
+  ];
   if (config.messageContent) intents.push(GatewayIntentBits.MessageContent);
   // No message the bot sends pings anyone unless it says so (the requester's own mention on a result).
   return new Client({
     intents,
+    // Reactions on results the message cache does not hold (or never holds) still arrive, as their ids.
+    partials: [Partials.Message, Partials.Reaction, Partials.User, Partials.Channel],
     allowedMentions: { parse: [] },
     rest: { api: config.apiUrl, makeRequest: transport.makeRequest },
   });
@@ -45,6 +53,11 @@ export async function connectDiscordGateway(
   client.on(Events.MessageCreate, (message) => {
     handleThreadMessage(context, message).catch((error: unknown) =>
       logger.error({ err: error }, 'discord: message handling failed'),
+    );
+  });
+  client.on(Events.MessageReactionAdd, (reaction, user) => {
+    handleReaction(context, reaction, user).catch((error: unknown) =>
+      logger.error({ err: error }, 'discord: reaction handling failed'),
     );
   });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));
