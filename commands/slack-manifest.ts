@@ -7,7 +7,8 @@ import { imagineCommand } from './imagine.js';
  */
 
 /** Bot scopes: the command, posting and uploading, reading the files members share, the message events, joining
- * public channels before a job, and `users:read` for the admin check of Delete. */
+ * public channels before a job, `reactions:read` for 🔁/❌ on results, and `users:read` for the admin check of
+ * Delete. */
 export const slackBotScopes = [
   'app_mentions:read',
   'channels:history',
@@ -19,6 +20,7 @@ export const slackBotScopes = [
   'groups:history',
   'im:history',
   'mpim:history',
+  'reactions:read',
   'users:read',
 ] as const;
 
@@ -28,6 +30,7 @@ export const slackBotEvents = [
   'message.groups',
   'message.im',
   'message.mpim',
+  'reaction_added',
 ] as const;
 
 /** Subcommands `/imagine` answers when the text is exactly the keyword. */

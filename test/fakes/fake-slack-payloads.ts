@@ -160,3 +160,22 @@ export function viewSubmission(
     response_urls: [],
   };
 }
+
+/** The `reaction_added` event of a member's reaction on a message (Slack's emoji name: `repeat` 🔁, `x` ❌). */
+export function reactionAdded(input: {
+  reaction: string;
+  channel?: string;
+  ts: string;
+  user?: string;
+  itemUser?: string;
+}): Record<string, unknown> {
+  const eventTs = `${Math.floor(Date.now() / 1000)}.${String(++eventCounter).padStart(6, '0')}`;
+  return {
+    type: 'reaction_added',
+    user: input.user ?? 'U1',
+    reaction: input.reaction,
+    item: { type: 'message', channel: input.channel ?? 'C1', ts: input.ts },
+    ...(input.itemUser ? { item_user: input.itemUser } : {}),
+    event_ts: eventTs,
+  };
+}

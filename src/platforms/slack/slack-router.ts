@@ -6,11 +6,12 @@ import { createDeliveryDedupe } from './slack-dedupe.js';
 import { createMembership } from './slack-membership.js';
 import { registerMessageEvents } from './slack-messages.js';
 import { registerEditModal } from './slack-modal.js';
+import { registerReactions } from './slack-reactions.js';
 import { registerUnknownActions } from './slack-unknown-actions.js';
 
 /**
- * Every way a Slack request comes in: `/imagine`, thread replies and mentions, the buttons, the Edit modal, and
- * buttons of older versions. Listeners only validate, record and queue; statuses and results go out through the
+ * Every way a Slack request comes in: `/imagine`, thread replies and mentions, the buttons, the Edit modal,
+ * buttons of older versions, and 🔁/❌ reactions. Listeners only validate, record and queue; statuses and results go out through the
  * platform's outbound half once the engine has the job.
  */
 export function registerSlackListeners(app: App, context: SlackContext): void {
@@ -19,4 +20,5 @@ export function registerSlackListeners(app: App, context: SlackContext): void {
   registerActions(app, context);
   registerUnknownActions(app, context);
   registerEditModal(app, context);
+  registerReactions(app, context);
 }

@@ -41,11 +41,12 @@ describe('Slack app manifest', () => {
         'app_mentions:read',
         'users:read',
         'channels:join',
+        'reactions:read',
       ]),
     );
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: 'https://bot.example.org/slack/events',
-      bot_events: ['app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim'],
+      bot_events: ['app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim', 'reaction_added'],
     });
     expect(manifest.settings.interactivity).toEqual({
       is_enabled: true,
