@@ -25,6 +25,7 @@ export const slackBotScopes = [
 ] as const;
 
 export const slackBotEvents = [
+  'app_home_opened',
   'app_mention',
   'message.channels',
   'message.groups',
@@ -88,7 +89,8 @@ export function slackManifest(options: SlackManifestOptions) {
       background_color: '#24292f',
     },
     features: {
-      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
+      // The Home tab shows a member's recent results, usage and defaults (`app_home_opened` → `views.publish`).
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: name, always_online: true },
       slash_commands: [toSlackSlashCommand(imagineCommand, requestUrl)],
     },

@@ -113,3 +113,22 @@ export function checkView(raw: unknown): { view?: Json; problems: string[] } {
   );
   return { view, problems };
 }
+
+/** The `view` argument of `views.publish`: a Home tab (no input blocks, at most 100 blocks). */
+export function checkHomeView(raw: unknown): { view?: Json; problems: string[] } {
+  let view: unknown;
+  try {
+    view = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  } catch {
+    return { problems: ['view is not JSON'] };
+  }
+  if (!isObject(view)) return { problems: ['view must be an object'] };
+  const problems: string[] = [];
+  if (view['type'] !== 'home') problems.push('view.type must be home');
+  const metadata = view['private_metadata'];
+  if (metadata !== undefined && (typeof metadata !== 'string' || metadata.length > 3000)) {
+    problems.push('view.private_metadata must be a string of at most 3000 characters');
+  }
+  problems.push(...checkBlocks(view['blocks'], { max: 100 }).problems.map((problem) => `view.${problem}`));
+  return { view, problems };
+}

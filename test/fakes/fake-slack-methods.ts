@@ -1,4 +1,4 @@
-import { checkView } from './fake-slack-blocks.js';
+import { checkHomeView, checkView } from './fake-slack-blocks.js';
 import { createFileMethods } from './fake-slack-file-methods.js';
 import {
   type Args,
@@ -112,6 +112,18 @@ export function createMethods(context: MethodContext): Record<string, (args: Arg
       const id = workspace.nextId('V');
       workspace.views.push({ id, triggerId, view });
       return { ok: true, view: { id, team_id: workspace.teamId, ...view } };
+    },
+
+    'views.publish'(args) {
+      const user = str(args['user_id']) ?? '';
+      if (!workspace.users.has(user)) return fail('user_not_found');
+      const { view, problems } = checkHomeView(args['view']);
+      if (!view || problems.length > 0) {
+        for (const problem of problems) context.violation(problem);
+        return fail('invalid_arguments', { response_metadata: { messages: problems } });
+      }
+      workspace.homeViews.set(user, view);
+      return { ok: true, view: { id: workspace.nextId('V'), team_id: workspace.teamId, ...view } };
     },
 
     'conversations.info'(args) {

@@ -179,3 +179,44 @@ export function reactionAdded(input: {
     event_ts: eventTs,
   };
 }
+
+/** The `app_home_opened` event of a member opening the app's Home tab. */
+export function appHomeOpened(input: { user?: string; tab?: 'home' | 'messages' } = {}): Record<string, unknown> {
+  const eventTs = `${Math.floor(Date.now() / 1000)}.${String(++eventCounter).padStart(6, '0')}`;
+  return {
+    type: 'app_home_opened',
+    user: input.user ?? 'U1',
+    channel: 'D1',
+    tab: input.tab ?? 'home',
+    event_ts: eventTs,
+  };
+}
+
+/** A press of a button on a member's Home tab (`container.type: view`, no channel). */
+export function homeAction(
+  slack: FakeSlack,
+  input: { actionId: string; value: string; user?: string; blockId?: string },
+): Record<string, unknown> {
+  const actionTs = `${Math.floor(Date.now() / 1000)}.${String(++eventCounter).padStart(6, '0')}`;
+  const viewId = `VHOME${input.user ?? 'U1'}`;
+  return {
+    type: 'block_actions',
+    team: { id: slack.teamId, domain: 'fake' },
+    user: { id: input.user ?? 'U1', username: input.user ?? 'U1', team_id: slack.teamId },
+    api_app_id: 'A1',
+    token: 'legacy-verification-token',
+    trigger_id: slack.triggerId(),
+    container: { type: 'view', view_id: viewId },
+    view: { id: viewId, team_id: slack.teamId, type: 'home', app_installed_team_id: slack.teamId, blocks: [] },
+    actions: [
+      {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: input.blockId ?? 'home_model',
+        value: input.value,
+        text: { type: 'plain_text', text: input.value },
+        action_ts: actionTs,
+      },
+    ],
+  };
+}

@@ -34,6 +34,8 @@ export class SlackWorkspace {
   readonly ephemerals: FakeSlackEphemeral[] = [];
   readonly responses: FakeSlackResponse[] = [];
   readonly views: FakeSlackView[] = [];
+  /** Each member's published Home tab (`views.publish`), the latest. */
+  readonly homeViews = new Map<string, Record<string, unknown>>();
   readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   readonly responseUses = new Map<number, number>();
   private tsCounter = 100;

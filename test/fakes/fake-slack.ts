@@ -187,6 +187,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     ephemerals: workspace.ephemerals,
     responses: workspace.responses,
     views: workspace.views,
+    homeViews: workspace.homeViews,
     callsOf: (method) => calls.filter((call) => call.method === method),
     waitFor: waiters.waitFor,
     waitForCalls: waiters.waitForCalls,

@@ -13,6 +13,21 @@ import type {
 } from '../records.js';
 import type { MessageLink } from '../store.js';
 
+/** One of a member's results, as a list of them shows it (App Home). */
+export interface RecentResult {
+  readonly jobId: string;
+  readonly turnId: string;
+  readonly conversationId: string;
+  /** What the member typed for that turn. */
+  readonly instruction: string;
+  readonly model?: string;
+  readonly images: number;
+  /** Where it lives: the conversation's channel and thread (the root message's id where the thread is its reply). */
+  readonly channelId: string;
+  readonly threadId?: string;
+  readonly finishedAt?: number;
+}
+
 /**
  * What a platform may ask of the engine: the only way it reaches conversations, jobs, settings and usage (never the
  * store). Everything that names an existing record takes the caller's scope and answers for a record outside it
@@ -59,6 +74,8 @@ export interface PlatformEngine {
   readOutput(turnId: string, index: number, scope: Scope): Promise<{ ref: ImageRef; bytes: Uint8Array } | undefined>;
   /** 1-based place among waiting jobs, 0 while running, undefined when unknown. */
   position(jobId: string): number | undefined;
+  /** The requester's own delivered results in their workspace, newest first (at most 20). */
+  recentResults(requester: Requester, limit: number): Promise<readonly RecentResult[]>;
   /** The requester's usage in the quota windows, with the limits that apply to them. */
   usage(requester: Requester): Promise<UsageReport>;
   settings(requester: Requester): Promise<SettingsReport>;

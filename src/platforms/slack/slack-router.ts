@@ -3,6 +3,7 @@ import { registerActions } from './slack-actions.js';
 import { registerImagineCommand } from './slack-command.js';
 import type { SlackContext } from './slack-context.js';
 import { createDeliveryDedupe } from './slack-dedupe.js';
+import { registerAppHome } from './slack-home.js';
 import { createMembership } from './slack-membership.js';
 import { registerMessageEvents } from './slack-messages.js';
 import { registerEditModal } from './slack-modal.js';
@@ -11,7 +12,7 @@ import { registerUnknownActions } from './slack-unknown-actions.js';
 
 /**
  * Every way a Slack request comes in: `/imagine`, thread replies and mentions, the buttons, the Edit modal,
- * buttons of older versions, and 🔁/❌ reactions. Listeners only validate, record and queue; statuses and results go out through the
+ * buttons of older versions, 🔁/❌ reactions and the App Home tab. Listeners only validate, record and queue; statuses and results go out through the
  * platform's outbound half once the engine has the job.
  */
 export function registerSlackListeners(app: App, context: SlackContext): void {
@@ -21,4 +22,5 @@ export function registerSlackListeners(app: App, context: SlackContext): void {
   registerUnknownActions(app, context);
   registerEditModal(app, context);
   registerReactions(app, context);
+  registerAppHome(app, context);
 }

@@ -46,13 +46,22 @@ describe('Slack app manifest', () => {
     );
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: 'https://bot.example.org/slack/events',
-      bot_events: ['app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim', 'reaction_added'],
+      bot_events: [
+        'app_home_opened',
+        'app_mention',
+        'message.channels',
+        'message.groups',
+        'message.im',
+        'message.mpim',
+        'reaction_added',
+      ],
     });
     expect(manifest.settings.interactivity).toEqual({
       is_enabled: true,
       request_url: 'https://bot.example.org/slack/events',
     });
     expect(manifest.features.app_home).toMatchObject({
+      home_tab_enabled: true,
       messages_tab_enabled: true,
       messages_tab_read_only_enabled: false,
     });
