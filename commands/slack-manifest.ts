@@ -7,7 +7,7 @@ import { imagineCommand } from './imagine.js';
  */
 
 /** Bot scopes: the command, posting and uploading, reading the files members share, the message events, joining
- * public channels before a job, `reactions:read` for 🔁/❌ on results, and `users:read` for the admin check of
+ * public channels before a job, `im:write` to open a member's DM for the Imagine shortcut, `reactions:read` for 🔁/❌ on results, and `users:read` for the admin check of
  * Delete. */
 export const slackBotScopes = [
   'app_mentions:read',
@@ -19,6 +19,7 @@ export const slackBotScopes = [
   'files:write',
   'groups:history',
   'im:history',
+  'im:write',
   'mpim:history',
   'reactions:read',
   'users:read',
@@ -33,6 +34,25 @@ export const slackBotEvents = [
   'message.mpim',
   'reaction_added',
 ] as const;
+
+/** The shortcuts: "Edit with threadpaint" on any message with an image, and "Imagine" from the shortcuts menu. */
+export const slackShortcuts = [
+  {
+    name: 'Edit with threadpaint',
+    type: 'message',
+    callback_id: 'tp:edit_message',
+    description: "Edit this message's image; the result starts a conversation in its thread",
+  },
+  {
+    name: 'Imagine',
+    type: 'global',
+    callback_id: 'tp:imagine',
+    description: 'Make an image: prompt, model, aspect ratio, count, and where to post it',
+  },
+] as const;
+
+export const editMessageCallbackId = slackShortcuts[0].callback_id;
+export const imagineShortcutCallbackId = slackShortcuts[1].callback_id;
 
 /** Subcommands `/imagine` answers when the text is exactly the keyword. */
 export const slackSubcommands = ['help', 'models', 'settings', 'usage'] as const;
@@ -93,6 +113,7 @@ export function slackManifest(options: SlackManifestOptions) {
       app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: name, always_online: true },
       slash_commands: [toSlackSlashCommand(imagineCommand, requestUrl)],
+      shortcuts: slackShortcuts.map((shortcut) => ({ ...shortcut })),
     },
     oauth_config: { scopes: { bot: [...slackBotScopes] } },
     settings: {

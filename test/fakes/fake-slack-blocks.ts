@@ -3,7 +3,7 @@
  * one is refused with `invalid_blocks` / `invalid_arguments`, so the fake refuses it too.
  */
 
-import { button, isObject, type Json, sectionFields, textInput, textObject } from './fake-slack-block-elements.js';
+import { button, inputElement, isObject, type Json, sectionFields, textObject } from './fake-slack-block-elements.js';
 
 function block(value: unknown, where: string, problems: string[], inModal: boolean): void {
   if (!isObject(value)) return void problems.push(`${where}: a block must be an object`);
@@ -54,7 +54,9 @@ function block(value: unknown, where: string, problems: string[], inModal: boole
     case 'input': {
       if (!inModal) return void problems.push(`${where}: input blocks belong in modals`);
       textObject(value['label'], `${where}.label`, 2000, problems, true);
-      textInput(value['element'], `${where}.element`, problems);
+      inputElement(value['element'], `${where}.element`, problems);
+      if (value['optional'] !== undefined && typeof value['optional'] !== 'boolean')
+        problems.push(`${where}: optional must be a boolean`);
       return;
     }
     default:

@@ -133,6 +133,21 @@ export function createMethods(context: MethodContext): Record<string, (args: Arg
       return { ok: true, channel: workspace.channelObject(channel) };
     },
 
+    'conversations.open'(args) {
+      const users = (str(args['users']) ?? '').split(',').filter(Boolean);
+      if (users.length !== 1) return fail(users.length === 0 ? 'users_list_not_supplied' : 'not_enough_users');
+      const user = users[0] as string;
+      if (!workspace.users.has(user)) return fail('user_not_found');
+      // The member's DM with the app: the one the workspace has, else a new one.
+      const existing = [...workspace.channels.values()].find(
+        (channel) => channel.isIm && channel.memberSet.has(user) && channel.memberSet.has(bot),
+      );
+      const channel =
+        existing ??
+        workspace.addChannel({ id: workspace.nextId('D'), name: `dm-${user}`, isIm: true, members: [user] });
+      return { ok: true, channel: { id: channel.id } };
+    },
+
     'conversations.join'(args) {
       const channel = workspace.channels.get(str(args['channel']) ?? '');
       if (!channel) return fail('channel_not_found');

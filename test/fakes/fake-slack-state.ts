@@ -56,6 +56,14 @@ export class SlackWorkspace {
     for (const user of users) this.users.set(user.id, user);
   }
 
+  addChannel(channel: FakeSlackChannel): ChannelState {
+    const memberSet = new Set(channel.members ?? []);
+    if (channel.isIm) memberSet.add(this.botUserId);
+    const state = { ...channel, memberSet };
+    this.channels.set(channel.id, state);
+    return state;
+  }
+
   nextTs(): string {
     this.tsCounter += 1;
     return `${1_700_000_000 + this.tsCounter}.${String(this.tsCounter).padStart(6, '0')}`;

@@ -211,6 +211,8 @@ export interface FakeSlack {
   triggerId(): string;
   message(channel: string, ts: string): FakeSlackMessage | undefined;
   file(id: string): FakeSlackFile | undefined;
+  /** A file as events and shortcuts show it (throws for an unknown id). */
+  fileObject(id: string): FakeSlackFileObject;
   /** Thread replies (bot messages and uploads) under `threadTs`, oldest first. */
   thread(channel: string, threadTs: string): FakeSlackMessage[];
   isMember(channel: string, user: string): boolean;

@@ -42,8 +42,13 @@ describe('Slack app manifest', () => {
         'users:read',
         'channels:join',
         'reactions:read',
+        'im:write',
       ]),
     );
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ name: 'Edit with threadpaint', type: 'message', callback_id: 'tp:edit_message' }),
+      expect.objectContaining({ name: 'Imagine', type: 'global', callback_id: 'tp:imagine' }),
+    ]);
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: 'https://bot.example.org/slack/events',
       bot_events: [
