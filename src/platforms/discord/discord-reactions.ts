@@ -62,8 +62,9 @@ export async function handleReaction(
     if (!conversation) return;
     await continueConversation(context, {
       requester: requesterOf(guildId, user.id, permissions, 'quota'),
-      // One reroll per member and result from this reaction: a repeated gateway event makes no second job.
-      idempotencyKey: `discord:reaction:${message.id}:${user.id}`,
+      // A reaction event has no id of its own: a 🔁 again within the same minute (or the gateway replaying the event
+      // on a resume) makes no second job; a later one rerolls again.
+      idempotencyKey: `discord:reaction:${message.id}:${user.id}:${Math.floor(context.now() / 60_000)}`,
       conversation,
       action: 'reroll',
       text: turn.instruction,

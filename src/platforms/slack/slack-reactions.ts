@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Requester } from '../../core/engine/engine-types.js';
 import type { Audience, SlackContext } from './slack-context.js';
 import { deleteTurnForMember } from './slack-delete.js';
-import { eventTeams } from './slack-identity.js';
+import { eventEnvelopeSchema, eventTeams } from './slack-identity.js';
 import { slackDelivery } from './slack-target.js';
 
 /** The reactions threadpaint acts on, by Slack's names: 🔁 `repeat` rerolls a turn, ❌ `x` deletes it. */
@@ -32,8 +32,9 @@ export function registerReactions(app: App, context: SlackContext): void {
     if (reaction.reaction !== slackRerollReaction && reaction.reaction !== slackDeleteReaction) return;
     if (reaction.user === context.identity.botUserId) return;
     const team = eventTeams(body, {}).installed;
+    const eventId = eventEnvelopeSchema.safeParse(body).data?.event_id;
     try {
-      await handleReaction(context, team, reaction);
+      await handleReaction(context, team, reaction, eventId);
     } catch (error) {
       const audience: Audience = { channel: reaction.item.channel, user: reaction.user };
       context.tasks.run('tell', () => context.tell(audience, error, { action: `reaction:${reaction.reaction}` }));
@@ -45,6 +46,7 @@ async function handleReaction(
   context: SlackContext,
   team: string,
   reaction: z.infer<typeof reactionEventSchema>,
+  eventId: string | undefined,
 ): Promise<void> {
   const { engine } = context;
   const { channel, ts } = reaction.item;
@@ -64,8 +66,9 @@ async function handleReaction(
   if (turn.authorId !== reaction.user) return;
   await engine.submit({
     ...member,
-    // One reroll per member and turn message from this reaction: Slack's retries of the event make no second job.
-    idempotencyKey: `slack:${team}:${channel}:${ts}:reaction:${reaction.user}`,
+    // Each reaction added is its own event (a 🔁 taken off and put back rerolls again); Slack's retries of one
+    // event carry its id, and make no second job.
+    idempotencyKey: `slack:${team}:${channel}:${ts}:reaction:${reaction.user}:${eventId ?? reaction.event_ts ?? ''}`,
     action: 'reroll',
     text: '',
     conversationId: conversation.id,

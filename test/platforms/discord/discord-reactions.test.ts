@@ -43,6 +43,30 @@ describe('Discord reactions', () => {
     expect(fake.requests.some((request) => JSON.stringify(request.body ?? '').includes(stranger))).toBe(false);
   });
 
+  it('a 🔁 repeated at once makes one reroll; one a few minutes later rerolls again', async () => {
+    const harness = await harnesses.start();
+    const { fake, clock } = harness;
+    const { messageId } = await startConversation(harness, 'a pewter owl');
+    const rerolled = (except?: string) =>
+      harness.bot.events.waitFor(
+        (event) => event.type === 'succeeded' && event.job.action === 'reroll' && event.job.id !== except,
+      );
+
+    fake.reactionAdd({ messageId, emoji: '🔁' });
+    fake.reactionAdd({ messageId, emoji: '🔁' });
+    const first = await rerolled();
+    clock.advance(2 * 60_000);
+    fake.reactionAdd({ messageId, emoji: '🔁' });
+    const second = await rerolled(first.job.id);
+
+    expect(second.job.id).not.toBe(first.job.id);
+    expect(generations(harness)).toHaveLength(3);
+    const rerolls = harness.bot.events.items.filter(
+      (event) => event.type === 'queued' && event.job.action === 'reroll',
+    );
+    expect(rerolls).toHaveLength(2);
+  });
+
   it('❌ from the member who asked deletes the result; a stranger’s ❌ leaves it', async () => {
     const harness = await harnesses.start();
     const { fake } = harness;

@@ -18,8 +18,9 @@ afterAll(async () => {
 const turnMessage = (number: number) =>
   harness.slack.thread('C1', rootTs).find((message) => message.text.startsWith(`Turn ${number}:`) && !message.deleted);
 
-async function react(reaction: string, ts: string, user: string) {
-  const response = await harness.bot.signer.event(eventEnvelope(harness.slack, reactionAdded({ reaction, ts, user })));
+async function react(reaction: string, ts: string, user: string, eventId?: string, retryNum?: number) {
+  const event = eventEnvelope(harness.slack, reactionAdded({ reaction, ts, user }), eventId);
+  const response = await harness.bot.signer.event(event, retryNum !== undefined ? { retryNum } : {});
   expect(response.status).toBe(200);
 }
 
@@ -34,7 +35,9 @@ describe('Slack reactions', () => {
     const { slack } = harness;
     const first = turnMessage(1)?.ts ?? '';
     await react('repeat', first, 'U2');
-    await react('repeat', first, 'U1');
+    await react('repeat', first, 'U1', 'EvREPEAT1');
+    // Slack delivering the same event again (a retry) makes no second job.
+    await react('repeat', first, 'U1', 'EvREPEAT1', 1);
     await slack.waitFor(
       (call) =>
         call.method === 'chat.postMessage' &&
