@@ -24,9 +24,16 @@ export interface CommandDefinition {
   readonly options: readonly CommandOption[];
   /** Only members with Manage Server see it by default (Discord `default_member_permissions`). */
   readonly adminOnly?: boolean;
+  /**
+   * Also offered through a user install (Discord `integration_types: [0, 1]`, `contexts: [0, 1, 2]`): in DMs, group
+   * DMs and servers the bot is not in, answered through the interaction webhook only.
+   */
+  readonly userInstall?: boolean;
 }
 
 /** A message context-menu command (right-click a message → Apps). */
 export interface MessageCommandDefinition {
   readonly name: string;
+  /** As {@link CommandDefinition.userInstall}. */
+  readonly userInstall?: boolean;
 }

@@ -38,7 +38,18 @@ function optionJson(option: CommandOption): Record<string, unknown> {
   };
 }
 
-/** Guild-only commands (`contexts: [0]`, guild install): threads exist only there. */
+/** Interaction contexts: 0 a server, 1 the bot's DM, 2 a DM or group DM (user installs only). */
+const guildOnly = { contexts: [0], integration_types: [0] } as const;
+/** Integration types: 0 installed to a server, 1 installed to a member's account (a user install). */
+const everywhere = { contexts: [0, 1, 2], integration_types: [0, 1] } as const;
+
+const installsOf = (definition: { readonly userInstall?: boolean }) =>
+  definition.userInstall ? everywhere : guildOnly;
+
+/**
+ * Commands with `userInstall` are offered everywhere a member's own install reaches (DMs, group DMs, servers without
+ * the bot); the rest (`/settings`) only in servers with the bot, where threads and server settings exist.
+ */
 export function toDiscordCommand(definition: CommandDefinition): DiscordCommandJson {
   // Discord wants required options first.
   const options = [...definition.options].sort((a, b) => Number(b.required ?? false) - Number(a.required ?? false));
@@ -47,8 +58,7 @@ export function toDiscordCommand(definition: CommandDefinition): DiscordCommandJ
     type: 1,
     description: definition.description.slice(0, 100),
     options: options.map(optionJson),
-    contexts: [0],
-    integration_types: [0],
+    ...installsOf(definition),
     default_member_permissions: definition.adminOnly ? manageGuild : null,
   };
 }
@@ -58,8 +68,7 @@ export function toDiscordMessageCommand(definition: MessageCommandDefinition): D
     name: definition.name,
     type: 3,
     description: '',
-    contexts: [0],
-    integration_types: [0],
+    ...installsOf(definition),
     default_member_permissions: null,
   };
 }

@@ -4,6 +4,7 @@ import type { CommandDefinition } from './command-definition.js';
 export const imagineCommand = {
   name: 'imagine',
   description: 'Make an image from a prompt; reply in its thread to edit it',
+  userInstall: true,
   options: [
     { name: 'prompt', kind: 'string', description: 'What to draw; flags like --ar 16:9 work here too', required: true },
     { name: 'model', kind: 'string', description: 'Model id or alias', flag: '--model', autocomplete: true },

@@ -4,6 +4,7 @@ import type { CommandDefinition, MessageCommandDefinition } from './command-defi
 export const editCommand = {
   name: 'edit',
   description: 'Edit an existing picture; reply in its thread to keep editing',
+  userInstall: true,
   options: [
     { name: 'image', kind: 'attachment', description: 'The picture to edit', required: true },
     {
@@ -19,6 +20,7 @@ export const editCommand = {
 export const modelsCommand = {
   name: 'models',
   description: 'List the image models and what each one takes',
+  userInstall: true,
   options: [],
 } as const satisfies CommandDefinition;
 
@@ -75,7 +77,11 @@ export const settingsCommand = {
 export const usageCommand = {
   name: 'usage',
   description: 'How many images you (and the server) made recently, and what is left',
+  userInstall: true,
   options: [],
 } as const satisfies CommandDefinition;
 
-export const editImageMessageCommand = { name: 'Edit image' } as const satisfies MessageCommandDefinition;
+export const editImageMessageCommand = {
+  name: 'Edit image',
+  userInstall: true,
+} as const satisfies MessageCommandDefinition;

@@ -7,7 +7,8 @@ import { imagineCommand } from './imagine.js';
  */
 
 /** Bot scopes: the command, posting and uploading, reading the files members share, the message events, joining
- * public channels before a job, and `users:read` for the admin check of Delete. */
+ * public channels before a job, `im:write` to open a member's DM for the Imagine shortcut, `reactions:read` for 🔁/❌ on results, and `users:read` for the admin check of
+ * Delete. */
 export const slackBotScopes = [
   'app_mentions:read',
   'channels:history',
@@ -18,17 +19,40 @@ export const slackBotScopes = [
   'files:write',
   'groups:history',
   'im:history',
+  'im:write',
   'mpim:history',
+  'reactions:read',
   'users:read',
 ] as const;
 
 export const slackBotEvents = [
+  'app_home_opened',
   'app_mention',
   'message.channels',
   'message.groups',
   'message.im',
   'message.mpim',
+  'reaction_added',
 ] as const;
+
+/** The shortcuts: "Edit with threadpaint" on any message with an image, and "Imagine" from the shortcuts menu. */
+export const slackShortcuts = [
+  {
+    name: 'Edit with threadpaint',
+    type: 'message',
+    callback_id: 'tp:edit_message',
+    description: "Edit this message's image; the result starts a conversation in its thread",
+  },
+  {
+    name: 'Imagine',
+    type: 'global',
+    callback_id: 'tp:imagine',
+    description: 'Make an image: prompt, model, aspect ratio, count, and where to post it',
+  },
+] as const;
+
+export const editMessageCallbackId = slackShortcuts[0].callback_id;
+export const imagineShortcutCallbackId = slackShortcuts[1].callback_id;
 
 /** Subcommands `/imagine` answers when the text is exactly the keyword. */
 export const slackSubcommands = ['help', 'models', 'settings', 'usage', 'blend'] as const;
@@ -85,9 +109,11 @@ export function slackManifest(options: SlackManifestOptions) {
       background_color: '#24292f',
     },
     features: {
-      app_home: { home_tab_enabled: false, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
+      // The Home tab shows a member's recent results, usage and defaults (`app_home_opened` → `views.publish`).
+      app_home: { home_tab_enabled: true, messages_tab_enabled: true, messages_tab_read_only_enabled: false },
       bot_user: { display_name: name, always_online: true },
       slash_commands: [toSlackSlashCommand(imagineCommand, requestUrl)],
+      shortcuts: slackShortcuts.map((shortcut) => ({ ...shortcut })),
     },
     oauth_config: { scopes: { bot: [...slackBotScopes] } },
     settings: {

@@ -202,6 +202,13 @@ export interface Store {
   findPendingJob(memberId: string, turnId: string, action: TurnAction): Promise<JobRecord | undefined>;
   /** Oldest first. */
   listJobsOfConversation(conversationId: string): Promise<JobRecord[]>;
+  /** A member's delivered jobs in one workspace, newest first, at most `limit` (found through their usage rows). */
+  listRecentDeliveredJobs(query: {
+    readonly platform: Platform;
+    readonly workspaceId: string;
+    readonly memberId: string;
+    readonly limit: number;
+  }): Promise<JobRecord[]>;
 
   /**
    * Records `key` for `jobId` unless it is already recorded; keys outlive their jobs' completion (they are pruned

@@ -69,6 +69,7 @@ export const userFacingCodes = [
   'thread_locked',
   'thread_deleted',
   'thread_unreachable',
+  'interaction_expired',
   'slack_no_thread',
   'slack_not_in_channel',
   'slack_channel_not_found',

@@ -44,6 +44,13 @@ const pending = sql(
      AND member_id = @memberId AND action = @action AND state || '' IN ('queued', 'running')
    ORDER BY created_at, rowid LIMIT 1`,
 );
+// Through the member's usage rows (usage_by_member): a job that cost nothing to show is no result of theirs.
+const recentDelivered = sql(
+  `SELECT jobs.* FROM usage JOIN jobs ON jobs.id = usage.job_id
+   WHERE usage.platform = @platform AND usage.workspace_id = @workspaceId AND usage.member_id = @memberId
+     AND jobs.state = 'delivered'
+   ORDER BY usage.at DESC, jobs.id DESC LIMIT @limit`,
+);
 const ofConversation = sql('SELECT * FROM jobs WHERE conversation_id = @conversationId ORDER BY created_at, rowid');
 
 export const jobQueries = {
@@ -117,5 +124,11 @@ export const jobQueries = {
   },
   async listOfConversation(db: SqlExecutor, conversationId: string): Promise<JobRecord[]> {
     return (await db.all<JobRow>(ofConversation, { conversationId })).map(toJob);
+  },
+  async listRecentDelivered(
+    db: SqlExecutor,
+    query: { platform: Platform; workspaceId: string; memberId: string; limit: number },
+  ): Promise<JobRecord[]> {
+    return (await db.all<JobRow>(recentDelivered, query)).map(toJob);
   },
 };

@@ -59,6 +59,7 @@ export function createSqlStore(db: SqlDatabase, now: () => number, onClose: () =
     listJobsByState: (states) => jobs.listByState(db, states),
     findPendingJob: (memberId, turnId, action) => jobs.findPending(db, memberId, turnId, action),
     listJobsOfConversation: (conversationId) => jobs.listOfConversation(db, conversationId),
+    listRecentDeliveredJobs: (query) => jobs.listRecentDelivered(db, query),
 
     claimIdempotencyKey: (key, jobId, at) => idempotency.claim(db, key, jobId, at),
     findIdempotencyKey: (key) => idempotency.find(db, key),

@@ -3,11 +3,12 @@ import type {
   FakeDispatchedInteraction,
   FakeInteractionInput,
   FakeMessageInput,
+  FakeReactionInput,
   FakeThreadPatch,
 } from './fake-discord-inputs.js';
 import { createInteractionData } from './fake-discord-interaction-data.js';
 import { fakeBotPermissions, fakeMemberPermissions, permissionString } from './fake-discord-permissions.js';
-import type { FakeMessage } from './fake-discord-records.js';
+import type { FakeChannel, FakeMessage } from './fake-discord-records.js';
 import type { FakeApp } from './fake-discord-router.js';
 import { isoTime, isThread, memberObject } from './fake-discord-shapes.js';
 import { patchThread } from './fake-discord-threads.js';
@@ -33,8 +34,74 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
     return channel;
   }
 
+  /** The DM between the member and someone else: the bot is no recipient, so it never reaches it with its token. */
+  const dmChannels = new Map<string, FakeChannel>();
+  function dmChannelOf(userId: string): FakeChannel {
+    const known = dmChannels.get(userId);
+    if (known) return known;
+    const channel: FakeChannel = {
+      id: app.snowflake(),
+      type: 1,
+      guild_id: '',
+      name: '',
+      parent_id: null,
+      last_message_id: null,
+      rate_limit_per_user: 0,
+      flags: 0,
+    };
+    dmChannels.set(userId, channel);
+    return channel;
+  }
+
+  /** An interaction through the member's user install in a DM (context 2): owners `{ "1": user }`, `user`, no guild. */
+  function userInstallDm(input: FakeInteractionInput, type: number): FakeDispatchedInteraction {
+    const message = build.message(input.message);
+    if (type === 3 && !message) throw new Error('fake Discord: a component interaction needs `message`');
+    const user = state.user(input.userId ?? defaults.userId, input.username);
+    const channel = dmChannelOf(user.id);
+    const id = app.snowflake();
+    const token = `aW50ZXJhY3Rpb246${id}${randomBytes(48).toString('base64url')}`;
+    const attachmentSizeLimit = input.attachmentSizeLimit ?? 10 * 1024 * 1024;
+    const { guild_id: _guildId, name: _name, parent_id: _parentId, ...dm } = channel;
+    const payload: Record<string, unknown> = {
+      id,
+      application_id: app.applicationId,
+      type,
+      token,
+      version: 1,
+      channel_id: channel.id,
+      channel: { ...dm, recipients: [user] },
+      user,
+      // What a user install may do in a DM: Discord sends the app's permissions there too.
+      app_permissions: permissionString(input.appPermissions ?? fakeBotPermissions),
+      locale: input.locale ?? 'en-US',
+      entitlements: [],
+      authorizing_integration_owners: { '1': user.id },
+      context: 2,
+      attachment_size_limit: attachmentSizeLimit,
+      data: build.data(input, type, '', channel.id),
+      ...(message && { message }),
+    };
+    const dispatchedAt = performance.now();
+    state.registerInteraction({
+      id,
+      token,
+      type,
+      guildId: '',
+      channelId: channel.id,
+      userId: user.id,
+      dispatchedAt,
+      attachmentSizeLimit,
+      payload,
+    });
+    sink.send('INTERACTION_CREATE', payload);
+    return { id, token, dispatchedAt, payload };
+  }
+
   return {
     interaction(input: FakeInteractionInput = {}): FakeDispatchedInteraction {
+      sink.assertListening('INTERACTION_CREATE');
+      if (input.userInstallDm) return userInstallDm(input, input.type ?? 2);
       const type = input.type ?? 2;
       const message = build.message(input.message);
       if (type === 3 && !message) throw new Error('fake Discord: a component interaction needs `message`');
@@ -148,6 +215,28 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
       if (!message) throw new Error(`fake Discord: no message ${messageId}`);
       const guildId = state.channel(message.channel_id)?.guild_id;
       sink.send('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: guildId });
+    },
+
+    reactionAdd(input: FakeReactionInput): void {
+      sink.assertListening('MESSAGE_REACTION_ADD');
+      const message = state.message(input.messageId);
+      if (!message) throw new Error(`fake Discord: no message ${input.messageId}`);
+      const channel = channelOf(message.channel_id);
+      const guild = state.guilds.get(channel.guild_id);
+      if (!guild) throw new Error(`fake Discord: no guild for channel ${channel.id}`);
+      const user = state.user(input.userId ?? defaults.userId, input.username);
+      sink.send('MESSAGE_REACTION_ADD', {
+        type: 0,
+        user_id: user.id,
+        channel_id: channel.id,
+        message_id: message.id,
+        guild_id: guild.id,
+        member: memberObject(user, input.roles ?? [], guild.joinedAt),
+        emoji: { id: null, name: input.emoji },
+        burst: false,
+        burst_colors: [],
+        message_author_id: message.author.id,
+      });
     },
 
     threadUpdate(patch: FakeThreadPatch) {

@@ -53,6 +53,11 @@ export interface FakeInteractionInput {
   /** Default: the message's channel for components, else the first guild's first text channel. */
   readonly channelId?: string;
   readonly guildId?: string;
+  /**
+   * Through the member's user install in a DM with someone else (context 2): no guild, no `member`, owners
+   * `{ "1": userId }`; the bot is not in the DM (its REST routes for that channel answer Missing Access).
+   */
+  readonly userInstallDm?: boolean;
   /** Per-file upload cap for this interaction's responses (the guild's, 10 MiB). */
   readonly attachmentSizeLimit?: number;
   readonly locale?: string;
@@ -119,4 +124,15 @@ export interface FakeWaitForReadyOptions {
   /** How many IDENTIFYs must have completed since the fake started (1); 2 waits for a restarted client. */
   readonly sessions?: number;
   readonly timeoutMs?: number;
+}
+
+export interface FakeReactionInput {
+  readonly messageId: string;
+  /** A unicode emoji (`🔁`). */
+  readonly emoji: string;
+  /** The default member unless given. */
+  readonly userId?: string;
+  readonly username?: string;
+  /** Role ids the member holds (seed roles with `id` to give them permissions). */
+  readonly roles?: readonly string[];
 }

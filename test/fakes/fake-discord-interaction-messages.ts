@@ -10,7 +10,7 @@ export function createInteractionMessages(app: FakeApp) {
   /** What Discord puts on messages made through an interaction. */
   function interactionFields(record: FakeInteractionRecord): Partial<FakeMessage> {
     const data = (record.payload['data'] ?? {}) as Record<string, unknown>;
-    const user = (record.payload['member'] as { user?: unknown } | undefined)?.user;
+    const user = (record.payload['member'] as { user?: unknown } | undefined)?.user ?? record.payload['user'];
     const command = record.type === 2 ? { name: data['name'], command_type: data['type'] } : {};
     return {
       type: record.type === 2 ? (data['type'] === 1 ? 20 : 23) : 0,
@@ -20,7 +20,7 @@ export function createInteractionMessages(app: FakeApp) {
         id: record.id,
         type: record.type,
         user,
-        authorizing_integration_owners: { '0': record.guildId },
+        authorizing_integration_owners: record.payload['authorizing_integration_owners'],
         ...command,
       },
     };
@@ -32,7 +32,7 @@ export function createInteractionMessages(app: FakeApp) {
       const message = createMessage({ body, files, channelId: record.channelId }, context, interactionFields(record));
       state.addMessage(message);
       record.messageIds.add(message.id);
-      if (!isEphemeral(message)) app.echo('MESSAGE_CREATE', app.gatewayMessage(message));
+      if (!isEphemeral(message) && record.guildId) app.echo('MESSAGE_CREATE', app.gatewayMessage(message));
       return message;
     },
 
@@ -45,13 +45,14 @@ export function createInteractionMessages(app: FakeApp) {
       checkMessageLimits(body, files, record.attachmentSizeLimit);
       editMessage(message, { body, files, channelId: message.channel_id }, { now: app.now(), cdn: app.cdn });
       record.messageIds.add(message.id);
-      if (!isEphemeral(message)) app.echo('MESSAGE_UPDATE', app.gatewayMessage(message));
+      if (!isEphemeral(message) && record.guildId) app.echo('MESSAGE_UPDATE', app.gatewayMessage(message));
       return message;
     },
 
     remove(record: FakeInteractionRecord, message: FakeMessage): void {
       state.removeMessage(message.id);
-      if (isEphemeral(message)) return;
+      // A bot that is not in a DM hears nothing of it.
+      if (isEphemeral(message) || !record.guildId) return;
       app.echo('MESSAGE_DELETE', { id: message.id, channel_id: message.channel_id, guild_id: record.guildId });
     },
   };

@@ -50,6 +50,8 @@ export const fakeIntents = {
   GuildMembers: 1 << 1,
   GuildPresences: 1 << 8,
   GuildMessages: 1 << 9,
+  GuildMessageReactions: 1 << 10,
+  DirectMessageReactions: 1 << 13,
   MessageContent: 1 << 15,
 } as const;
 

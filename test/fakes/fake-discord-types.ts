@@ -5,6 +5,7 @@ import type {
   FakeInteractionInput,
   FakeMessageInput,
   FakeRateLimit,
+  FakeReactionInput,
   FakeThreadPatch,
   FakeWaitForReadyOptions,
 } from './fake-discord-inputs.js';
@@ -167,6 +168,8 @@ export interface FakeDiscord {
   messageCreate(input: FakeMessageInput): FakeMessage;
   /** Removes a message and dispatches MESSAGE_DELETE. */
   messageDelete(messageId: string): void;
+  /** A member reacts to a message: MESSAGE_REACTION_ADD (with `member`, as in a guild), for GuildMessageReactions. */
+  reactionAdd(input: FakeReactionInput): void;
   threadUpdate(patch: FakeThreadPatch): FakeChannel;
   /** A moderator deletes a thread: it is gone (REST answers 10003) and THREAD_DELETE is dispatched. */
   threadDelete(threadId: string): void;

@@ -232,6 +232,7 @@ export async function startFakeDiscord(options: FakeDiscordOptions = {}): Promis
     interaction: events.interaction,
     messageCreate: events.messageCreate,
     messageDelete: events.messageDelete,
+    reactionAdd: events.reactionAdd,
     threadUpdate: events.threadUpdate,
     threadDelete(threadId) {
       const thread = state.threads.get(threadId);

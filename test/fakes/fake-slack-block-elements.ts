@@ -73,3 +73,50 @@ export function textInput(element: unknown, where: string, problems: string[]): 
     problems.push(`${where}: initial_value must be at most 3000 characters`);
   }
 }
+
+/** An input block's element: a `plain_text_input`, a `static_select` or a `conversations_select`. */
+export function inputElement(element: unknown, where: string, problems: string[]): void {
+  if (!isObject(element)) return void problems.push(`${where}: element must be an object`);
+  if (element['type'] === 'plain_text_input') {
+    textInput(element, where, problems);
+    return;
+  }
+  if (element['type'] !== 'static_select' && element['type'] !== 'conversations_select') {
+    return void problems.push(`${where}: unsupported element ${String(element['type'])}`);
+  }
+  const actionId = element['action_id'];
+  if (typeof actionId !== 'string' || actionId.length === 0 || actionId.length > 255) {
+    problems.push(`${where}: action_id must be 1-255 characters`);
+  }
+  if (element['placeholder'] !== undefined)
+    textObject(element['placeholder'], `${where}.placeholder`, 150, problems, true);
+  if (element['type'] === 'conversations_select') {
+    const filter = element['filter'];
+    if (filter === undefined) return;
+    if (!isObject(filter)) return void problems.push(`${where}.filter must be an object`);
+    const include = filter['include'];
+    const kinds = ['im', 'mpim', 'private', 'public'];
+    if (include !== undefined && (!Array.isArray(include) || include.some((kind) => !kinds.includes(String(kind))))) {
+      problems.push(`${where}.filter.include must list im, mpim, private or public`);
+    }
+    return;
+  }
+  // static_select: 1-100 options, each text of at most 75 characters and a value of at most 150.
+  const options = element['options'];
+  if (!Array.isArray(options) || options.length === 0 || options.length > 100) {
+    return void problems.push(`${where}: options must hold 1-100 options`);
+  }
+  const values = new Set<string>();
+  for (const [index, option] of options.entries()) {
+    if (!isObject(option)) {
+      problems.push(`${where}.options[${index}] must be an object`);
+      continue;
+    }
+    textObject(option['text'], `${where}.options[${index}].text`, 75, problems, true);
+    const value = option['value'];
+    if (typeof value !== 'string' || value.length === 0 || value.length > 150) {
+      problems.push(`${where}.options[${index}].value must be 1-150 characters`);
+    } else if (values.has(value)) problems.push(`${where}: option value ${value} is used twice`);
+    else values.add(value);
+  }
+}

@@ -3,7 +3,7 @@
  * one is refused with `invalid_blocks` / `invalid_arguments`, so the fake refuses it too.
  */
 
-import { button, isObject, type Json, sectionFields, textInput, textObject } from './fake-slack-block-elements.js';
+import { button, inputElement, isObject, type Json, sectionFields, textObject } from './fake-slack-block-elements.js';
 
 function block(value: unknown, where: string, problems: string[], inModal: boolean): void {
   if (!isObject(value)) return void problems.push(`${where}: a block must be an object`);
@@ -54,7 +54,9 @@ function block(value: unknown, where: string, problems: string[], inModal: boole
     case 'input': {
       if (!inModal) return void problems.push(`${where}: input blocks belong in modals`);
       textObject(value['label'], `${where}.label`, 2000, problems, true);
-      textInput(value['element'], `${where}.element`, problems);
+      inputElement(value['element'], `${where}.element`, problems);
+      if (value['optional'] !== undefined && typeof value['optional'] !== 'boolean')
+        problems.push(`${where}: optional must be a boolean`);
       return;
     }
     default:
@@ -111,5 +113,24 @@ export function checkView(raw: unknown): { view?: Json; problems: string[] } {
   problems.push(
     ...checkBlocks(view['blocks'], { max: 100, inModal: true }).problems.map((problem) => `view.${problem}`),
   );
+  return { view, problems };
+}
+
+/** The `view` argument of `views.publish`: a Home tab (no input blocks, at most 100 blocks). */
+export function checkHomeView(raw: unknown): { view?: Json; problems: string[] } {
+  let view: unknown;
+  try {
+    view = typeof raw === 'string' ? JSON.parse(raw) : raw;
+  } catch {
+    return { problems: ['view is not JSON'] };
+  }
+  if (!isObject(view)) return { problems: ['view must be an object'] };
+  const problems: string[] = [];
+  if (view['type'] !== 'home') problems.push('view.type must be home');
+  const metadata = view['private_metadata'];
+  if (metadata !== undefined && (typeof metadata !== 'string' || metadata.length > 3000)) {
+    problems.push('view.private_metadata must be a string of at most 3000 characters');
+  }
+  problems.push(...checkBlocks(view['blocks'], { max: 100 }).problems.map((problem) => `view.${problem}`));
   return { view, problems };
 }

@@ -1,4 +1,4 @@
-import { checkView } from './fake-slack-blocks.js';
+import { checkHomeView, checkView } from './fake-slack-blocks.js';
 import { createFileMethods } from './fake-slack-file-methods.js';
 import {
   type Args,
@@ -114,11 +114,38 @@ export function createMethods(context: MethodContext): Record<string, (args: Arg
       return { ok: true, view: { id, team_id: workspace.teamId, ...view } };
     },
 
+    'views.publish'(args) {
+      const user = str(args['user_id']) ?? '';
+      if (!workspace.users.has(user)) return fail('user_not_found');
+      const { view, problems } = checkHomeView(args['view']);
+      if (!view || problems.length > 0) {
+        for (const problem of problems) context.violation(problem);
+        return fail('invalid_arguments', { response_metadata: { messages: problems } });
+      }
+      workspace.homeViews.set(user, view);
+      return { ok: true, view: { id: workspace.nextId('V'), team_id: workspace.teamId, ...view } };
+    },
+
     'conversations.info'(args) {
       const channel = workspace.channels.get(str(args['channel']) ?? '');
       // Slack hides private conversations the bot is not in.
       if (!channel || (channel.isPrivate && !channel.memberSet.has(bot))) return fail('channel_not_found');
       return { ok: true, channel: workspace.channelObject(channel) };
+    },
+
+    'conversations.open'(args) {
+      const users = (str(args['users']) ?? '').split(',').filter(Boolean);
+      if (users.length !== 1) return fail(users.length === 0 ? 'users_list_not_supplied' : 'not_enough_users');
+      const user = users[0] as string;
+      if (!workspace.users.has(user)) return fail('user_not_found');
+      // The member's DM with the app: the one the workspace has, else a new one.
+      const existing = [...workspace.channels.values()].find(
+        (channel) => channel.isIm && channel.memberSet.has(user) && channel.memberSet.has(bot),
+      );
+      const channel =
+        existing ??
+        workspace.addChannel({ id: workspace.nextId('D'), name: `dm-${user}`, isIm: true, members: [user] });
+      return { ok: true, channel: { id: channel.id } };
     },
 
     'conversations.join'(args) {

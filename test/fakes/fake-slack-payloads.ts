@@ -129,11 +129,17 @@ export function blockAction(
 /** A modal submission for a view the bot opened (`slack.views`), with the member's input values. */
 export function viewSubmission(
   slack: FakeSlack,
-  input: { viewId: string; user?: string; values: Record<string, Record<string, string>> },
+  input: {
+    viewId: string;
+    user?: string;
+    values: Record<string, Record<string, string>>;
+    /** Values of other elements as Slack sends them (`selected_option`, `selected_conversation`), by block. */
+    rawValues?: Record<string, Record<string, Record<string, unknown>>>;
+  },
 ): Record<string, unknown> {
   const opened = slack.views.find((view) => view.id === input.viewId);
   if (!opened) throw new Error(`fake Slack: no view ${input.viewId} was opened`);
-  const values = Object.fromEntries(
+  const textValues = Object.fromEntries(
     Object.entries(input.values).map(([blockId, actions]) => [
       blockId,
       Object.fromEntries(
@@ -141,6 +147,7 @@ export function viewSubmission(
       ),
     ]),
   );
+  const values = { ...textValues, ...input.rawValues };
   return {
     type: 'view_submission',
     team: { id: slack.teamId, domain: 'fake' },
@@ -158,5 +165,111 @@ export function viewSubmission(
       bot_id: slack.botId,
     },
     response_urls: [],
+  };
+}
+
+/** The `reaction_added` event of a member's reaction on a message (Slack's emoji name: `repeat` 🔁, `x` ❌). */
+export function reactionAdded(input: {
+  reaction: string;
+  channel?: string;
+  ts: string;
+  user?: string;
+  itemUser?: string;
+}): Record<string, unknown> {
+  const eventTs = `${Math.floor(Date.now() / 1000)}.${String(++eventCounter).padStart(6, '0')}`;
+  return {
+    type: 'reaction_added',
+    user: input.user ?? 'U1',
+    reaction: input.reaction,
+    item: { type: 'message', channel: input.channel ?? 'C1', ts: input.ts },
+    ...(input.itemUser ? { item_user: input.itemUser } : {}),
+    event_ts: eventTs,
+  };
+}
+
+/** The `app_home_opened` event of a member opening the app's Home tab. */
+export function appHomeOpened(input: { user?: string; tab?: 'home' | 'messages' } = {}): Record<string, unknown> {
+  const eventTs = `${Math.floor(Date.now() / 1000)}.${String(++eventCounter).padStart(6, '0')}`;
+  return {
+    type: 'app_home_opened',
+    user: input.user ?? 'U1',
+    channel: 'D1',
+    tab: input.tab ?? 'home',
+    event_ts: eventTs,
+  };
+}
+
+/** A press of a button on a member's Home tab (`container.type: view`, no channel). */
+export function homeAction(
+  slack: FakeSlack,
+  input: { actionId: string; value: string; user?: string; blockId?: string },
+): Record<string, unknown> {
+  const actionTs = `${Math.floor(Date.now() / 1000)}.${String(++eventCounter).padStart(6, '0')}`;
+  const viewId = `VHOME${input.user ?? 'U1'}`;
+  return {
+    type: 'block_actions',
+    team: { id: slack.teamId, domain: 'fake' },
+    user: { id: input.user ?? 'U1', username: input.user ?? 'U1', team_id: slack.teamId },
+    api_app_id: 'A1',
+    token: 'legacy-verification-token',
+    trigger_id: slack.triggerId(),
+    container: { type: 'view', view_id: viewId },
+    view: { id: viewId, team_id: slack.teamId, type: 'home', app_installed_team_id: slack.teamId, blocks: [] },
+    actions: [
+      {
+        type: 'button',
+        action_id: input.actionId,
+        block_id: input.blockId ?? 'home_model',
+        value: input.value,
+        text: { type: 'plain_text', text: input.value },
+        action_ts: actionTs,
+      },
+    ],
+  };
+}
+
+/** A message shortcut (`message_action`) on a message of the fake workspace. */
+export function messageShortcut(
+  slack: FakeSlack,
+  input: { callbackId: string; channel?: string; messageTs: string; user?: string },
+): Record<string, unknown> {
+  const channel = input.channel ?? 'C1';
+  const message = slack.message(channel, input.messageTs);
+  if (!message) throw new Error(`fake Slack: no message ${input.messageTs} in ${channel}`);
+  const files = (message.files ?? []).map((id) => slack.fileObject(id));
+  return {
+    type: 'message_action',
+    callback_id: input.callbackId,
+    trigger_id: slack.triggerId(),
+    response_url: slack.responseUrl(),
+    team: { id: slack.teamId, domain: 'fake' },
+    user: { id: input.user ?? 'U1', username: input.user ?? 'U1', team_id: slack.teamId },
+    channel: { id: channel, name: 'general' },
+    message: {
+      type: 'message',
+      user: message.user,
+      ts: message.ts,
+      text: message.text,
+      ...(message.threadTs ? { thread_ts: message.threadTs } : {}),
+      ...(files.length > 0 ? { files } : {}),
+    },
+    action_ts: `${Math.floor(Date.now() / 1000)}.${String(++eventCounter).padStart(6, '0')}`,
+    token: 'legacy-verification-token',
+  };
+}
+
+/** A global shortcut (`shortcut`), from the shortcuts menu. */
+export function globalShortcut(
+  slack: FakeSlack,
+  input: { callbackId: string; user?: string },
+): Record<string, unknown> {
+  return {
+    type: 'shortcut',
+    callback_id: input.callbackId,
+    trigger_id: slack.triggerId(),
+    team: { id: slack.teamId, domain: 'fake' },
+    user: { id: input.user ?? 'U1', username: input.user ?? 'U1', team_id: slack.teamId },
+    action_ts: `${Math.floor(Date.now() / 1000)}.${String(++eventCounter).padStart(6, '0')}`,
+    token: 'legacy-verification-token',
   };
 }

@@ -34,6 +34,8 @@ export class SlackWorkspace {
   readonly ephemerals: FakeSlackEphemeral[] = [];
   readonly responses: FakeSlackResponse[] = [];
   readonly views: FakeSlackView[] = [];
+  /** Each member's published Home tab (`views.publish`), the latest. */
+  readonly homeViews = new Map<string, Record<string, unknown>>();
   readonly triggers = new Map<string, { issuedAt: number; used: boolean }>();
   readonly responseUses = new Map<number, number>();
   private tsCounter = 100;
@@ -52,6 +54,14 @@ export class SlackWorkspace {
       this.channels.set(channel.id, { ...channel, memberSet });
     }
     for (const user of users) this.users.set(user.id, user);
+  }
+
+  addChannel(channel: FakeSlackChannel): ChannelState {
+    const memberSet = new Set(channel.members ?? []);
+    if (channel.isIm) memberSet.add(this.botUserId);
+    const state = { ...channel, memberSet };
+    this.channels.set(channel.id, state);
+    return state;
   }
 
   nextTs(): string {

@@ -160,6 +160,8 @@ export interface FakeSlack {
   readonly ephemerals: readonly FakeSlackEphemeral[];
   readonly responses: readonly FakeSlackResponse[];
   readonly views: readonly FakeSlackView[];
+  /** Each member's Home tab as last published (`views.publish`). */
+  readonly homeViews: ReadonlyMap<string, Readonly<Record<string, unknown>>>;
   /** Requests that broke the spec or Block Kit's limits (also answered `ok:false`). Empty when the bot behaved. */
   readonly violations: readonly string[];
   /** Calls of one method, oldest first. */
@@ -209,6 +211,8 @@ export interface FakeSlack {
   triggerId(): string;
   message(channel: string, ts: string): FakeSlackMessage | undefined;
   file(id: string): FakeSlackFile | undefined;
+  /** A file as events and shortcuts show it (throws for an unknown id). */
+  fileObject(id: string): FakeSlackFileObject;
   /** Thread replies (bot messages and uploads) under `threadTs`, oldest first. */
   thread(channel: string, threadTs: string): FakeSlackMessage[];
   isMember(channel: string, user: string): boolean;

@@ -187,6 +187,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     ephemerals: workspace.ephemerals,
     responses: workspace.responses,
     views: workspace.views,
+    homeViews: workspace.homeViews,
     callsOf: (method) => calls.filter((call) => call.method === method),
     waitFor: waiters.waitFor,
     waitForCalls: waiters.waitForCalls,
@@ -198,6 +199,11 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     },
     postAsMember({ channel, user, text, threadTs, files = [] }) {
       return workspace.addMessage({ channel, user, text, ...(threadTs ? { threadTs } : {}), fromBot: false, files }).ts;
+    },
+    fileObject(id) {
+      const file = workspace.files.get(id);
+      if (!file) throw new Error(`fake Slack: no file ${id}`);
+      return workspace.fileObject(file);
     },
     addFile(bytes, fileOptions = {}) {
       const file = workspace.addFile(bytes, { ...fileOptions, user: fileOptions.user ?? 'U1' });

@@ -35,6 +35,27 @@ export function jobsContract(open: () => Promise<Store>): void {
       expect((await third.getTurn('c1-t1'))?.outputImages).toEqual([image(hashA)]);
     });
 
+    it('lists a member’s delivered jobs in one workspace, newest first, within the limit', async () => {
+      const store = await open();
+      for (const [index, id] of ['c1', 'c2', 'c3', 'c4'].entries()) {
+        await seed(store, id, 1_000 * (index + 1));
+        // c4's usage is another member's of the same workspace.
+        const memberId = id === 'c4' ? 'U2' : 'U1';
+        await store.recordUsage(reservation(`${id}-j1`, 1, { at: 1_000 * (index + 1), memberId }));
+      }
+      // c2 is still queued.
+      for (const id of ['c1', 'c3', 'c4']) await store.updateJob(`${id}-j1`, { state: 'delivered', updatedAt: 9_000 });
+      const member = { platform: 'slack', workspaceId: 'T1', memberId: 'U1' } as const;
+
+      const recent = await store.listRecentDeliveredJobs({ ...member, limit: 5 });
+      expect(recent.map((each) => each.id)).toEqual(['c3-j1', 'c1-j1']);
+      expect((await store.listRecentDeliveredJobs({ ...member, limit: 1 })).map((each) => each.id)).toEqual(['c3-j1']);
+      expect(await store.listRecentDeliveredJobs({ ...member, workspaceId: 'T2', limit: 5 })).toEqual([]);
+      expect(
+        (await store.listRecentDeliveredJobs({ ...member, memberId: 'U2', limit: 5 })).map((each) => each.id),
+      ).toEqual(['c4-j1']);
+    });
+
     it('counts the jobs queued and running per platform, and nothing that has ended', async () => {
       const store = await open();
       expect(await store.countActiveJobs()).toEqual([]);

@@ -117,7 +117,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     submit: (inbound) => submitRequest(context, inbound).catch(refused(inbound)),
     precheck: (inbound) => precheckRequest(context, inbound).catch(refused(inbound)),
     retry: (jobId, requester, key, delivery) => retryJob(context, jobId, requester, key, delivery),
-    redeliver: (jobId, scope) => redeliverJob(context, jobId, scope),
+    redeliver: (jobId, scope, fresh) => redeliverJob(context, jobId, scope, fresh),
     cancel: (jobId, requester) => cancelJob(context, jobId, requester),
     deleteTurn: (turnId, requester) => deleteTurn(context, turnId, requester),
     readOutput: (turnId, index, scope) => readOutput(context, turnId, index, scope),

@@ -1,4 +1,4 @@
-import type { PlatformEngine } from '../platform/platform-engine.js';
+import type { PlatformEngine, RecentResult } from '../platform/platform-engine.js';
 import { UserFacingError } from '../user-facing-error.js';
 import type { EngineContext } from './engine-context.js';
 import type { Requester } from './engine-types.js';
@@ -20,9 +20,13 @@ type Queries = Pick<
   | 'turnNumber'
   | 'position'
   | 'usage'
+  | 'recentResults'
   | 'settings'
   | 'changeSettings'
 >;
+
+/** The most results a list of them asks for at once. */
+const maxRecentResults = 20;
 
 /** What platforms read and keep through the engine: records in the caller's scope, settings, usage, message links. */
 export function createEngineQueries(context: EngineContext): Queries {
@@ -55,6 +59,31 @@ export function createEngineQueries(context: EngineContext): Queries {
       return turns.findIndex((turn) => turn.id === turnId) + 1 || undefined;
     },
     position: (jobId) => context.queue.position(jobId),
+    async recentResults(requester, limit) {
+      const { platform, workspaceId, memberId } = requester;
+      const bounded = Math.max(1, Math.min(maxRecentResults, Math.floor(limit)));
+      const jobs = await store.listRecentDeliveredJobs({ platform, workspaceId, memberId, limit: bounded });
+      const results = await Promise.all(
+        jobs.map(async (job): Promise<RecentResult | undefined> => {
+          const owned = await ownedTurn(context, job.turnId, requester);
+          if (!owned) return undefined;
+          const { turn, conversation } = owned;
+          const threadId = conversation.threadId ?? conversation.rootMessageId;
+          return {
+            jobId: job.id,
+            turnId: turn.id,
+            conversationId: conversation.id,
+            instruction: turn.instruction,
+            ...(turn.parameters?.model ? { model: turn.parameters.model } : {}),
+            images: turn.outputImages.length,
+            channelId: conversation.channelId,
+            ...(threadId ? { threadId } : {}),
+            ...(job.finishedAt !== undefined ? { finishedAt: job.finishedAt } : {}),
+          };
+        }),
+      );
+      return results.filter((result) => result !== undefined);
+    },
     async usage(requester) {
       const server = await store.getServerSettings(requester.platform, requester.workspaceId);
       return usageReportFor(store, requester, { now: context.now(), defaults: context.settings.quota, server });

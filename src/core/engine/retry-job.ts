@@ -34,13 +34,19 @@ export async function retryJob(
   return submitRequest(context, inbound, previous);
 }
 
-/** Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. */
+/**
+ * Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. `fresh` ids (a
+ * new interaction token the member's press brought) are merged into the job's target first, whatever its state, so
+ * a job still being made is delivered through them too.
+ */
 export async function redeliverJob(
   context: EngineContext,
   jobId: string,
   scope: Scope,
+  fresh?: DeliveryTarget,
 ): Promise<JobRecord | undefined> {
-  const job = await requireOwnedJob(context, jobId, scope);
+  const owned = await requireOwnedJob(context, jobId, scope);
+  const job = fresh ? ((await context.store.mergeJobDelivery(jobId, fresh, context.now())) ?? owned) : owned;
   if (job.state !== 'generated' && job.state !== 'delivery_failed') return job;
   return deliverJob(context, job);
 }

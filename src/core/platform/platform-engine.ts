@@ -13,6 +13,21 @@ import type {
 } from '../records.js';
 import type { MessageLink } from '../store.js';
 
+/** One of a member's results, as a list of them shows it (App Home). */
+export interface RecentResult {
+  readonly jobId: string;
+  readonly turnId: string;
+  readonly conversationId: string;
+  /** What the member typed for that turn. */
+  readonly instruction: string;
+  readonly model?: string;
+  readonly images: number;
+  /** Where it lives: the conversation's channel and thread (the root message's id where the thread is its reply). */
+  readonly channelId: string;
+  readonly threadId?: string;
+  readonly finishedAt?: number;
+}
+
 /**
  * What a platform may ask of the engine: the only way it reaches conversations, jobs, settings and usage (never the
  * store). Everything that names an existing record takes the caller's scope and answers for a record outside it
@@ -34,8 +49,11 @@ export interface PlatformEngine {
   precheck(inbound: InboundRequest): Promise<{ readonly notices: readonly string[]; readonly duplicate?: boolean }>;
   /** Runs a failed or interrupted job's turn again as a new job on the requester's platform (the member asked). */
   retry(jobId: string, requester: Requester, idempotencyKey: string, delivery?: DeliveryTarget): Promise<SubmitResult>;
-  /** Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. */
-  redeliver(jobId: string, scope: Scope): Promise<JobRecord | undefined>;
+  /**
+   * Delivers a `generated` or `delivery_failed` job again from stored bytes: never generates again. `fresh` ids are
+   * merged into the job's delivery target first (any state): a new interaction token, say.
+   */
+  redeliver(jobId: string, scope: Scope, fresh?: DeliveryTarget): Promise<JobRecord | undefined>;
   /** A queued job leaves the queue (nothing billed); a running one has its upstream call aborted. */
   cancel(jobId: string, requester: Requester): Promise<JobRecord>;
   /** Deletes a turn and its stored images; resolves to the platform messages to delete. */
@@ -56,6 +74,8 @@ export interface PlatformEngine {
   readOutput(turnId: string, index: number, scope: Scope): Promise<{ ref: ImageRef; bytes: Uint8Array } | undefined>;
   /** 1-based place among waiting jobs, 0 while running, undefined when unknown. */
   position(jobId: string): number | undefined;
+  /** The requester's own delivered results in their workspace, newest first (at most 20). */
+  recentResults(requester: Requester, limit: number): Promise<readonly RecentResult[]>;
   /** The requester's usage in the quota windows, with the limits that apply to them. */
   usage(requester: Requester): Promise<UsageReport>;
   settings(requester: Requester): Promise<SettingsReport>;

@@ -55,15 +55,20 @@ export function discordSweepers(settings: DiscordCacheSettings = {}): SweeperOpt
 }
 
 /**
- * The client options that bound the caches. `Partials.Channel` lets an interaction from a thread that was swept (an
- * archived one, or one the bot never saw) put that thread back from the channel the interaction carries, so
- * `interaction.channel` still says it is a thread; without it the thread would be taken for a channel.
+ * Partials: what arrives for something the caches do not hold is still handled, as its ids. `Partials.Channel` lets
+ * an interaction from a thread that was swept (an archived one, or one the bot never saw) put that thread back from
+ * the channel the interaction carries, so `interaction.channel` still says it is a thread; without it the thread
+ * would be taken for a channel. Message, Reaction and User: a 🔁/❌ reaction on a result (no message is ever cached)
+ * still arrives, resolved through the message-to-turn map (`discord-reactions.ts`).
  */
+export const discordPartials = [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User];
+
+/** The client options that bound the caches, with the partials they need (kept with discord.js's defaults too). */
 export function discordCacheOptions(
   settings: DiscordCacheSettings = {},
 ): Pick<ClientOptions, 'makeCache' | 'sweepers' | 'partials'> {
-  if (settings.keep === 'discord.js') return {};
-  return { makeCache: discordCacheFactory(), sweepers: discordSweepers(settings), partials: [Partials.Channel] };
+  if (settings.keep === 'discord.js') return { partials: discordPartials };
+  return { makeCache: discordCacheFactory(), sweepers: discordSweepers(settings), partials: discordPartials };
 }
 
 /** What the caches hold now: for the benchmark and the tests that prove they stay bounded. */

@@ -12,13 +12,16 @@ import {
   TextInputStyle,
 } from 'discord.js';
 import { conversationExpired } from '../../core/engine/job-errors.js';
+import { jobMissing } from '../../core/engine/ownership.js';
 import { UpscaleConfirmationNeeded, unitsText } from '../../core/engine/upscale.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { DiscordContext } from './discord-context.js';
 import { continueConversation } from './discord-continue.js';
 import { type CustomId, encodeCustomId, parseCustomId } from './discord-custom-ids.js';
-import { submitGeneration } from './discord-imagine.js';
-import { interactionRequester } from './discord-requester.js';
+import type { AttachmentInfo } from './discord-image-links.js';
+import { deferPublicly, submitGeneration } from './discord-imagine.js';
+import { interactionRequester, isUserInstallOnly } from './discord-requester.js';
+import { interactionTokenLifetimeMs, readTarget, toDelivery, webhookTarget } from './discord-target.js';
 import { answerUnknown } from './discord-unknown-interactions.js';
 
 /** The Edit modal opens as the first response (no lookup first); the turn id rides in its custom id. */
@@ -56,9 +59,11 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
       const { turn, conversation } = await turnAndConversation(context, id.turnId, interaction);
       const index = id.action === 'vary' ? id.index : 0;
       const action = id.action === 'reroll' ? 'reroll' : 'variations';
+      const webhookOnly = isUserInstallOnly(interaction);
       // Acknowledge first: the status message is posted after the job is recorded, through this interaction's
-      // follow-ups when the thread refuses it.
-      await interaction.deferUpdate();
+      // follow-ups when the thread refuses it. A user install has no thread: its new public reply is the status.
+      if (webhookOnly) await deferPublicly(context, interaction);
+      else await interaction.deferUpdate();
       const outcome = await continueConversation(context, {
         requester: interactionRequester(interaction, 'quota'),
         idempotencyKey: `discord:${interaction.id}`,
@@ -68,6 +73,7 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
         attachments: [],
         target: { turnId: turn.id, index },
         interaction: { applicationId: interaction.applicationId, token: interaction.token },
+        webhookOnly,
       });
       if (outcome === 'duplicate')
         await interaction.followUp({ content: 'Already on it.', flags: MessageFlags.Ephemeral });
@@ -79,6 +85,8 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
     case 'delete': {
       const links = await engine.deleteTurn(id.turnId, interactionRequester(interaction, 'moderate'));
       await interaction.deferUpdate();
+      // A user install's result is this button's message: only its webhook can remove it.
+      if (isUserInstallOnly(interaction)) return void (await interaction.deleteReply());
       for (const link of links) {
         if (link.messageId.startsWith('attachment:')) continue;
         await context.rests.bot.delete(Routes.channelMessage(link.channelId, link.messageId)).catch(() => undefined);
@@ -90,6 +98,7 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
       await interaction.deferUpdate();
       return;
     case 'retry': {
+      if (isUserInstallOnly(interaction)) return retryThroughWebhook(context, interaction, id.jobId);
       const result = await engine.retry(
         id.jobId,
         interactionRequester(interaction, 'quota'),
@@ -102,6 +111,7 @@ async function handleAction(context: DiscordContext, interaction: ButtonInteract
       return;
     }
     case 'redeliver':
+      if (isUserInstallOnly(interaction)) return showResult(context, interaction, id.jobId);
       await interaction.deferUpdate();
       await engine.redeliver(id.jobId, interactionRequester(interaction, 'quota'));
       return;
@@ -158,7 +168,9 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
   const instruction = interaction.fields.getTextInputValue('instruction');
   if (id.action === 'editmodal') {
     const { turn, conversation } = await turnAndConversation(context, id.turnId, interaction);
-    if (interaction.isFromMessage()) await interaction.deferUpdate();
+    const webhookOnly = isUserInstallOnly(interaction);
+    if (webhookOnly) await deferPublicly(context, interaction);
+    else if (interaction.isFromMessage()) await interaction.deferUpdate();
     else await interaction.deferReply({ flags: MessageFlags.Ephemeral });
     const outcome = await continueConversation(context, {
       requester: interactionRequester(interaction, 'quota'),
@@ -169,25 +181,17 @@ export async function handleModalSubmit(context: DiscordContext, interaction: Mo
       attachments: [],
       target: { turnId: turn.id, index: id.index },
       interaction: { applicationId: interaction.applicationId, token: interaction.token },
+      webhookOnly,
     });
     if (outcome === 'duplicate')
       await interaction.followUp({ content: 'Already on it.', flags: MessageFlags.Ephemeral });
-    else if (!interaction.isFromMessage()) await interaction.editReply({ content: 'Queued in the thread.' });
+    else if (!interaction.isFromMessage() && !webhookOnly)
+      await interaction.editReply({ content: 'Queued in the thread.' });
     return;
   }
   if (id.action === 'ctxedit') {
-    const message = (await context.rests.bot.get(Routes.channelMessage(id.channelId, id.messageId))) as {
-      attachments?: Array<{ url: string; filename: string; content_type?: string; size: number }>;
-    };
-    const image = message.attachments?.find((attachment) => attachment.content_type?.startsWith('image/'));
-    if (!image) throw new UserFacingError('nothing_to_edit', 'That message has no image to edit any more.');
-    await submitGeneration(context, interaction, {
-      text: instruction,
-      options: {},
-      attachmentInfos: [
-        { url: image.url, name: image.filename, contentType: image.content_type ?? null, size: image.size },
-      ],
-    });
+    const image = await menuImage(context, interaction, id.channelId, id.messageId);
+    await submitGeneration(context, interaction, { text: instruction, options: {}, attachmentInfos: [image] });
     return;
   }
   return answerUnknown(interaction);
@@ -200,4 +204,64 @@ async function turnAndConversation(context: DiscordContext, turnId: string, inte
   const conversation = turn ? await context.engine.getConversation(turn.conversationId, requester) : undefined;
   if (!turn || !conversation) throw conversationExpired();
   return { turn, conversation };
+}
+
+/**
+ * The image of the message "Edit image" was used on: as the menu's interaction showed it (kept for the modal), else
+ * read again with the bot token where the bot is installed. Through a user install the bot cannot read the message,
+ * so a modal whose menu this process did not see (a restart in between) asks the member to use the menu again.
+ */
+async function menuImage(
+  context: DiscordContext,
+  interaction: ModalSubmitInteraction,
+  channelId: string,
+  messageId: string,
+): Promise<AttachmentInfo> {
+  const shown = context.menuImages.take(interaction.user.id, messageId);
+  if (shown) return shown;
+  if (isUserInstallOnly(interaction)) {
+    throw new UserFacingError('nothing_to_edit', 'I lost track of that image: use Edit image on the message again.');
+  }
+  const message = (await context.rests.bot.get(Routes.channelMessage(channelId, messageId))) as {
+    attachments?: Array<{ url: string; filename: string; content_type?: string; size: number }>;
+  };
+  const image = message.attachments?.find((attachment) => attachment.content_type?.startsWith('image/'));
+  if (!image) throw new UserFacingError('nothing_to_edit', 'That message has no image to edit any more.');
+  return { url: image.url, name: image.filename, contentType: image.content_type ?? null, size: image.size };
+}
+
+/** Retry in a user install: the new turn is this press's own public reply, edited through its webhook. */
+async function retryThroughWebhook(context: DiscordContext, interaction: ButtonInteraction, jobId: string) {
+  const requester = interactionRequester(interaction, 'quota');
+  const job = await context.engine.getJob(jobId, requester);
+  if (!job) throw jobMissing();
+  await deferPublicly(context, interaction);
+  const target = webhookTarget(
+    requester.workspaceId,
+    readTarget(job.delivery).channelId,
+    interaction,
+    context.now() + interactionTokenLifetimeMs,
+    null,
+  );
+  await context.engine.retry(jobId, requester, `discord:${interaction.id}`, toDelivery(target));
+}
+
+/**
+ * Show result in a user install: the press brings a fresh 15-minute token, kept on the job; a finished result is
+ * posted through it in place of the status message, one still being made will be.
+ */
+async function showResult(context: DiscordContext, interaction: ButtonInteraction, jobId: string): Promise<void> {
+  await interaction.deferUpdate();
+  const fresh = {
+    applicationId: interaction.applicationId,
+    interactionToken: interaction.token,
+    tokenExpiresAt: context.now() + interactionTokenLifetimeMs,
+  };
+  const job = await context.engine.redeliver(jobId, interactionRequester(interaction, 'quota'), fresh);
+  if (job?.state === 'queued' || job?.state === 'running') {
+    await interaction.followUp({
+      content: 'Still being made: it will appear here when it is done.',
+      flags: MessageFlags.Ephemeral,
+    });
+  }
 }

@@ -2,7 +2,7 @@ import type { InboundRequest, Requester } from '../../core/engine/engine-types.j
 import type { InputImage } from '../../core/imagine-request.js';
 import type { ConversationRecord, TurnAction } from '../../core/records.js';
 import type { DiscordContext } from './discord-context.js';
-import { defaultSizeLimit, interactionTokenLifetimeMs, toDelivery } from './discord-target.js';
+import { defaultSizeLimit, interactionTokenLifetimeMs, toDelivery, webhookTarget } from './discord-target.js';
 
 export interface ContinueRequest {
   readonly requester: Requester;
@@ -21,6 +21,11 @@ export interface ContinueRequest {
   readonly confirmed?: boolean;
   /** The interaction that asked (a button, a modal): a refusal after this point reaches the member through it. */
   readonly interaction?: { readonly applicationId: string; readonly token: string };
+  /**
+   * A user install's conversation: the status and the result are that interaction's deferred public reply, edited
+   * through its webhook only (no thread, no bot token).
+   */
+  readonly webhookOnly?: boolean;
 }
 
 /**
@@ -33,20 +38,31 @@ export async function continueConversation(
   request: ContinueRequest,
 ): Promise<'queued' | 'duplicate'> {
   const { conversation } = request;
-  const delivery = toDelivery({
-    kind: 'channel',
-    guildId: conversation.workspaceId,
-    channelId: request.channelId ?? conversation.threadId ?? conversation.channelId,
-    replyTo: request.replyTo ?? null,
-    sizeLimit: context.sizeLimits.get(conversation.workspaceId) ?? defaultSizeLimit,
-    ...(request.interaction
-      ? {
-          applicationId: request.interaction.applicationId,
-          interactionToken: request.interaction.token,
-          tokenExpiresAt: context.now() + interactionTokenLifetimeMs,
-        }
-      : {}),
-  });
+  const webhook = request.webhookOnly ? request.interaction : undefined;
+  const delivery = toDelivery(
+    webhook
+      ? webhookTarget(
+          conversation.workspaceId,
+          conversation.channelId,
+          webhook,
+          context.now() + interactionTokenLifetimeMs,
+          null,
+        )
+      : {
+          kind: 'channel',
+          guildId: conversation.workspaceId,
+          channelId: request.channelId ?? conversation.threadId ?? conversation.channelId,
+          replyTo: request.replyTo ?? null,
+          sizeLimit: context.sizeLimits.get(conversation.workspaceId) ?? defaultSizeLimit,
+          ...(request.interaction
+            ? {
+                applicationId: request.interaction.applicationId,
+                interactionToken: request.interaction.token,
+                tokenExpiresAt: context.now() + interactionTokenLifetimeMs,
+              }
+            : {}),
+        },
+  );
   const result = await context.engine.submit({
     ...request.requester,
     idempotencyKey: request.idempotencyKey,

@@ -97,6 +97,8 @@ export function createDiscordDeliverer(outbound: DiscordOutbound) {
       message = await editTargetMessage(rests, target, body, files, outbound.now());
     } catch (error) {
       if (!(error instanceof MissingMessageError) && discordCode(error) !== discordCodes.unknownMessage) throw error;
+      // A user install's message is reached through its webhook only: never a bot post where the bot is not.
+      if (target.webhookOnly) throw error;
       // The status message is gone (deleted by someone, or never posted): the result becomes a new message.
       const reference = target.replyTo ? { message_id: target.replyTo, fail_if_not_exists: false } : undefined;
       message = await postChannelMessage(

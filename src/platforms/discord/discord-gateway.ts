@@ -4,6 +4,7 @@ import { discordCacheOptions } from './discord-caches.js';
 import type { DiscordPlatformConfig, DiscordShards } from './discord-config.js';
 import type { DiscordContext } from './discord-context.js';
 import { guardGatewayDispatch, reportUnreadableEvent } from './discord-gateway-guard.js';
+import { handleReaction } from './discord-reactions.js';
 import { registerDiscordCommands } from './discord-registration.js';
 import type { DiscordRestTransport } from './discord-rest-request.js';
 import { routeInteraction } from './discord-router.js';
@@ -19,7 +20,12 @@ export class DiscordStartError extends Error {
  * (`discord-caches.ts`).
  */
 export function createDiscordClient(config: DiscordPlatformConfig, transport: DiscordRestTransport): Client {
-  const intents = [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages];
+  const intents = [
+    GatewayIntentBits.Guilds,
+    GatewayIntentBits.GuildMessages,
+    GatewayIntentBits.GuildMessageReactions,
+    GatewayIntentBits.DirectMessageReactions,
+  ];
   if (config.messageContent) intents.push(GatewayIntentBits.MessageContent);
   // No message the bot sends pings anyone unless it says so (the requester's own mention on a result).
   return new Client({
@@ -58,6 +64,11 @@ export async function connectDiscordGateway(
   client.on(Events.MessageCreate, (message) => {
     handleThreadMessage(context, message).catch((error: unknown) =>
       logger.error({ err: error }, 'discord: message handling failed'),
+    );
+  });
+  client.on(Events.MessageReactionAdd, (reaction, user) => {
+    handleReaction(context, reaction, user).catch((error: unknown) =>
+      logger.error({ err: error }, 'discord: reaction handling failed'),
     );
   });
   const ready = new Promise<void>((resolve) => client.once(Events.ClientReady, () => resolve()));

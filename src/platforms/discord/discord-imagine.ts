@@ -1,6 +1,8 @@
 import {
+  type ButtonInteraction,
   ChannelType,
   type ChatInputCommandInteraction,
+  type Interaction,
   MessageFlags,
   type ModalSubmitInteraction,
   Routes,
@@ -12,8 +14,8 @@ import type { DiscordContext } from './discord-context.js';
 import type { AttachmentInfo } from './discord-image-links.js';
 import { modelFromOption } from './discord-model-choices.js';
 import { missingPermissions, missingPermissionsMessage } from './discord-permissions.js';
-import { interactionRequester } from './discord-requester.js';
-import { interactionTokenLifetimeMs, toDelivery } from './discord-target.js';
+import { interactionRequester, isUserInstallOnly } from './discord-requester.js';
+import { interactionTokenLifetimeMs, toDelivery, webhookTarget } from './discord-target.js';
 
 /** Threads can be started only from messages in text and announcement channels; elsewhere we answer in place. */
 export function canStartThread(channelType: ChannelType | undefined): boolean {
@@ -79,6 +81,7 @@ export async function submitGeneration(
     blend?: boolean;
   },
 ): Promise<void> {
+  if (isUserInstallOnly(interaction)) return submitThroughWebhook(context, interaction, request);
   const guildId = interaction.guildId;
   if (!guildId || !interaction.channelId) {
     await interaction.reply({ content: 'threadpaint works in server channels only.', flags: MessageFlags.Ephemeral });
@@ -114,15 +117,7 @@ export async function submitGeneration(
   await context.engine.precheck(inbound);
 
   const tokenExpiresAt = context.now() + interactionTokenLifetimeMs;
-  const deferred = await interaction.deferReply({ withResponse: true });
-  const messageId =
-    deferred.resource?.message?.id ??
-    (
-      (await context.rests.interaction.get(
-        Routes.webhookMessage(interaction.applicationId, interaction.token, '@original'),
-        { auth: false },
-      )) as { id: string }
-    ).id;
+  const messageId = await deferPublicly(context, interaction);
   const attachments = await context.attachments.download(request.attachmentInfos);
   const delivery = toDelivery({
     kind: 'interaction',
@@ -135,6 +130,61 @@ export async function submitGeneration(
     startThread: threadable,
     sizeLimit: interaction.attachmentSizeLimit ?? null,
   });
+  const result = await context.engine.submit({ ...inbound, attachments, delivery, rootMessageId: messageId });
+  if (result.status === 'duplicate') {
+    await interaction.editReply({ content: 'Already on it: this request was received before.' });
+  }
+}
+
+/** Defers with a public "thinking…" message and answers its id (from the callback, else from `@original`). */
+export async function deferPublicly(
+  context: DiscordContext,
+  interaction: ChatInputCommandInteraction | ModalSubmitInteraction | ButtonInteraction,
+): Promise<string> {
+  const deferred = await interaction.deferReply({ withResponse: true });
+  publicDeferrals.add(interaction);
+  return (
+    deferred.resource?.message?.id ??
+    (
+      (await context.rests.interaction.get(
+        Routes.webhookMessage(interaction.applicationId, interaction.token, '@original'),
+        { auth: false },
+      )) as { id: string }
+    ).id
+  );
+}
+
+/** Interactions whose deferred reply is a public message: an error replaces it rather than leaving it "thinking…". */
+export const publicDeferrals = new WeakSet<Interaction>();
+
+/**
+ * A request through a member's user install where the bot is not (a DM, a group DM, a server without the bot): the
+ * member's own space, no thread, and everything through the interaction webhook (the deferred reply becomes the
+ * status, then the result); the target records that the bot token cannot be used there.
+ */
+async function submitThroughWebhook(
+  context: DiscordContext,
+  interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
+  request: { text: string; options: Partial<InlineFlags>; attachmentInfos: readonly AttachmentInfo[] },
+): Promise<void> {
+  const requester = interactionRequester(interaction, 'quota');
+  const channelId = interaction.channelId ?? requester.workspaceId;
+  const inbound: InboundRequest = {
+    ...requester,
+    idempotencyKey: `discord:${interaction.id}`,
+    action: 'imagine',
+    text: request.text,
+    options: request.options,
+    attachments: request.attachmentInfos.map(() => placeholder),
+    channelId,
+    delivery: {},
+  };
+  context.attachments.check(request.attachmentInfos);
+  await context.engine.precheck(inbound);
+  const tokenExpiresAt = context.now() + interactionTokenLifetimeMs;
+  const messageId = await deferPublicly(context, interaction);
+  const attachments = await context.attachments.download(request.attachmentInfos);
+  const delivery = toDelivery(webhookTarget(requester.workspaceId, channelId, interaction, tokenExpiresAt, messageId));
   const result = await context.engine.submit({ ...inbound, attachments, delivery, rootMessageId: messageId });
   if (result.status === 'duplicate') {
     await interaction.editReply({ content: 'Already on it: this request was received before.' });

@@ -10,6 +10,7 @@ import type { DiscordContext } from './discord-context.js';
 import { createDiscordDeliverer } from './discord-deliverer.js';
 import { redactDiscordError } from './discord-errors.js';
 import { connectDiscordGateway, createDiscordClient } from './discord-gateway.js';
+import { createMenuImages } from './discord-menu-images.js';
 import { botIdentity, type DiscordOutbound } from './discord-outbound.js';
 import { createPermissionNotices } from './discord-permissions.js';
 import type { DiscordRests } from './discord-rest-messages.js';
@@ -98,6 +99,7 @@ export function createDiscordPlatform(config: DiscordPlatformConfig): DiscordPla
           hosts,
         }),
         sizeLimits: new Map(),
+        menuImages: createMenuImages(now),
       };
       try {
         await connectDiscordGateway(context, config, transport);

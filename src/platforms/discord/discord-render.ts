@@ -49,6 +49,12 @@ export function failedLine(error: JobError): string {
 }
 
 export const cancelRow = (jobId: string) => row(button('Cancel', encodeCustomId({ action: 'cancel', jobId }), 4));
+/** A webhook-only job (a user install): Cancel, and Show result for when its 15-minute token has run out. */
+export const webhookStatusRow = (jobId: string) =>
+  row(
+    button('Cancel', encodeCustomId({ action: 'cancel', jobId }), 4),
+    button('Show result', encodeCustomId({ action: 'redeliver', jobId }), 2),
+  );
 export const retryRow = (jobId: string) => row(button('Retry', encodeCustomId({ action: 'retry', jobId }), 1));
 
 /** The finished turn: prompt, what reproduces it, notices. */

@@ -1,7 +1,8 @@
 import type { RawFile, REST } from 'discord.js';
 import { Routes } from 'discord.js';
+import { UserFacingError } from '../../core/user-facing-error.js';
 import { discordCode, discordCodes } from './discord-errors.js';
-import { type DiscordTarget, tokenUsable } from './discord-target.js';
+import { type DiscordTarget, pressAgainSentence, tokenUsable } from './discord-target.js';
 
 export interface MessageBody {
   readonly content?: string;
@@ -21,7 +22,9 @@ export interface DiscordRests {
 
 /**
  * Edits the message a target points at: through the interaction webhook while its token lives, else through the
- * channel with the bot token (the 15-minute token life is the normal case for a deep queue or a restart).
+ * channel with the bot token (the 15-minute token life is the normal case for a deep queue or a restart). A
+ * webhook-only target (a user install) never tries the bot token: once its token is gone, the member is asked to
+ * press again ({@link InteractionExpiredError}).
  */
 export async function editTargetMessage(
   rests: DiscordRests,
@@ -39,8 +42,10 @@ export async function editTargetMessage(
     } catch (error) {
       const code = discordCode(error);
       if (code !== discordCodes.invalidWebhookToken && code !== discordCodes.unknownWebhook) throw error;
+      if (target.webhookOnly) throw new InteractionExpiredError({ cause: error });
     }
   }
+  if (target.webhookOnly) throw new InteractionExpiredError();
   if (!target.messageId) throw new MissingMessageError();
   return (await rests.bot.patch(Routes.channelMessage(target.channelId, target.messageId), {
     body,
@@ -63,6 +68,14 @@ export async function postChannelMessage(
     body: { ...body, nonce, enforce_nonce: true },
     ...(files ? { files } : {}),
   })) as { id: string; channel_id: string };
+}
+
+/** A webhook-only target whose interaction token is gone: the member's next press brings a fresh one. */
+export class InteractionExpiredError extends UserFacingError {
+  override readonly name = 'InteractionExpiredError';
+  constructor(options: { cause?: unknown } = {}) {
+    super('interaction_expired', pressAgainSentence, options);
+  }
 }
 
 export class MissingMessageError extends Error {

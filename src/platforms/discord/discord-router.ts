@@ -3,7 +3,7 @@ import { editModal, handleButton, handleModalSubmit } from './discord-components
 import type { DiscordContext } from './discord-context.js';
 import { encodeCustomId } from './discord-custom-ids.js';
 import { discordCode, discordCodes, sentenceFor } from './discord-errors.js';
-import { handleGenerateCommand } from './discord-imagine.js';
+import { handleGenerateCommand, publicDeferrals } from './discord-imagine.js';
 import { handleAutocomplete, handleModels, handleSettings, handleUsage } from './discord-info-commands.js';
 import { answerUnknown } from './discord-unknown-interactions.js';
 
@@ -27,7 +27,7 @@ export async function routeInteraction(context: DiscordContext, interaction: Int
           return await answerUnknown(interaction);
       }
     }
-    if (interaction.isMessageContextMenuCommand()) return await handleEditImageMenu(interaction);
+    if (interaction.isMessageContextMenuCommand()) return await handleEditImageMenu(context, interaction);
     if (interaction.isButton()) return await handleButton(context, interaction);
     if (interaction.isModalSubmit()) return await handleModalSubmit(context, interaction);
     return await answerUnknown(interaction);
@@ -36,13 +36,23 @@ export async function routeInteraction(context: DiscordContext, interaction: Int
   }
 }
 
-async function handleEditImageMenu(interaction: MessageContextMenuCommandInteraction): Promise<void> {
+/** "Edit image" on any message with an image: the image as the menu showed it waits for the modal's instruction. */
+async function handleEditImageMenu(
+  context: DiscordContext,
+  interaction: MessageContextMenuCommandInteraction,
+): Promise<void> {
   const message = interaction.targetMessage;
   const image = message.attachments.find((attachment) => attachment.contentType?.startsWith('image/') ?? false);
   if (!image) {
     await interaction.reply({ content: 'That message has no image to edit.', flags: MessageFlags.Ephemeral });
     return;
   }
+  context.menuImages.keep(interaction.user.id, message.id, {
+    url: image.url,
+    name: image.name,
+    contentType: image.contentType,
+    size: image.size,
+  });
   await interaction.showModal(
     editModal(encodeCustomId({ action: 'ctxedit', channelId: message.channelId, messageId: message.id }), 'Edit image'),
   );
@@ -60,7 +70,7 @@ async function answerError(context: DiscordContext, interaction: Interaction, er
   const content = sentenceFor(error, context.logger, 'interaction', { interactionId: interaction.id });
   if (!interaction.isRepliable()) return;
   try {
-    if (interaction.deferred && !interaction.ephemeral && interaction.isChatInputCommand()) {
+    if (interaction.deferred && !interaction.ephemeral && publicDeferrals.has(interaction)) {
       await interaction.editReply({ content, components: [] });
     } else if (interaction.deferred || interaction.replied) {
       await interaction.followUp({ content, flags: MessageFlags.Ephemeral });

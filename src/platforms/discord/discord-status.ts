@@ -4,7 +4,16 @@ import type { JobRecord } from '../../core/records.js';
 import { encodeCustomId } from './discord-custom-ids.js';
 import { discordCode, threadUnavailable } from './discord-errors.js';
 import type { DiscordOutbound } from './discord-outbound.js';
-import { cancelRow, clip, failedLine, queuedLine, retryRow, startedLine, statusContent } from './discord-render.js';
+import {
+  cancelRow,
+  clip,
+  failedLine,
+  queuedLine,
+  retryRow,
+  startedLine,
+  statusContent,
+  webhookStatusRow,
+} from './discord-render.js';
 import { editTargetMessage, type MessageBody, nonceOf, postChannelMessage } from './discord-rest-messages.js';
 import { type DiscordTarget, readTarget, tokenUsable } from './discord-target.js';
 
@@ -66,7 +75,8 @@ export function createDiscordStatus(outbound: DiscordOutbound) {
     try {
       await editTargetMessage(rests, target, { ...body, allowed_mentions: { parse: [] } }, undefined, outbound.now());
     } catch (error) {
-      if (!final) throw error;
+      // Only the interaction webhook reaches a user install's message: nothing else is tried.
+      if (!final || target.webhookOnly) throw error;
       await postChannelMessage(
         rests.bot,
         target.channelId,
@@ -85,20 +95,27 @@ export function createDiscordStatus(outbound: DiscordOutbound) {
       }
       // A job cancelled before its status message was posted has nothing to show.
       if (event.type === 'cancelled' && target.kind === 'channel' && !target.messageId) return undefined;
-      const body = bodyFor(event, outbound.now());
+      const body = bodyFor(event, outbound.now(), target.webhookOnly ?? false);
       if (body) await show(job, target, body, event.type !== 'queued' && event.type !== 'started');
       return undefined;
     },
   };
 }
 
-function bodyFor(event: StatusEvent, now: number): MessageBody | undefined {
+/** Under a user install's status: its token outlives no deep queue, so the member knows what to press then. */
+const webhookOnlyHint = '-# If this has not changed 15 minutes from now, press Show result.';
+
+function bodyFor(event: StatusEvent, now: number, webhookOnly: boolean): MessageBody | undefined {
   const { job } = event;
+  const waiting = (line: string) =>
+    webhookOnly
+      ? { content: clip(`${statusContent(job, line)}\n${webhookOnlyHint}`), components: [webhookStatusRow(job.id)] }
+      : { content: statusContent(job, line), components: [cancelRow(job.id)] };
   switch (event.type) {
     case 'queued':
-      return { content: statusContent(job, queuedLine(event.position)), components: [cancelRow(job.id)] };
+      return waiting(queuedLine(event.position));
     case 'started':
-      return { content: statusContent(job, startedLine(job.startedAt ?? now)), components: [cancelRow(job.id)] };
+      return waiting(startedLine(job.startedAt ?? now));
     case 'failed':
       return {
         content: statusContent(job, failedLine(event.error)),

@@ -24,6 +24,12 @@ export const discordTargetSchema = z.object({
   replyTo: z.string().nullish(),
   /** The interaction's `attachment_size_limit`, else the last one seen for the guild. */
   sizeLimit: z.number().nullish(),
+  /**
+   * A user install where the bot is not in the channel (a DM, a group DM, a server without the bot): only the
+   * interaction webhook reaches it, so the bot token is never tried, and an expired token means waiting for the
+   * member's next press. `guildId` is then the member's own workspace (`user:{id}`).
+   */
+  webhookOnly: z.boolean().nullish(),
 });
 
 export type DiscordTarget = z.infer<typeof discordTargetSchema>;
@@ -49,5 +55,31 @@ export function tokenUsable(target: DiscordTarget, now: number): boolean {
   );
 }
 
+/** What a webhook-only target's member reads once its token has expired: a fresh press brings a fresh token. */
+export const pressAgainSentence =
+  'Discord only lets me update this message for 15 minutes after you press something: press Show result to see it.';
+
 /** Default upload cap when no interaction told us the guild's: 10 MiB. */
 export const defaultSizeLimit = 10 * 1024 * 1024;
+
+/** The target of a reply made through an interaction's webhook only (its `@original`). */
+export function webhookTarget(
+  workspaceId: string,
+  channelId: string,
+  interaction: { applicationId: string; token: string; attachmentSizeLimit?: number | null },
+  tokenExpiresAt: number,
+  messageId: string | null,
+): DiscordTarget {
+  return {
+    kind: 'interaction',
+    guildId: workspaceId,
+    channelId,
+    messageId,
+    applicationId: interaction.applicationId,
+    interactionToken: interaction.token,
+    tokenExpiresAt,
+    startThread: false,
+    sizeLimit: interaction.attachmentSizeLimit ?? null,
+    webhookOnly: true,
+  };
+}

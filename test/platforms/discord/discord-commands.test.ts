@@ -24,7 +24,7 @@ describe('Discord command registration', () => {
         .map((command) => command.name)
         .sort(),
     );
-    expect(registered.every((command) => JSON.stringify(command.contexts) === '[0]')).toBe(true);
+    expect(registered.map((command) => command.contexts)).toEqual(discordCommands().map((command) => command.contexts));
     expect(fake.commands.global).toEqual([]);
     expect(fake.violations).toEqual([]);
 

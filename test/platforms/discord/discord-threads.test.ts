@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { FakeDiscordRequest } from '../../fakes/fake-discord.js';
+import { type FakeDiscordRequest, fakeIntents } from '../../fakes/fake-discord.js';
 import type { RecordedRequest } from '../../fakes/fake-image-api.js';
 import { dataUrlImages } from '../../support/image-bytes.js';
 import {
@@ -128,7 +128,13 @@ describe('Discord thread edits', () => {
     expect(prompts[1]).toContain('make it gold');
     expect(prompts[1]).not.toContain(`<@${fake.botUserId}>`);
     expect(contentOf(posted)).toContain('make it gold');
-    expect(fake.identifies[0]?.intents).toBe(1 + 512);
+    // Guilds, GuildMessages and the two (unprivileged) reaction intents; no Message Content.
+    expect(fake.identifies[0]?.intents).toBe(
+      fakeIntents.Guilds |
+        fakeIntents.GuildMessages |
+        fakeIntents.GuildMessageReactions |
+        fakeIntents.DirectMessageReactions,
+    );
     expect(fake.violations).toEqual([]);
   });
 

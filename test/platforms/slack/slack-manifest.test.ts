@@ -41,17 +41,32 @@ describe('Slack app manifest', () => {
         'app_mentions:read',
         'users:read',
         'channels:join',
+        'reactions:read',
+        'im:write',
       ]),
     );
+    expect(manifest.features.shortcuts).toEqual([
+      expect.objectContaining({ name: 'Edit with threadpaint', type: 'message', callback_id: 'tp:edit_message' }),
+      expect.objectContaining({ name: 'Imagine', type: 'global', callback_id: 'tp:imagine' }),
+    ]);
     expect(manifest.settings.event_subscriptions).toEqual({
       request_url: 'https://bot.example.org/slack/events',
-      bot_events: ['app_mention', 'message.channels', 'message.groups', 'message.im', 'message.mpim'],
+      bot_events: [
+        'app_home_opened',
+        'app_mention',
+        'message.channels',
+        'message.groups',
+        'message.im',
+        'message.mpim',
+        'reaction_added',
+      ],
     });
     expect(manifest.settings.interactivity).toEqual({
       is_enabled: true,
       request_url: 'https://bot.example.org/slack/events',
     });
     expect(manifest.features.app_home).toMatchObject({
+      home_tab_enabled: true,
       messages_tab_enabled: true,
       messages_tab_read_only_enabled: false,
     });
