@@ -50,7 +50,11 @@ export async function deliverJob(
     if (caught instanceof DeliveryIncompleteError) await keepIds(context, job.id, caught.delivered);
     const { outcome: _outcome, billed: _billed, ...described } = describeJobError(error, context.newReferenceId);
     const jobError = { ...described, retryable: true };
-    context.logger.error({ jobId: job.id, reference: jobError.referenceId, err: error }, 'delivery failed');
+    // A condition the member is told how to resolve (an expired interaction token, a locked thread, a timeout) is a
+    // warning; anything else is the operator's error.
+    const line = { jobId: job.id, reference: jobError.referenceId, code: jobError.code, err: error };
+    if (error instanceof UserFacingError) context.logger.warn(line, 'delivery failed');
+    else context.logger.error(line, 'delivery failed');
     const failed = await store.updateJob(job.id, {
       state: 'delivery_failed',
       finishedAt: now(),

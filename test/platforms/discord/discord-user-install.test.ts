@@ -132,7 +132,10 @@ describe('Discord user installs', () => {
     const failed = await harness.bot.events.waitFor((event) => event.type === 'delivery_failed');
     expect(failed.job.error?.code).toBe('interaction_expired');
     expect(failed.job.error?.message).toContain('press Show result');
-    harness.acceptErrorLogs((line) => line.msg === 'delivery failed');
+    // An expired token is the member's to resolve (one press), not the operator's error: a warning with its code.
+    const warned = await harness.logs.waitFor((line) => line.msg === 'delivery failed');
+    expect(warned).toMatchObject({ level: 40, code: 'interaction_expired' });
+    expect(harness.errorLogs()).toEqual([]);
     // Nothing tried the bot token, and nothing was sent on the dead token either.
     expect(botTokenRequests(harness, from)).toEqual([]);
     expect(fake.requests.slice(from).filter((request) => request.path === original)).toEqual([]);
