@@ -54,6 +54,7 @@ export async function openSharedQueue(config: Config, role: ProcessRole, logger:
     globalConcurrency: config.IMAGE_API_CONCURRENCY,
     workerConcurrency: config.WORKER_CONCURRENCY,
     staleRunningMs: config.JOB_TIMEOUT_MS + 60_000,
+    reconcileEveryMs: config.QUEUE_RECONCILE_SECONDS * 1_000,
     logger: logger.child({ module: 'queue' }),
   });
   return {

@@ -81,6 +81,7 @@ export const configSchema = z.object({
     )
     .default('threadpaint'),
   WORKER_CONCURRENCY: whole('WORKER_CONCURRENCY', 1, 256).default(4),
+  QUEUE_RECONCILE_SECONDS: whole('QUEUE_RECONCILE_SECONDS', 1, 60).default(60),
   CONVERSATION_CONTEXT: oneOf(
     ['last-image', 'full'],
     'last-image (an edit sends the previous image) or full (earlier turns too, Gemini)',

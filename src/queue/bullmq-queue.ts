@@ -78,6 +78,8 @@ function createBullmqQueue(options: BullmqQueueOptions, hooks: JobQueueHooks): B
 
   async function add(jobIds: readonly string[]): Promise<void> {
     if (jobIds.length === 0) return;
+    // Set with every hand-over: a Redis that lost its data (FLUSHALL, a failover) lost this setting too.
+    await queue.setGlobalConcurrency(options.globalConcurrency);
     await queue.addBulk(
       jobIds.map((jobId) => ({
         name: 'run',
