@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { banner, describePlatform, listenFailure } from './app/app-banner.js';
 import { createAppLogger } from './app/app-logger.js';
 import {
@@ -55,7 +56,8 @@ export async function startApp(role: ProcessRole = 'all'): Promise<number> {
   // Before anything in DATA_DIR is read or written: a second process stops here, having changed nothing. With the
   // queue on Redis, the state is in PostgreSQL and several processes may share one environment (and DATA_DIR).
   let lock: DataDirLock | undefined;
-  if (!shared) {
+  if (shared) mkdirSync(config.DATA_DIR, { recursive: true });
+  else {
     try {
       lock = lockDataDir(config.DATA_DIR);
     } catch (error) {
@@ -192,7 +194,6 @@ async function serve(config: Config, logger: Logger, role: ProcessRole): Promise
       defaultModel: config.DEFAULT_MODEL,
       dataDir: config.DATA_DIR,
       playground: config.playgroundEnabled,
-      role,
       queue: sharedQueue ? 'redis' : 'in-process',
     },
     'threadpaint is up',

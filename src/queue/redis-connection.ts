@@ -27,8 +27,12 @@ export async function connectRedis(url: string, options: { readonly timeoutMs?: 
     // At start-up one attempt decides; afterwards ioredis reconnects with a capped back-off.
     retryStrategy: (times) => Math.min(times * 200, 2_000),
   });
-  // Reported once by whoever uses the connection; an unhandled 'error' event would end the process.
-  redis.on('error', () => undefined);
+  // Reported once by whoever uses the connection; an unhandled 'error' event would end the process. The first one
+  // says why a connection at start-up failed (connect() itself only says the connection closed).
+  let firstError: unknown;
+  redis.on('error', (error) => {
+    firstError ??= error;
+  });
   try {
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
@@ -49,7 +53,7 @@ export async function connectRedis(url: string, options: { readonly timeoutMs?: 
     await redis.ping();
   } catch (error) {
     redis.disconnect();
-    throw describeRedisFailure(error, url);
+    throw describeRedisFailure(firstError ?? error, url);
   }
   return redis;
 }

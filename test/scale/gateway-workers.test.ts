@@ -134,6 +134,36 @@ describe('a deployment that loses a worker or its Redis', () => {
   }, 150_000);
 });
 
+describe('Cancel across processes', () => {
+  it('reaches the worker running the job: its upstream call is aborted and the job is cancelled', async () => {
+    deployment = await startScaleDeployment({ imageApi: { latencyMs: 8_000 }, slack });
+    const [gateway] = await Promise.all([deployment.start('gateway'), deployment.start('worker')]);
+    expect((await deployment.imagine(gateway, 'a lighthouse nobody wants', 'U1')).status).toBe(200);
+    await waitUntil(() => deployment?.imageApi.requests.some((request) => request.method === 'POST') ?? false);
+    const [job] = await deployment.jobs();
+    expect(job?.state).toBe('running');
+    const root = deployment.slack.calls.find(
+      (call) => call.method === 'chat.postMessage' && call.args['thread_ts'] === undefined && call.response['ok'],
+    );
+    const { blockAction } = await import('../fakes/fake-slack-payloads.js');
+    const { createSlackSigner } = await import('../fakes/fake-slack-signer.js');
+    const press = blockAction(deployment.slack, {
+      actionId: 'tp:cancel',
+      value: job?.id ?? '',
+      user: 'U1',
+      messageTs: String(root?.response['ts']),
+    });
+    const pressedAt = Date.now();
+    const signer = createSlackSigner({ url: `${gateway.url}/slack/events`, secret: 'scale-test-signing-secret' });
+    expect((await signer.interaction(press)).status).toBe(200);
+    const [ended] = await deployment.settled(1);
+    expect(ended?.state).toBe('cancelled');
+    // Ended well before the upstream's 8 s answer: the worker aborted the call, the gateway did not wait it out.
+    expect(Number(ended?.finished_at) - pressedAt).toBeLessThan(4_000);
+    expect(deployment.imageApi.requests.filter((request) => request.method === 'POST')).toHaveLength(1);
+  }, 90_000);
+});
+
 describe('two gateways and two workers', () => {
   it('never let a member past a shared quota, and answer a request sent to both gateways once', async () => {
     deployment = await startScaleDeployment({
