@@ -201,7 +201,9 @@ function createBullmqQueue(options: BullmqQueueOptions, hooks: JobQueueHooks): B
 
   return {
     async enqueue(job) {
-      await release();
+      // The job is committed: handing it over runs behind the answer (coalesced with other submits), so an
+      // acknowledgement never waits for Redis; if it fails, the reconciler hands the job over.
+      void release();
       return (await dispatch.position(job.id).catch(() => undefined)) ?? 1;
     },
     async remove(jobId) {

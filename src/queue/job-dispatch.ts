@@ -119,13 +119,15 @@ export async function openJobDispatch(options: JobDispatchOptions): Promise<JobD
     async listHandedOver() {
       const result = await pool.query<{ job_id: string }>(
         `SELECT d.job_id FROM queue_dispatch d JOIN jobs j ON j.id = d.job_id
-         WHERE j.state IN ('queued', 'generated') ORDER BY d.handed_at`,
+         WHERE j.state IN ('queued', 'generated') ORDER BY d.handed_at LIMIT $1`,
+        [scanLimit * 5],
       );
       return result.rows.map((row) => row.job_id);
     },
     async listRunning() {
       const result = await pool.query<{ id: string; started_at: string | null; updated_at: string }>(
-        `SELECT id, started_at, updated_at FROM jobs WHERE state = 'running'`,
+        `SELECT id, started_at, updated_at FROM jobs WHERE state = 'running' ORDER BY started_at LIMIT $1`,
+        [scanLimit * 5],
       );
       return result.rows.map((row) => ({ id: row.id, startedAt: Number(row.started_at ?? row.updated_at) }));
     },

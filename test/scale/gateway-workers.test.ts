@@ -134,6 +134,31 @@ describe('a deployment that loses a worker or its Redis', () => {
   }, 150_000);
 });
 
+describe('a worker told to stop', () => {
+  it('takes no new job, finishes the one it runs within the deadline, and another worker runs the rest', async () => {
+    deployment = await startScaleDeployment({
+      imageApi: { latencyMs: 1_500 },
+      slack,
+      env: { WORKER_CONCURRENCY: '1', IMAGE_API_CONCURRENCY: '4' },
+    });
+    const [gateway, stopping] = await Promise.all([deployment.start('gateway'), deployment.start('worker')]);
+    expect((await deployment.imagine(gateway, 'a lighthouse before the stop', 'U1')).status).toBe(200);
+    await waitUntil(() => deployment?.imageApi.requests.some((request) => request.method === 'POST') ?? false);
+    const stoppedAt = Date.now();
+    const exited = stopping.app.stop('SIGTERM');
+    expect((await deployment.imagine(gateway, 'a lighthouse after the stop', 'U2')).status).toBe(200);
+    expect(await exited).toBe(0);
+    expect(Date.now() - stoppedAt).toBeLessThan(12_000);
+    const [before, after] = await deployment.jobs();
+    expect(before?.state).toBe('delivered');
+    expect(after?.state).toBe('queued');
+    const next = await deployment.start('worker');
+    const rows = await deployment.settled(2);
+    expect(rows.map((row) => row.state)).toEqual(['delivered', 'delivered']);
+    expect(await next.delivered()).toBe(1);
+  }, 90_000);
+});
+
 describe('Cancel across processes', () => {
   it('reaches the worker running the job: its upstream call is aborted and the job is cancelled', async () => {
     deployment = await startScaleDeployment({ imageApi: { latencyMs: 8_000 }, slack });
