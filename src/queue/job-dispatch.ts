@@ -1,6 +1,9 @@
 import pg from 'pg';
 
 /**
+ * Jobs are taken in the order they were made: `created_at`, then the insertion order (`rowid`, the identity column
+ * the store gives PostgreSQL tables), so two jobs of one millisecond keep their order.
+ *
  * Fairness across processes, decided in PostgreSQL: a job is handed to BullMQ only when nothing of its member and
  * nothing of its conversation is in flight. `queue_dispatch` holds the jobs handed over (in flight until their
  * state leaves queued / running / generated); each `release` runs in one transaction under an advisory lock of the
@@ -91,7 +94,7 @@ export async function openJobDispatch(options: JobDispatchOptions): Promise<JobD
         const candidates = await client.query<{ id: string; member_key: string; conversation_id: string }>(
           `SELECT id, platform || ':' || workspace_id || ':' || member_id AS member_key, conversation_id FROM jobs
            WHERE state IN ('queued', 'generated') AND id NOT IN (SELECT job_id FROM queue_dispatch)
-           ORDER BY created_at, id LIMIT $1`,
+           ORDER BY created_at, rowid LIMIT $1`,
           [scanLimit],
         );
         const chosen: typeof candidates.rows = [];
@@ -133,8 +136,8 @@ export async function openJobDispatch(options: JobDispatchOptions): Promise<JobD
     },
     async position(jobId) {
       const result = await pool.query<{ ahead: string }>(
-        `SELECT count(*) AS ahead FROM jobs j, (SELECT created_at, id FROM jobs WHERE id = $1 AND state = 'queued') me
-         WHERE j.state = 'queued' AND (j.created_at, j.id) <= (me.created_at, me.id)`,
+        `SELECT count(*) AS ahead FROM jobs j, (SELECT created_at, rowid FROM jobs WHERE id = $1 AND state = 'queued') me
+         WHERE j.state = 'queued' AND (j.created_at, j.rowid) <= (me.created_at, me.rowid)`,
         [jobId],
       );
       const ahead = Number(result.rows[0]?.ahead ?? 0);
