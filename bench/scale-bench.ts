@@ -33,6 +33,9 @@ import { bullmqQueue } from '../src/queue/bullmq-queue.js';
 import { openJobDispatch } from '../src/queue/job-dispatch.js';
 import { connectRedis } from '../src/queue/redis-connection.js';
 import { openPostgresStore } from '../src/store/postgres-store.js';
+import { startFakeSlack } from '../test/fakes/fake-slack.js';
+import { slashCommand } from '../test/fakes/fake-slack-payloads.js';
+import { createSlackSigner } from '../test/fakes/fake-slack-signer.js';
 import { percentile } from './bench-stats.js';
 import { startBenchFake } from './queue-fake.js';
 import { benchSchema } from './queue-postgres.js';
@@ -65,6 +68,9 @@ const entry = path.join(path.dirname(fileURLToPath(import.meta.url)), '../src/bi
 const clockTicks = 100;
 
 const fake = await startBenchFake('child', latencyMs);
+// Slack for the gateway process whose acknowledgements are measured (the workers deliver its jobs there too).
+const slack = await startFakeSlack({ recordArgs: false });
+const signingSecret = 'bench-scale-signing-secret';
 const schema = benchSchema(databaseUrl);
 const prefix = `bench-scale-${process.pid}`;
 const quiet = {
@@ -121,9 +127,9 @@ interface Worker {
   cpuSeconds(): number;
 }
 
-async function startWorker(): Promise<Worker> {
+async function startWorker(command: 'worker' | 'gateway' = 'worker'): Promise<Worker & { url: string }> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'threadpaint-scale-worker-'));
-  const child = spawn(process.execPath, [entry, 'worker'], {
+  const child = spawn(process.execPath, [entry, command], {
     env: {
       PATH: process.env['PATH'] ?? '',
       IMAGE_API_URL: fake.url,
@@ -142,19 +148,24 @@ async function startWorker(): Promise<Worker> {
       IMAGE_API_CONCURRENCY: String(cap),
       QUOTA_MEMBER_PER_HOUR: '0',
       MALLOC_ARENA_MAX: '2',
+      SLACK_BOT_TOKEN: slack.botToken,
+      SLACK_SIGNING_SECRET: signingSecret,
+      SLACK_API_URL: slack.apiUrl,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   child.once('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-  await new Promise<void>((resolve, reject) => {
+  const url = await new Promise<string>((resolve, reject) => {
     const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
     lines.on('line', (line) => {
-      if (line.includes('/healthz')) resolve();
+      const found = /health: (http:\/\/\S+)\/healthz/.exec(line)?.[1];
+      if (found) resolve(found);
     });
     child.once('exit', (code) => reject(new Error(`worker exited (${code}) before it was up`)));
   });
   return {
     child,
+    url,
     cpuSeconds() {
       const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
       return (Number(fields[11]) + Number(fields[12])) / clockTicks;
@@ -188,7 +199,13 @@ async function waitAll(ids: readonly string[]): Promise<number> {
     `SELECT max(finished_at) AS last, count(*) FILTER (WHERE state <> 'delivered') AS failed FROM jobs WHERE id = ANY($1)`,
     [ids],
   );
-  if (Number(result.rows[0]?.failed) > 0) console.error(`  ${result.rows[0]?.failed} jobs did not end delivered`);
+  if (Number(result.rows[0]?.failed) > 0) {
+    const failed = await db.query<{ platform: string; state: string; error: string | null }>(
+      `SELECT platform, state, error FROM jobs WHERE id = ANY($1) AND state <> 'delivered'`,
+      [ids],
+    );
+    for (const row of failed.rows) console.error(`  a ${row.platform} job ended ${row.state}: ${row.error ?? ''}`);
+  }
   return Number(result.rows[0]?.last);
 }
 
@@ -212,6 +229,17 @@ async function submitMany(count: number, tag: string): Promise<{ ids: string[]; 
   return { ids, latencies };
 }
 
+/** A signed `/imagine` to the gateway process's `/slack/events`: the time to Slack's acknowledgement. */
+let slackGateway: { url: string } | undefined;
+async function slackAck(index: number): Promise<number> {
+  const signer = createSlackSigner({ url: `${slackGateway?.url}/slack/events`, secret: signingSecret });
+  const answer = await signer.command(
+    slashCommand(slack, { text: `ack lighthouse ${index}`, user: index % 2 ? 'U1' : 'U2' }),
+  );
+  if (answer.status !== 200) throw new Error(`the gateway answered ${answer.status}`);
+  return answer.ms;
+}
+
 const ms = (value: number) => `${value.toFixed(1)} ms`;
 const sorted = (values: readonly number[]) => [...values].sort((a, b) => a - b);
 
@@ -226,12 +254,17 @@ for (let index = 0; index < 50; index++) {
   await gateway.submit(inbound(`idle-${index}`, `idle lighthouse ${index}`));
   idle.push(performance.now() - started);
 }
+const gatewayProcess = await startWorker('gateway');
+slackGateway = gatewayProcess;
+const ackIdle: number[] = [];
+for (let index = 0; index < 40; index++) ackIdle.push(await slackAck(index));
+const allJobs = async () => (await db.query<{ id: string }>('SELECT id FROM jobs')).rows.map((row) => row.id);
 {
   const warm = await startWorker();
-  const ids = (await db.query<{ id: string }>(`SELECT id FROM jobs`)).rows.map((row) => row.id);
-  await waitAll(ids);
+  await waitAll(await allJobs());
   await stopWorkers([warm]);
 }
+let ackSaturated: number[] = [];
 
 const throughput: Array<{ workers: number; jobs: number; seconds: number; perSecond: number; cpuPerJob: number }> = [];
 let saturated: number[] = [];
@@ -252,6 +285,10 @@ for (const count of workerCounts) {
       ids.push(result.job.id);
     }
     saturated = during;
+    const acks: number[] = [];
+    for (let index = 0; index < 40 && (await delivered(ids)) < ids.length * 0.9; index++)
+      acks.push(await slackAck(100 + index));
+    ackSaturated = acks;
   }
   await waitAll(ids);
   const cpu = workers.reduce((sum, worker, index) => sum + worker.cpuSeconds() - (cpuBefore[index] ?? 0), 0);
@@ -275,6 +312,8 @@ for (const count of workerCounts) {
 const overheadPg: number[] = [];
 {
   const [worker] = await Promise.all([startWorker()]);
+  // The Slack jobs of the acknowledgement probes finish first: nothing else runs beside the measured jobs.
+  await waitAll(await allJobs());
   for (let index = 0; index < sequential; index++) {
     const started = Date.now();
     const result = await gateway.submit(inbound('seq-pg', `sequential lighthouse ${index}`));
@@ -337,6 +376,13 @@ console.log(`  idle:      p50 ${ms(percentile(idleSorted, 50))}  p99 ${ms(percen
 console.log(
   `  saturated: p50 ${ms(percentile(satSorted, 50))}  p99 ${ms(percentile(satSorted, 99))}  (${lastRow?.workers} workers busy; ${satSorted.length} submits)`,
 );
+const ackIdleSorted = sorted(ackIdle);
+const ackSatSorted = sorted(ackSaturated);
+console.log('\nSlack acknowledgement at the gateway process (signed /imagine to its /slack/events, one at a time):');
+console.log(`  idle:      p50 ${ms(percentile(ackIdleSorted, 50))}  p99 ${ms(percentile(ackIdleSorted, 99))}`);
+console.log(
+  `  saturated: p50 ${ms(percentile(ackSatSorted, 50))}  p99 ${ms(percentile(ackSatSorted, 99))}  (${ackSatSorted.length} while ${lastRow?.workers} workers are busy; ratio p99 ${(percentile(ackSatSorted, 99) / percentile(ackIdleSorted, 99)).toFixed(2)}×)`,
+);
 const median = (values: readonly number[]) => percentile(sorted(values), 50);
 console.log(
   `\nper-job overhead, one job at a time, end to end less the ${latencyMs} ms latency (median of ${sequential}):`,
@@ -346,8 +392,10 @@ console.log(
   `  PostgreSQL + BullMQ:        ${ms(median(overheadPg))}  (+${ms(median(overheadPg) - median(overheadSqlite))})`,
 );
 
+await stopWorkers([gatewayProcess]);
 await gateway.close();
 await db.end();
+await slack.close();
 const cleanup = new Redis(redisUrl);
 const left = await cleanup.keys(`${prefix}:*`);
 if (left.length > 0) await cleanup.del(...left);
