@@ -305,6 +305,8 @@ for (const count of workerCounts) {
     perSecond: total / seconds,
     cpuPerJob: (cpu / total) * 1000,
   });
+  // The acknowledgement probes' own jobs end before the workers stop (a stop would interrupt them).
+  await waitAll(await allJobs());
   await stopWorkers(workers);
 }
 

@@ -5,6 +5,12 @@ import { scaledMode } from '../../support/scaled-mode.js';
 import { dataUrlOf, type SlackHarness, startSlackHarness } from './slack-harness.js';
 
 let harness: SlackHarness | undefined;
+/**
+ * On Redis a restarted process cannot tell a crashed holder from a slow one: a crashed process's job waits for its
+ * lock to lapse (15 s) and the stalled check, so the tests of a crash's timing run on the in-process queue only;
+ * test/scale/gateway-workers.test.ts proves that path with a SIGKILLed worker.
+ */
+const itLocal = scaledMode ? it.skip : it;
 
 afterEach(async () => {
   await harness?.close();
@@ -39,52 +45,47 @@ describe('Slack after a restart', () => {
     );
   });
 
-  // On Redis a restarted process cannot tell a crashed holder from a slow one: the job waits for its lock to lapse
-  // (15 s) and the stalled check; test/scale/gateway-workers.test.ts proves that path with a SIGKILLed worker.
-  it.skipIf(scaledMode)(
-    'tells the member about a job a crash interrupted, in its thread, and runs it again on Retry',
-    async () => {
-      harness = await startSlackHarness();
-      const { slack, imageApi } = harness;
-      imageApi.enqueue({ kind: 'hang' });
-      await harness.imagine('a comet over the sea');
-      const rootTs = await harness.rootOf('a comet over the sea');
-      await imageApi.waitFor((request) => JSON.stringify(request.body ?? '').includes('a comet over the sea'));
+  itLocal('tells the member about a job a crash interrupted, in its thread, and runs it again on Retry', async () => {
+    harness = await startSlackHarness();
+    const { slack, imageApi } = harness;
+    imageApi.enqueue({ kind: 'hang' });
+    await harness.imagine('a comet over the sea');
+    const rootTs = await harness.rootOf('a comet over the sea');
+    await imageApi.waitFor((request) => JSON.stringify(request.body ?? '').includes('a comet over the sea'));
 
-      await harness.crashAndRestart();
-      await slack.waitFor(
-        (call) =>
-          call.method === 'chat.update' &&
-          call.args['ts'] === rootTs &&
-          String(call.args['blocks']).includes('Interrupted'),
-      );
-      const notice = await slack.waitFor(
-        (call) =>
-          call.method === 'chat.postMessage' &&
-          call.args['thread_ts'] === rootTs &&
-          String(call.args['blocks']).includes('tp:retry'),
-      );
-      const jobId = /"action_id":"tp:retry","value":"([^"]+)"/.exec(String(notice.args['blocks']))?.[1] ?? '';
-      const press = blockAction(slack, {
-        actionId: 'tp:retry',
-        value: jobId,
-        messageTs: notice.response['ts'] as string,
-        threadTs: rootTs,
-      });
-      expect((await harness.bot.signer.interaction(press)).status).toBe(200);
+    await harness.crashAndRestart();
+    await slack.waitFor(
+      (call) =>
+        call.method === 'chat.update' &&
+        call.args['ts'] === rootTs &&
+        String(call.args['blocks']).includes('Interrupted'),
+    );
+    const notice = await slack.waitFor(
+      (call) =>
+        call.method === 'chat.postMessage' &&
+        call.args['thread_ts'] === rootTs &&
+        String(call.args['blocks']).includes('tp:retry'),
+    );
+    const jobId = /"action_id":"tp:retry","value":"([^"]+)"/.exec(String(notice.args['blocks']))?.[1] ?? '';
+    const press = blockAction(slack, {
+      actionId: 'tp:retry',
+      value: jobId,
+      messageTs: notice.response['ts'] as string,
+      threadTs: rootTs,
+    });
+    expect((await harness.bot.signer.interaction(press)).status).toBe(200);
 
-      await slack.waitForCalls(
-        'files.completeUploadExternal',
-        1,
-        (call) => call.args['thread_ts'] === rootTs && call.response['ok'] === true,
-      );
-      expect(
-        imageApi.requests.filter((request) => JSON.stringify(request.body ?? '').includes('a comet over the sea')),
-      ).toHaveLength(2);
-    },
-  );
+    await slack.waitForCalls(
+      'files.completeUploadExternal',
+      1,
+      (call) => call.args['thread_ts'] === rootTs && call.response['ok'] === true,
+    );
+    expect(
+      imageApi.requests.filter((request) => JSON.stringify(request.body ?? '').includes('a comet over the sea')),
+    ).toHaveLength(2);
+  });
 
-  it.skipIf(scaledMode)(
+  itLocal(
     'is delivered, and its status kept, by an outbound-only platform that never mounted a receiver, from stored ids alone',
     async () => {
       harness = await startSlackHarness();
