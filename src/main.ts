@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { banner, describePlatform, listenFailure } from './app/app-banner.js';
 import { createAppLogger } from './app/app-logger.js';
 import {
@@ -16,11 +17,13 @@ import { createHealthCheck } from './app/health-check.js';
 import { logJobOutcomes } from './app/outcome-log.js';
 import { platformsOf } from './app/platform-configs.js';
 import { lockPostgresQueue, type PostgresQueueLock, QueueBusyError } from './app/postgres-queue-lock.js';
+import { openSharedQueue, type ProcessRole, type SharedQueue, sharedQueueProblem } from './app/shared-queue.js';
 import { type StartedPlatforms, startPlatforms } from './app/start-platforms.js';
 import { type Config, ConfigError, loadConfig } from './config/config.js';
 import { createConcurrencyLimit } from './images/concurrency-limit.js';
 import { createImagePipeline, imagePipelineDefaults } from './images/image-pipeline.js';
 import type { Logger } from './logging/logger.js';
+import { QueueUnavailableError } from './queue/redis-connection.js';
 import { createAppServer, type HealthReport } from './server/http-server.js';
 import { metricsRoute } from './server/metrics-route.js';
 import { StoreUnavailableError } from './store/postgres-errors.js';
@@ -28,9 +31,11 @@ import { StoreUnavailableError } from './store/postgres-errors.js';
 /**
  * The composition root: config → logger → the `DATA_DIR` lock (and a PostgreSQL schema's queue lock) → pipeline → provider → the one HTTP server (bound
  * first) → store and engine → playground and platforms → recovery → requests let in.
- * Runs in the foreground until SIGTERM/SIGINT; returns the exit code.
+ * Runs in the foreground until SIGTERM/SIGINT; returns the exit code. `role` is `all` for `npm start` (SQLite and
+ * the in-process queue, or one process on Redis + PostgreSQL when both URLs are set), `gateway` (takes requests,
+ * runs no job) or `worker` (runs jobs and delivers from stored ids; serves only health and metrics).
  */
-export async function startApp(): Promise<number> {
+export async function startApp(role: ProcessRole = 'all'): Promise<number> {
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -41,19 +46,29 @@ export async function startApp(): Promise<number> {
     }
     throw error;
   }
-  const logger = createAppLogger(config);
-  // Before anything in DATA_DIR is read or written: a second process stops here, having changed nothing.
-  let lock: DataDirLock;
-  try {
-    lock = lockDataDir(config.DATA_DIR);
-  } catch (error) {
-    if (!(error instanceof DataDirBusyError)) throw error;
-    process.stderr.write(`threadpaint: ${error.message}\n`);
-    return 75;
+  const problem = sharedQueueProblem(config, role);
+  if (problem) {
+    process.stderr.write(`threadpaint: ${problem}\n`);
+    return 78;
   }
-  // The queue of a PostgreSQL schema, likewise: one process runs its jobs (until the queue moves to Redis).
+  const logger = createAppLogger(config).child({ role });
+  const shared = config.REDIS_URL !== undefined;
+  // Before anything in DATA_DIR is read or written: a second process stops here, having changed nothing. With the
+  // queue on Redis, the state is in PostgreSQL and several processes may share one environment (and DATA_DIR).
+  let lock: DataDirLock | undefined;
+  if (shared) mkdirSync(config.DATA_DIR, { recursive: true });
+  else {
+    try {
+      lock = lockDataDir(config.DATA_DIR);
+    } catch (error) {
+      if (!(error instanceof DataDirBusyError)) throw error;
+      process.stderr.write(`threadpaint: ${error.message}\n`);
+      return 75;
+    }
+  }
+  // The queue of a PostgreSQL schema, likewise: one process runs its jobs, unless the queue is on Redis.
   let queueLock: PostgresQueueLock | undefined;
-  if (config.DATABASE_URL) {
+  if (config.DATABASE_URL && !shared) {
     try {
       queueLock = await lockPostgresQueue({
         url: config.DATABASE_URL,
@@ -64,27 +79,28 @@ export async function startApp(): Promise<number> {
         },
       });
     } catch (error) {
-      lock.release();
+      lock?.release();
       if (!(error instanceof QueueBusyError || error instanceof StoreUnavailableError)) throw error;
       process.stderr.write(`threadpaint: ${error.message}\n`);
       return error instanceof QueueBusyError ? 75 : 78;
     }
   }
   try {
-    return await serve(config, logger);
+    return await serve(config, logger, role);
   } finally {
     await queueLock?.release();
-    lock.release();
+    lock?.release();
   }
 }
 
-async function serve(config: Config, logger: Logger): Promise<number> {
+async function serve(config: Config, logger: Logger, role: ProcessRole): Promise<number> {
   const metrics = createAppMetrics(config);
   const pipeline = metrics ? observedPipeline(createImagePipeline(), metrics) : createImagePipeline();
   const provider = createProvider(config, pipeline, metrics);
   let engine: AppEngine | undefined;
   let platforms: StartedPlatforms | undefined;
   let checkHealth: (() => Promise<HealthReport>) | undefined;
+  let sharedQueue: SharedQueue | undefined;
   const platformNames = [
     ...(config.playgroundEnabled ? ['local'] : []),
     ...(config.discordEnabled ? ['discord'] : []),
@@ -111,9 +127,18 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     return 78;
   }
   try {
-    engine = createEngine(config, provider.provider, logger, await openStorage(config, logger));
+    const storage = await openStorage(config, logger);
+    if (config.REDIS_URL) {
+      try {
+        sharedQueue = await openSharedQueue(config, role, logger);
+      } catch (error) {
+        await storage.store.close();
+        throw error;
+      }
+    }
+    engine = createEngine(config, provider.provider, logger, storage, sharedQueue?.factory);
   } catch (error) {
-    if (!(error instanceof StoreUnavailableError)) throw error;
+    if (!(error instanceof StoreUnavailableError || error instanceof QueueUnavailableError)) throw error;
     process.stderr.write(`threadpaint: ${error.message}\n`);
     await server.close();
     await provider.close();
@@ -125,7 +150,9 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     dataDir: config.DATA_DIR,
     minFreeBytes: config.DATA_DIR_MIN_FREE_MB * 1_000_000,
     platforms: () => platforms?.health(),
+    ...(sharedQueue ? { queue: (sharedQueue as SharedQueue).ping } : {}),
     facts: () => ({
+      role,
       provider: provider.provider.name,
       offline: config.offline,
       platforms: platformNames,
@@ -144,11 +171,15 @@ async function serve(config: Config, logger: Logger): Promise<number> {
     const services = { pipeline, logger, server, uploads, observers: platformObservers(metrics) };
     const made = await platformsOf(config, services);
     // Attached before recovery, so interrupted jobs are reported and generated ones delivered.
-    platforms = await startPlatforms(engine, metrics ? observedPlatforms(made, metrics) : made);
+    // A worker opens only the outbound half: it delivers from stored ids and takes no requests.
+    platforms = await startPlatforms(engine, metrics ? observedPlatforms(made, metrics) : made, {
+      outboundOnly: role === 'worker',
+    });
   } catch (error) {
     process.stderr.write(`threadpaint: ${(error as Error).message}\n`);
     await server.close();
     await engine.close();
+    await sharedQueue?.close();
     await provider.close();
     return 78;
   }
@@ -163,6 +194,7 @@ async function serve(config: Config, logger: Logger): Promise<number> {
       defaultModel: config.DEFAULT_MODEL,
       dataDir: config.DATA_DIR,
       playground: config.playgroundEnabled,
+      queue: sharedQueue ? 'redis' : 'in-process',
     },
     'threadpaint is up',
   );
@@ -182,5 +214,6 @@ async function serve(config: Config, logger: Logger): Promise<number> {
   server.drain();
   if (config.SHUTDOWN_DRAIN_MS > 0) await new Promise((resolve) => setTimeout(resolve, config.SHUTDOWN_DRAIN_MS));
   await shutdownApp({ server, engine, platforms, provider, logger });
+  await sharedQueue?.close();
   return 0;
 }

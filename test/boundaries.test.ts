@@ -15,6 +15,7 @@ const mayImport: Readonly<Record<string, readonly string[]>> = {
   'src/download': ['src/core', 'src/images', 'undici', 'node:dns', 'node:net', 'node:stream'],
   'src/providers': ['src/core', 'src/images', 'src/download', 'undici', 'sharp', 'zod', 'node:crypto', 'node:stream'],
   'src/store': ['src/core', 'better-sqlite3', 'pg', 'node:*'],
+  'src/queue': ['src/core', 'bullmq', 'ioredis', 'pg', 'node:*'],
   'src/server': ['node:*'],
   'src/logging': ['pino', 'node:crypto'],
   'src/metrics': ['src/core', 'prom-client'],

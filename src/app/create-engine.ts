@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import type { Config } from '../config/config.js';
 import type { ImageProvider } from '../core/image-provider.js';
+import type { JobQueueFactory } from '../core/jobs/job-queue.js';
 import { type Logger, newReferenceId } from '../logging/logger.js';
 import { openPostgresStore } from '../store/postgres-store.js';
 import { type AppEngine, openEngine, openSqliteStorage, type Storage } from './open-engine.js';
@@ -31,7 +32,13 @@ export async function openStorage(config: Config, logger: Logger): Promise<Stora
  * The engine configured from the environment (the catalogue, quotas, limits, retention) over `storage` (from
  * `openStorage`). Without it, SQLite in `DATA_DIR`, which a configuration naming PostgreSQL must not fall back to.
  */
-export function createEngine(config: Config, provider: ImageProvider, logger: Logger, storage?: Storage): AppEngine {
+export function createEngine(
+  config: Config,
+  provider: ImageProvider,
+  logger: Logger,
+  storage?: Storage,
+  queue?: JobQueueFactory,
+): AppEngine {
   if (!storage && config.DATABASE_URL) throw new Error('DATABASE_URL is set: open the storage with openStorage first');
   if (!storage) mkdirSync(config.DATA_DIR, { recursive: true });
   return openEngine({
@@ -40,6 +47,7 @@ export function createEngine(config: Config, provider: ImageProvider, logger: Lo
     catalogue: config.catalogue,
     logger: logger.child({ module: 'engine' }),
     newReferenceId,
+    ...(queue ? { queue } : {}),
     settings: {
       defaultModel: config.DEFAULT_MODEL,
       concurrency: config.IMAGE_API_CONCURRENCY,

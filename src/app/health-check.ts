@@ -11,6 +11,8 @@ export interface HealthCheckOptions {
   readonly minFreeBytes: number;
   /** Each enabled platform's own word on its connection (undefined before they start). */
   readonly platforms: () => Readonly<Record<string, PlatformHealth>> | undefined;
+  /** A shared queue's connection (Redis answers); absent for the in-process queue. */
+  readonly queue?: () => Promise<boolean>;
   /** Facts shown beside the checks (provider, queue). */
   readonly facts?: () => Record<string, unknown>;
   /** Free bytes of the file system `dataDir` is on (injected by tests to fake a full disk). */
@@ -70,11 +72,12 @@ export function createHealthCheck(options: HealthCheckOptions): () => Promise<He
   }
 
   return async () => {
-    const [store, disk] = await Promise.all([storeProbe(), probeDisk()]);
+    const [store, disk, queue] = await Promise.all([storeProbe(), probeDisk(), options.queue?.()]);
     const connections = options.platforms() ?? {};
     const failing = [
       ...(store.ok ? [] : ['store']),
       ...(disk.ok ? [] : ['disk']),
+      ...(queue === false ? ['queue'] : []),
       ...Object.entries(connections)
         .filter(([, health]) => !health.connected)
         .map(([name]) => `platform:${name}`),
@@ -84,6 +87,7 @@ export function createHealthCheck(options: HealthCheckOptions): () => Promise<He
       ...(failing.length > 0 ? { failing } : {}),
       store: store.detail,
       disk: disk.detail,
+      ...(queue === undefined ? {} : { redis: queue ? 'answering' : 'not answering' }),
       connections,
       ...options.facts?.(),
     };

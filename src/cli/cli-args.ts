@@ -34,7 +34,12 @@ export const cliHelp = `threadpaint — image generation for Discord and Slack t
 
 In a clone, run it as \`npx threadpaint …\` (or \`npm link\` once for a threadpaint command).
 Usage:
-  threadpaint start                              run the bot (and the local playground on HOST:PORT)
+  threadpaint start                              run the bot (and the local playground on HOST:PORT); with
+                                                 REDIS_URL and DATABASE_URL, one process on Redis + PostgreSQL
+  threadpaint gateway                            take Discord and Slack requests into the shared queue (REDIS_URL,
+                                                 DATABASE_URL): validate, record, acknowledge; generates nothing
+  threadpaint worker                             run the shared queue's jobs and deliver them (REDIS_URL,
+                                                 DATABASE_URL); serves only /healthz, /readyz and /metrics
   threadpaint imagine "<prompt> [flags]" [--out DIR]
   threadpaint edit <image file> "<instruction> [flags]" [--out DIR]
   threadpaint models                             list the models and what they take

@@ -31,7 +31,12 @@ export async function runCli(argv: readonly string[], io: CliIo = defaultIo): Pr
       return args.command === undefined && !args.help ? 1 : 0;
     }
     // The bot (platform SDKs, the store) loads only for `start`: the other commands stay quick to start.
-    if (args.command === 'start') return await (await import('../main.js')).startApp();
+    if (args.command === 'start' || args.command === 'gateway' || args.command === 'worker') {
+      if (args.words.length > 0 || args.out !== undefined)
+        throw new CliUsageError(`threadpaint ${args.command} takes no arguments: it reads the environment (.env)`);
+      const role = args.command === 'start' ? 'all' : args.command;
+      return await (await import('../main.js')).startApp(role);
+    }
     if (args.command === 'slack-manifest') {
       // The manifest ends with a newline; each io line gets one.
       const print = (write: (line: string) => void) => (text: string) => write(text.replace(/\n$/, ''));

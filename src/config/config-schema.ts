@@ -73,6 +73,21 @@ export const configSchema = z.object({
       'must be a schema name of lowercase letters, digits and _ (at most 63, not starting with a digit)',
     )
     .default('public'),
+  REDIS_URL: z
+    .url({
+      protocol: /^rediss?$/,
+      error: 'must be a redis:// (or rediss://) URL such as redis://127.0.0.1:6379',
+    })
+    .optional(),
+  QUEUE_PREFIX: z
+    .string()
+    .regex(
+      /^[A-Za-z0-9_.-]{1,40}$/,
+      'must be 1 to 40 letters, digits, _, . or - (every Redis key of this deployment starts with it)',
+    )
+    .default('threadpaint'),
+  WORKER_CONCURRENCY: whole('WORKER_CONCURRENCY', 1, 256).default(4),
+  QUEUE_RECONCILE_SECONDS: whole('QUEUE_RECONCILE_SECONDS', 1, 60).default(60),
   CONVERSATION_CONTEXT: oneOf(
     ['last-image', 'full'],
     'last-image (an edit sends the previous image) or full (earlier turns too, Gemini)',
@@ -146,6 +161,7 @@ export type RawConfig = z.infer<typeof configSchema>;
 /** Variables whose value an error message never repeats (keys and tokens; a URL may carry a password). */
 export const configSecrets: ReadonlySet<keyof RawConfig> = new Set([
   'DATABASE_URL',
+  'REDIS_URL',
   'IMAGE_API_KEY',
   'DISCORD_TOKEN',
   'SLACK_BOT_TOKEN',

@@ -25,10 +25,14 @@ export interface AppProcess {
  * Starts the real CLI entry with exactly `env` (plus PATH): no `.env` is read, since the working directory is
  * `cwd`, a directory of the test's own.
  */
-export function startAppProcess(env: Readonly<Record<string, string>>, cwd: string): AppProcess {
+export function startAppProcess(
+  env: Readonly<Record<string, string>>,
+  cwd: string,
+  command: 'start' | 'gateway' | 'worker' = 'start',
+): AppProcess {
   const child: ChildProcessByStdio<null, Readable, Readable> = spawn(
     process.execPath,
-    ['--import', tsxLoader, entry, 'start'],
+    ['--import', tsxLoader, entry, command],
     { cwd, env: { PATH: process.env['PATH'] ?? '', ...env }, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let stdout = '';
@@ -65,8 +69,12 @@ export function startAppProcess(env: Readonly<Record<string, string>>, cwd: stri
 export function appProcessTracker() {
   const started = new Set<AppProcess>();
   return {
-    start(env: Readonly<Record<string, string>>, cwd: string): AppProcess {
-      const app = startAppProcess(env, cwd);
+    start(
+      env: Readonly<Record<string, string>>,
+      cwd: string,
+      command: 'start' | 'gateway' | 'worker' = 'start',
+    ): AppProcess {
+      const app = startAppProcess(env, cwd, command);
       started.add(app);
       return app;
     },

@@ -60,3 +60,59 @@ describe('compose.yaml', () => {
     expect(Number.parseInt(service.stop_grace_period ?? '0', 10)).toBeGreaterThanOrEqual(10);
   });
 });
+
+interface ScaleService extends ComposeService {
+  image?: string;
+  command?: string[];
+  depends_on?: Record<string, { condition: string }>;
+}
+const scale = parse(readFileSync(path.join(root, 'compose.scale.yaml'), 'utf8'), { merge: true }) as {
+  services: Record<string, ScaleService>;
+  volumes: Record<string, unknown>;
+};
+
+describe('compose.scale.yaml', () => {
+  const { gateway, worker, redis, postgres } = scale.services;
+  const imageCommand = commandOf(args('CMD')[0] ?? '');
+
+  it('runs a gateway and two workers of this image, from the same .env, on Redis and PostgreSQL', () => {
+    expect(Object.keys(scale.services).sort()).toEqual(['gateway', 'postgres', 'redis', 'worker']);
+    for (const [service, role] of [
+      [gateway, 'gateway'],
+      [worker, 'worker'],
+    ] as const) {
+      expect(service?.build).toBe('.');
+      expect(service?.env_file).toBe('.env');
+      // The image's command with the role in place of `start`.
+      expect(service?.command).toEqual([...imageCommand.slice(0, -1), role]);
+      const environment = (service?.environment ?? {}) as Record<string, string>;
+      expect(Object.keys(environment).filter((name) => !(name in configSchema.shape))).toEqual([]);
+      expect(environment['REDIS_URL']).toMatch(/^redis:\/\/redis:6379$/);
+      expect(environment['DATABASE_URL']).toMatch(
+        /^postgres:\/\/threadpaint:\$\{POSTGRES_PASSWORD.*\}@postgres:5432\/threadpaint$/,
+      );
+      expect(service?.depends_on).toEqual({
+        redis: { condition: 'service_healthy' },
+        postgres: { condition: 'service_healthy' },
+      });
+    }
+    expect(worker?.deploy?.replicas).toBe(2);
+  });
+
+  it('publishes only the gateway, checks every process as the image does, and keeps Redis and PostgreSQL on volumes', () => {
+    expect(gateway?.ports?.map((port) => port.split(':').at(-1))).toEqual([imageEnv['PORT']]);
+    expect(worker?.ports).toBeUndefined();
+    const image = parseHealthcheck(args('HEALTHCHECK')[0] ?? '');
+    for (const service of [gateway, worker]) {
+      expect(service?.healthcheck?.test).toEqual(['CMD-SHELL', image.command[2]]);
+      expect(Number.parseInt(service?.stop_grace_period ?? '0', 10)).toBeGreaterThanOrEqual(10);
+    }
+    expect(gateway?.volumes?.[0]?.split(':')[1]).toBe(imageEnv['DATA_DIR']);
+    for (const service of [redis, postgres, gateway]) {
+      const [name] = (service?.volumes?.[0] ?? '').split(':');
+      expect(scale.volumes).toHaveProperty(name as string);
+    }
+    expect(redis?.healthcheck?.test).toEqual(['CMD', 'redis-cli', 'ping']);
+    expect(postgres?.healthcheck?.test?.[1]).toContain('pg_isready');
+  });
+});

@@ -1,6 +1,7 @@
-import { type AppEngine, createEngine } from '../../src/app/create-engine.js';
+import { type AppEngine, createEngine, openStorage } from '../../src/app/create-engine.js';
 import { createProvider } from '../../src/app/create-provider.js';
 import { slackConfigOf } from '../../src/app/platform-configs.js';
+import { openSharedQueue } from '../../src/app/shared-queue.js';
 import { type StartedPlatforms, startPlatforms } from '../../src/app/start-platforms.js';
 import { type Config, loadConfig } from '../../src/config/config.js';
 import { createConcurrencyLimit } from '../../src/images/concurrency-limit.js';
@@ -31,6 +32,8 @@ export interface SlackBotOptions {
   readonly logLevel?: string;
   /** Start only the outbound half: no receiver is mounted (a worker process). */
   readonly outboundOnly?: boolean;
+  /** `REDIS_URL`, `DATABASE_URL` and their isolation: the engine runs on BullMQ and PostgreSQL. */
+  readonly scaledEnv?: Readonly<Record<string, string>>;
 }
 
 /** One pino line, parsed. */
@@ -72,6 +75,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
       SLACK_SIGNING_SECRET: signingSecret,
       SLACK_API_URL: slack.apiUrl,
       LOG_LEVEL: options.logLevel ?? 'info',
+      ...options.scaledEnv,
       ...options.env,
     },
   });
@@ -112,7 +116,10 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
     });
   const pipeline = createImagePipeline();
   const provider = createProvider(config, pipeline);
-  const engine = createEngine(config, provider.provider, logger);
+  // With both URLs (the scaled mode), as `npm start` does: PostgreSQL for the state, BullMQ for the queue.
+  const storage = config.DATABASE_URL ? await openStorage(config, logger) : undefined;
+  const shared = config.REDIS_URL ? await openSharedQueue(config, 'all', logger) : undefined;
+  const engine = createEngine(config, provider.provider, logger, storage, shared?.factory);
   const server = createAppServer({
     host: config.HOST,
     port: config.PORT,
@@ -149,6 +156,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
       await engine.shutdown();
       await platforms.stop();
       await engine.close();
+      await shared?.close();
       await provider.close();
     },
     async crash() {
@@ -158,6 +166,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<SlackBot>
       // The store closes under the running job: nothing it does afterwards is recorded. Its upstream call is left
       // hanging (closing the provider would wait for it); it ends when the fake image API closes.
       await engine.store.close();
+      await shared?.close();
     },
   };
 }

@@ -4,6 +4,7 @@ import { type AppEngine, openEngine } from '../../src/app/open-engine.js';
 import type { EngineSettings } from '../../src/core/engine/engine-context.js';
 import type { InboundRequest, SubmitResult } from '../../src/core/engine/engine-types.js';
 import type { ImageProvider } from '../../src/core/image-provider.js';
+import type { JobQueueFactory } from '../../src/core/jobs/job-queue.js';
 import { createModelCatalogue, type ModelCatalogue } from '../../src/core/models/model-catalogue.js';
 import type { JobRecord, JobState, Platform, TurnRecord } from '../../src/core/records.js';
 import type { BlobStore, Store } from '../../src/core/store.js';
@@ -45,6 +46,8 @@ export interface EngineHarnessOptions {
    * closes the store when it closes.
    */
   readonly storage?: { readonly store: Store; readonly blobs: BlobStore };
+  /** The queue the engine runs jobs on (BullMQ); the in-process queue by default. */
+  readonly queue?: JobQueueFactory;
 }
 
 export type QueuedResult = Extract<SubmitResult, { status: 'queued' }>;
@@ -109,6 +112,7 @@ function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHar
   const blobDir = path.join(dataDir, 'images');
   const engine = openEngine({
     ...(options.storage ? { storage: options.storage } : { dataDir }),
+    ...(options.queue ? { queue: options.queue } : {}),
     provider,
     catalogue: options.catalogue ?? createModelCatalogue(),
     logger,

@@ -1,6 +1,6 @@
 import type { ImageProvider } from '../image-provider.js';
 import { type JobEventListener, JobEvents } from '../jobs/job-events.js';
-import { createInProcessQueue } from '../jobs/job-queue.js';
+import { createInProcessQueue, type JobQueueFactory, type JobRunner } from '../jobs/job-queue.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
 import type { PlatformOutbound } from '../platform/chat-platform.js';
 import type { PlatformEngine } from '../platform/platform-engine.js';
@@ -17,6 +17,7 @@ import { cleanExpired } from './engine-retention.js';
 import { createShutdown, type ShutdownOptions } from './engine-shutdown.js';
 import { precheckRequest, submitRequest } from './engine-submit.js';
 import type { EngineLogger, Scope } from './engine-types.js';
+import { CancelledError, markInterrupted } from './job-endings.js';
 import { cancelJob, deleteTurn, readOutput } from './member-actions.js';
 import { redeliverJob, retryJob } from './retry-job.js';
 import { runJob } from './run-job.js';
@@ -34,6 +35,8 @@ export interface ConversationEngineConfig {
   readonly randomSeed?: () => number;
   readonly newReferenceId?: () => string;
   readonly measure?: EngineContext['measure'];
+  /** The queue to run jobs on; default the in-process queue (`IMAGE_API_CONCURRENCY` at once). */
+  readonly queue?: JobQueueFactory;
 }
 
 /**
@@ -77,6 +80,21 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     onError: (error, event) =>
       logger.warn({ err: error, jobId: event.job.id, event: event.type }, 'status message update failed'),
   });
+  // The queue runs a `generated` job (put back in line after a restart) by delivering it, never generating again.
+  const run: JobRunner = (job) =>
+    job.state === 'generated' ? deliverJob(context, job).then(() => undefined) : runJob(context, job);
+  function makeQueue() {
+    if (!config.queue) return createInProcessQueue({ concurrency: settings.concurrency, run });
+    return config.queue({
+      run,
+      load: (jobId) => config.store.getJob(jobId),
+      abortLocal: (jobId) => context.running.get(jobId)?.abort(new CancelledError()),
+      async interrupt(jobId) {
+        const job = await config.store.getJob(jobId);
+        if (job?.state === 'running') await markInterrupted(context, job, job.costUnits);
+      },
+    });
+  }
   const context: EngineContext = {
     store: config.store,
     blobs: config.blobs,
@@ -86,11 +104,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
     settings,
     logger,
     events,
-    // The queue runs a `generated` job (put back in line after a restart) by delivering it, never generating again.
-    queue: createInProcessQueue({
-      concurrency: settings.concurrency,
-      run: (job) => (job.state === 'generated' ? deliverJob(context, job).then(() => undefined) : runJob(context, job)),
-    }),
+    queue: makeQueue(),
     platforms,
     status,
     intake: { accepting: true },
@@ -133,7 +147,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
       return () => refusalListeners.delete(listener);
     },
     async start() {
-      const recovered = await recoverJobs(context);
+      const recovered = context.queue.recover ? await context.queue.recover() : await recoverJobs(context);
       await cleanExpired(context);
       return recovered;
     },

@@ -44,8 +44,8 @@ export const engineDefaults = {
   quota: { memberPerHour: 60 },
 } as const satisfies Partial<EngineSettings>;
 
-/** The in-process queue, and a wait until nothing runs. */
-export type EngineQueue = JobQueue & { idle(): Promise<void> };
+/** The queue: in-process, or shared by processes (BullMQ). */
+export type EngineQueue = JobQueue;
 
 /** Everything the engine's parts share; side effects are injected. */
 export interface EngineContext {

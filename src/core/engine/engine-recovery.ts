@@ -19,8 +19,8 @@ export async function recoverJobs(context: EngineContext): Promise<Recovered> {
   for (const job of running) await markInterrupted(context, job, job.costUnits);
   const waiting = await store.listJobsByState(['queued', 'generated']);
   for (const job of waiting) {
-    if (job.state === 'queued') enqueue(context, job);
-    else context.queue.enqueue(job);
+    if (job.state === 'queued') await enqueue(context, job);
+    else await context.queue.enqueue(job);
   }
   const resumed = waiting.filter((job) => job.state === 'queued').length;
   return { resumed, interrupted: running.length, redelivered: waiting.length - resumed };

@@ -31,4 +31,5 @@ async function shutdown(context: EngineContext, withinMs: number): Promise<void>
   // its job stays `generated`, and the next start delivers the stored bytes again.
   await waitAtMost(context.queue.idle(), Math.min(1_000, left()));
   await context.status.idle(left());
+  await waitAtMost(context.queue.close?.() ?? Promise.resolve(), left());
 }

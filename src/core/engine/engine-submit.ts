@@ -75,7 +75,7 @@ export async function submitRequest(
   if (created.status === 'duplicate') return created;
   const { prepared, job } = created;
   const notices = [...prepared.notices, ...(inbound.notices ?? [])];
-  const position = enqueue(context, job, notices);
+  const position = await enqueue(context, job, notices);
   return { status: 'queued', ...prepared, notices, position };
 }
 
@@ -91,8 +91,10 @@ export async function precheckRequest(
 }
 
 /** Puts a stored, queued job in line and tells the platforms where it stands. */
-export function enqueue(context: EngineContext, job: JobRecord, notices?: readonly string[]): number {
-  const position = context.queue.enqueue(job);
+export async function enqueue(context: EngineContext, job: JobRecord, notices?: readonly string[]): Promise<number> {
+  // The in-process queue answers at once: the `queued` event is emitted before its job can start.
+  const placed = context.queue.enqueue(job);
+  const position = typeof placed === 'number' ? placed : await placed;
   context.events.emit({ type: 'queued', job, position, ...(notices ? { notices } : {}) });
   return position;
 }

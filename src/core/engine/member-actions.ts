@@ -24,13 +24,18 @@ export async function cancelJob(context: EngineContext, jobId: string, requester
     controller.abort(new CancelledError());
     return job;
   }
+  // Running in another process (a shared queue): that process aborts its upstream call and records the cancel.
+  if (job.state === 'running' && context.queue.abortElsewhere) {
+    await context.queue.abortElsewhere(job.id);
+    return job;
+  }
   throw new UserFacingError('not_cancellable', 'This has already finished, so there is nothing to cancel.');
 }
 
 /** A job still `queued` in the store becomes `cancelled` there (the store decides a race with its start). */
 async function cancelQueued(context: EngineContext, job: JobRecord): Promise<JobRecord | undefined> {
   const { store, now } = context;
-  context.queue.remove(job.id);
+  await context.queue.remove(job.id);
   const cancelled = await store.updateJob(
     job.id,
     { state: 'cancelled', finishedAt: now(), updatedAt: now() },
@@ -56,8 +61,9 @@ export async function deleteTurn(context: EngineContext, turnId: string, request
   const { store } = context;
   const links = await store.listMessagesOfTurn(turnId);
   context.running.get(turn.jobId)?.abort(new CancelledError());
-  context.queue.remove(turn.jobId);
+  await context.queue.remove(turn.jobId);
   const job = await store.getJob(turn.jobId);
+  if (job?.state === 'running' && !context.running.has(job.id)) await context.queue.abortElsewhere?.(job.id);
   const { orphanedHashes } = await store.deleteTurn(turnId);
   // Deleted before it started: it never runs, so nothing settles its reservation but this.
   if (job?.state === 'queued') await store.settleUsage(job.id, 'cancelled', 0);

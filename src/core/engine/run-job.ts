@@ -15,8 +15,11 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
   const { store, events, now } = context;
   // A job whose status message is being posted starts once it is there, or once it cannot be (the platform then
   // cancels it): nothing is generated for a request nobody could be shown.
-  if (context.platforms.get(queued.platform)?.awaitsStatus(context.status.current(queued))) {
+  const platform = context.platforms.get(queued.platform);
+  if (platform?.awaitsStatus(context.status.current(queued))) {
     await context.status.drained(queued.id, context.settings.statusWaitMs);
+    // On a shared queue the process that took the request posts the status message: its ids arrive in the store.
+    if (context.queue.abortElsewhere) await storedStatus(context, queued, platform.awaitsStatus);
   }
   const job = await store.updateJob(
     queued.id,
@@ -106,5 +109,19 @@ export async function runJob(context: EngineContext, queued: JobRecord): Promise
     clearTimeout(timeout);
     context.running.delete(job.id);
     await failJob(context, job, error, controller.signal, units);
+  }
+}
+
+/** Waits (at most `statusWaitMs`) until the stored job has its status message, or is no longer queued. */
+async function storedStatus(
+  context: EngineContext,
+  queued: JobRecord,
+  awaits: (job: JobRecord) => boolean,
+): Promise<void> {
+  const until = context.now() + context.settings.statusWaitMs;
+  for (;;) {
+    const stored = await context.store.getJob(queued.id);
+    if (stored?.state !== 'queued' || !awaits(stored) || context.now() >= until) return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }

@@ -11,6 +11,7 @@ import {
 } from '../../fakes/fake-slack-payloads.js';
 import type { SignedResponse } from '../../fakes/fake-slack-signer.js';
 import { type EngineEventLog, recordEngineEvents } from '../../support/engine-events.js';
+import { dropScaledFor, scaledEnvFor, scaledMode } from '../../support/scaled-mode.js';
 import { createTempDir, type TempDir } from '../../support/temp-dir.js';
 
 /** A distinct, real PNG per generation, so a test can tell which image went where. */
@@ -67,7 +68,14 @@ export async function startSlackHarness(
   const dataDir = createTempDir('threadpaint-slack-');
   let events: EngineEventLog;
   const boot = async (overrides: Partial<SlackBotOptions> = {}) => {
-    const bot = await startSlackBot({ slack, imageApi, dataDir: dataDir.path, ...options.bot, ...overrides });
+    const bot = await startSlackBot({
+      slack,
+      imageApi,
+      dataDir: dataDir.path,
+      ...(scaledMode ? { scaledEnv: scaledEnvFor(dataDir.path) } : {}),
+      ...options.bot,
+      ...overrides,
+    });
     events?.stop();
     events = recordEngineEvents(bot.engine);
     return bot;
@@ -132,6 +140,7 @@ export async function startSlackHarness(
       events.stop();
       await harness.bot.stop();
       await Promise.all([slack.close(), imageApi.close()]);
+      if (scaledMode) await dropScaledFor(dataDir.path);
       dataDir.remove();
       if (slack.violations.length > 0) {
         throw new Error(`Slack would refuse what the bot sent:\n  ${slack.violations.join('\n  ')}`);
