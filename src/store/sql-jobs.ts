@@ -1,5 +1,5 @@
 import type { JobRecord, JobState, Platform, TurnAction } from '../core/records.js';
-import type { ActiveJobCount, JobPatch, JobUpdateOptions } from '../core/store.js';
+import type { ActiveJobCount, JobListQuery, JobPatch, JobUpdateOptions } from '../core/store.js';
 import type { SqlDatabase, SqlExecutor } from './sql-database.js';
 import { isSet, type JobRow, json, toJob } from './sql-rows.js';
 import { sql } from './sql-statement.js';
@@ -43,6 +43,15 @@ const pending = sql(
    WHERE turn_id IN (SELECT @turnId UNION ALL SELECT id FROM turns WHERE parent_turn_id = @turnId)
      AND member_id = @memberId AND action = @action AND state || '' IN ('queued', 'running')
    ORDER BY created_at, rowid LIMIT 1`,
+);
+// Each filter is off when its parameter is NULL; newest first, bounded by `@limit`.
+const filtered = sql(
+  `SELECT * FROM jobs
+   WHERE (CAST(@platform AS TEXT) IS NULL OR platform = @platform)
+     AND (CAST(@workspaceId AS TEXT) IS NULL OR workspace_id = @workspaceId)
+     AND (CAST(@memberId AS TEXT) IS NULL OR member_id = @memberId)
+     AND (CAST(@states AS TEXT) IS NULL OR state IN JSON_VALUES(@states))
+   ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
 );
 const ofConversation = sql('SELECT * FROM jobs WHERE conversation_id = @conversationId ORDER BY created_at, rowid');
 
@@ -117,5 +126,15 @@ export const jobQueries = {
   },
   async listOfConversation(db: SqlExecutor, conversationId: string): Promise<JobRecord[]> {
     return (await db.all<JobRow>(ofConversation, { conversationId })).map(toJob);
+  },
+  async list(db: SqlExecutor, query: JobListQuery): Promise<JobRecord[]> {
+    const rows = await db.all<JobRow>(filtered, {
+      platform: query.platform ?? null,
+      workspaceId: query.workspaceId ?? null,
+      memberId: query.memberId ?? null,
+      states: query.states ? JSON.stringify(query.states) : null,
+      limit: query.limit,
+    });
+    return rows.map(toJob);
   },
 };

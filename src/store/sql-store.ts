@@ -59,6 +59,8 @@ export function createSqlStore(db: SqlDatabase, now: () => number, onClose: () =
     listJobsByState: (states) => jobs.listByState(db, states),
     findPendingJob: (memberId, turnId, action) => jobs.findPending(db, memberId, turnId, action),
     listJobsOfConversation: (conversationId) => jobs.listOfConversation(db, conversationId),
+    listJobs: (query) => jobs.list(db, query),
+    listConversations: (query) => conversations.listOfOwner(db, query),
 
     claimIdempotencyKey: (key, jobId, at) => idempotency.claim(db, key, jobId, at),
     findIdempotencyKey: (key) => idempotency.find(db, key),
@@ -75,6 +77,7 @@ export function createSqlStore(db: SqlDatabase, now: () => number, onClose: () =
     sumUsage: (query) => usage.sum(db, query),
     usageReleaseAt: (query) => usage.releaseAt(db, query),
     usageSummary: (query) => usage.summary(db, query),
+    usageByMember: (query) => usage.byMember(db, query),
 
     deleteExpired: (before) => retention.deleteExpired(db, before),
     isHashReferenced: (hash) => retention.isReferenced(db, hash),

@@ -17,6 +17,7 @@ import { createShutdown, type ShutdownOptions } from './engine-shutdown.js';
 import { precheckRequest, submitRequest } from './engine-submit.js';
 import type { EngineLogger, Scope } from './engine-types.js';
 import { cancelJob, deleteTurn, readOutput } from './member-actions.js';
+import { createOperatorQueries } from './operator-queries.js';
 import { redeliverJob, retryJob } from './retry-job.js';
 import { runJob } from './run-job.js';
 
@@ -112,6 +113,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
 
   return {
     ...createEngineQueries(context),
+    ...createOperatorQueries(context),
     submit: (inbound) => submitRequest(context, inbound).catch(refused(inbound)),
     precheck: (inbound) => precheckRequest(context, inbound).catch(refused(inbound)),
     retry: (jobId, requester, key, delivery) => retryJob(context, jobId, requester, key, delivery),
