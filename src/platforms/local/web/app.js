@@ -53,7 +53,7 @@ async function loadConversations() {
             class: current ? 'conversation current' : 'conversation',
             'aria-current': current ? 'page' : null,
           },
-          el('span', { class: 'title', text: c.title || '(image only)' }),
+          el('span', { class: 'title', text: c.title || (c.turns === 0 ? '(every turn deleted)' : '(image only)') }),
           el('span', {
             class: 'small muted',
             text: c.turns + (c.turns === 1 ? ' turn · ' : ' turns · ') + ago(c.updatedAt),
@@ -232,6 +232,7 @@ async function submit(fields) {
   if (!state.conversationId) {
     state.conversationId = answer.body.conversationId;
     history.replaceState(null, '', '#c=' + answer.body.conversationId);
+    composer.resetPlaceholder(true);
   }
   if (answer.body.turn) put(answer.body.turn).scrollIntoView({ behavior: 'smooth', block: 'end' });
   refreshSidebar();

@@ -37,18 +37,18 @@ function jobRow(job) {
   return el(
     'tr',
     { 'data-job-id': job.id, 'data-state': job.state },
-    el('td', { text: when(job.createdAt) }),
-    el('td', { text: job.platform }),
-    el('td', { text: job.workspaceId || '—' }),
-    el('td', { text: job.memberId }),
+    el('td', { 'data-label': 'When', text: when(job.createdAt) }),
+    el('td', { 'data-label': 'Platform', text: job.platform }),
+    el('td', { 'data-label': 'Server', text: job.workspaceId || '—' }),
+    el('td', { 'data-label': 'Member', text: job.memberId }),
     el(
       'td',
-      {},
+      { 'data-label': 'What' },
       el('span', { text: job.action }),
       job.prompt !== undefined ? el('div', { class: 'small muted prompt-cell', text: job.prompt }) : null,
     ),
-    el('td', {}, el('span', { class: 'state ' + job.state, text: job.state.replace('_', ' ') })),
-    el('td', {}, detail),
+    el('td', { 'data-label': 'State' }, el('span', { class: 'state ' + job.state, text: job.state.replace('_', ' ') })),
+    el('td', { 'data-label': 'Detail', class: 'detail-cell' }, detail),
   );
 }
 
