@@ -314,4 +314,32 @@ describe.runIf(browserAvailable())('the playground in Chromium', () => {
     await turnIn(page, 1, 'delivered');
     expect(await page.locator('#composer-error').isHidden()).toBe(true);
   });
+
+  it('is the quickstart with no credentials: the offline renderer paints, and says so once', async () => {
+    const offlineDir = createTempDir('threadpaint-browser-offline-');
+    const offline = apps.start({ DATA_DIR: `${offlineDir.path}/data`, PORT: '0', LOG_LEVEL: 'warn' }, offlineDir.path);
+    try {
+      const offlineUrl = await offline.up;
+      const context = await browser.newContext({ viewport: desktop });
+      contexts.push(context);
+      const page = await context.newPage();
+      page.on('pageerror', (error) => pageErrors.push(String(error)));
+      await page.goto(offlineUrl);
+      await page.waitForSelector('body[data-live="yes"]');
+      expect(await page.locator('#mode').textContent()).toBe('Offline preview');
+      await send(page, 'a lighthouse at dusk --ar 16:9');
+      const turn = await turnIn(page, 1, 'delivered');
+      expect(await turn.locator('.parameters').textContent()).toContain('16:9');
+      // Said once in the turn (its notice), once on the page (the pill): not once per line.
+      expect(await turn.locator('.notices li').allTextContents()).toEqual([
+        expect.stringMatching(/^Offline preview: /),
+      ]);
+      await send(page, 'make it night');
+      await turnIn(page, 2, 'delivered');
+      await screenshot(page, 'desktop-offline');
+    } finally {
+      await offline.stop();
+      offlineDir.remove();
+    }
+  });
 });
