@@ -13,6 +13,7 @@ import { type ReplayedImage, replayImage } from './replay-image.js';
  * started with the image's environment. Slow (an `npm ci`), so it is one file with one replay shared by its tests.
  */
 const root = path.resolve(import.meta.dirname, '../..');
+const webSource = path.join(root, 'src/platforms/local/web');
 /** Every package the lock file installs, by its path (`node_modules/…`). */
 const lockedPackages = Object.entries(
   (
@@ -64,7 +65,16 @@ describe('the container image', () => {
   });
 
   it('ships the build and production dependencies only, run by tini as a non-root user with /data a volume', () => {
-    expect(readdirSync(image.app).sort()).toEqual(['dist', 'node_modules', 'package.json']);
+    expect(readdirSync(image.app).sort()).toEqual(['dist', 'node_modules', 'package.json', 'src']);
+    // Of the sources, only the playground's page files, served as they are.
+    expect(readdirSync(path.join(image.app, 'src'), { recursive: true }).sort()).toEqual(
+      [
+        'platforms',
+        'platforms/local',
+        'platforms/local/web',
+        ...readdirSync(webSource).map((name) => `platforms/local/web/${name}`),
+      ].sort(),
+    );
     // The lock file marks what only the dev dependencies need (`dev: true`): none of it ships, all the rest does.
     const installed = (name: string) => existsSync(path.join(image.app, name));
     const devOnly = lockedPackages.filter(([, entry]) => entry.dev).map(([name]) => name);
@@ -87,7 +97,12 @@ describe('the container image', () => {
       .filter((entry) => entry.isFile() && entry.name.endsWith('.js'))
       .map((entry) => path.join(entry.parentPath, entry.name))
       // The two entry points act when imported; the server start below runs the first.
-      .filter((file) => !file.endsWith('bin/threadpaint.js') && !file.endsWith('register-cli.js'));
+      .filter(
+        (file) =>
+          !file.endsWith('bin/threadpaint.js') &&
+          !file.endsWith('register-cli.js') &&
+          !file.endsWith('register-discord.js'),
+      );
     expect(modules.length).toBeGreaterThan(100);
     const script = `for (const file of JSON.parse(process.argv[1])) await import(file);`;
     execFileSync(process.execPath, ['--input-type=module', '-e', script, JSON.stringify(modules)], {
