@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isUserFacingError } from '../../src/core/user-facing-error.js';
 import { appProcessTracker } from '../app/app-process.js';
 import { type FakeImageApi, startFakeImageApi } from '../fakes/fake-image-api.js';
+import { encodePng } from '../fakes/fake-image-api-png.js';
 import { createEngineHarness } from '../support/engine-harness.js';
 import { httpRequest } from '../support/http-request.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
@@ -138,6 +139,32 @@ describe.runIf(browserAvailable())('the playground in Chromium', () => {
     expect(await page.locator('#mode').isHidden()).toBe(true);
     expect(await page.locator('body').textContent()).not.toMatch(/\b(imagine|edit):/);
     await screenshot(page, 'desktop-thread');
+  });
+
+  it('composes like a chat app: a picked file shows a thumbnail, Shift+Enter breaks a line, Escape stops an edit', async () => {
+    const page = await openPage();
+    const png = Buffer.from(encodePng(64, 48, (x) => [x * 4, 120, 200]));
+    await page.setInputFiles('#file', { name: 'sketch.png', mimeType: 'image/png', buffer: png });
+    await page.waitForSelector('#attachment:not([hidden]) #attachment-thumb[src^="blob:"]');
+    expect(await page.locator('#attachment-name').textContent()).toBe('sketch.png');
+    await page.fill('#text', 'a boat');
+    await page.press('#text', 'Shift+Enter');
+    await page.keyboard.type('on a lake');
+    expect(await page.inputValue('#text')).toBe('a boat\non a lake');
+    expect(await page.locator('article.turn').count()).toBe(0);
+    await page.press('#text', 'Enter');
+    const turn = await turnIn(page, 1, 'delivered');
+    expect(await turn.locator('.prompt').textContent()).toBe('a boat\non a lake');
+    expect(await page.locator('#attachment').isHidden()).toBe(true);
+    const request = JSON.stringify(generations().at(-1)?.body);
+    expect(request).toContain('data:image/');
+
+    await turn.getByRole('button', { name: 'Edit' }).click();
+    await page.waitForSelector('#reply-to:not([hidden])');
+    expect(await turn.locator('.tile.picked').count()).toBe(1);
+    await page.press('#text', 'Escape');
+    await page.waitForSelector('#reply-to', { state: 'hidden' });
+    expect(await page.locator('.tile.picked').count()).toBe(0);
   });
 
   it('rerolls a turn and makes variations of one image, each a new turn with new images', async () => {
