@@ -210,6 +210,28 @@ describe.runIf(browserAvailable())('the playground in Chromium', () => {
     expect(await cancelled.getByRole('button', { name: 'Cancel' }).count()).toBe(0);
   });
 
+  it('says why in the turn when Cancel comes too late (another tab cancelled first)', async () => {
+    const page = await openPage();
+    imageApi.enqueue({ kind: 'hang' });
+    await send(page, 'a lighthouse two tabs watch');
+    await imageApi.waitFor((request) => JSON.stringify(request.body).includes('a lighthouse two tabs watch'));
+    await turnIn(page, 1, 'running');
+    // A second tab whose event stream is cut: it still shows the job running, with its Cancel.
+    const stale = await page.context().newPage();
+    stale.on('pageerror', (error) => pageErrors.push(String(error)));
+    await stale.route('**/api/events', (route) => route.abort());
+    await stale.goto(page.url());
+    const staleTurn = await turnIn(stale, 1, 'running');
+
+    await page.locator('article.turn').getByRole('button', { name: 'Cancel' }).click();
+    await turnIn(page, 1, 'cancelled');
+    await staleTurn.getByRole('button', { name: 'Cancel' }).click();
+    await stale.waitForSelector('article.turn .action-error');
+    expect(await stale.locator('article.turn .action-error').textContent()).toBe(
+      'This has already finished, so there is nothing to cancel.',
+    );
+  });
+
   it('deletes a turn from the page and from the store', async () => {
     const page = await openPage();
     await send(page, 'a teapot on a table');
