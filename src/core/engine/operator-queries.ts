@@ -26,11 +26,16 @@ export function createOperatorQueries(context: EngineContext): OperatorQueries {
     async conversationThread(conversationId, scope) {
       const conversation = await ownedConversation(context, conversationId, scope);
       if (!conversation) return undefined;
-      const [turns, jobs] = await Promise.all([
-        store.listTurns(conversation.id),
-        store.listJobsOfConversation(conversation.id),
-      ]);
+      // Jobs first, then turns: a turn's images are stored with (or before) its job's move to `generated`, so a job
+      // read as done always comes with its images; a job newer than the first read is read on its own.
+      const jobs = await store.listJobsOfConversation(conversation.id);
+      const turns = await store.listTurns(conversation.id);
       const byId = new Map(jobs.map((job) => [job.id, job]));
+      for (const turn of turns) {
+        if (byId.has(turn.jobId)) continue;
+        const job = await store.getJob(turn.jobId);
+        if (job) byId.set(job.id, job);
+      }
       return {
         conversation,
         turns: turns.map((turn) => {

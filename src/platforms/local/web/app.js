@@ -139,6 +139,9 @@ const rankOf = (turn) => (turn.job ? (rank[turn.job.state] ?? 3) : -1);
 // kept (a few hundred), and a turn shown later starts from it.
 const latest = new Map();
 function remember(data) {
+  const before = latest.get(data.turnId);
+  // A later event of the same job never takes back what an earlier one said (`succeeded` may follow `delivered`).
+  if (before && before.job.id === data.job.id && rankOf(before) > rankOf(data)) return;
   latest.delete(data.turnId);
   latest.set(data.turnId, data);
   if (latest.size > 300) latest.delete(latest.keys().next().value);
@@ -155,6 +158,17 @@ function put(incoming) {
   const kept = older ? known : turn;
   // The result's event knows no Variations origin; the turn as submitted does.
   if (!kept.base && known && known.base) kept.base = known.base;
+  // Images, once seen, stay (a read can see a job's state before its turn's images).
+  if (
+    kept.images.length === 0 &&
+    known &&
+    known.images.length > 0 &&
+    known.job &&
+    kept.job &&
+    known.job.id === kept.job.id
+  ) {
+    kept.images = known.images;
+  }
   state.turns.set(turn.turnId, kept);
   return render(kept);
 }
