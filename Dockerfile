@@ -25,6 +25,8 @@ WORKDIR /app
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/dist ./dist
 COPY --from=build /app/package.json ./
+# The playground's page files are served as they are (no build step), read from the source tree's folder.
+COPY --from=build /app/src/platforms/local/web ./src/platforms/local/web
 RUN mkdir -p /data && chown node:node /data
 USER node
 VOLUME ["/data"]

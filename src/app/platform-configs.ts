@@ -7,6 +7,7 @@ import type { DiscordPlatformConfig } from '../platforms/discord/discord-platfor
 import type { PlaygroundPlatformConfig } from '../platforms/local/playground-platform.js';
 import type { SlackPlatformConfig } from '../platforms/slack/slack-platform.js';
 import type { AppServer } from '../server/http-server.js';
+import { createConfigCheck } from './config-check.js';
 
 /** What every platform runs with, besides its own settings. */
 export interface PlatformServices {
@@ -60,6 +61,8 @@ export function playgroundConfigOf(config: Config, services: PlatformServices): 
     pipeline: services.pipeline,
     uploads: services.uploads,
     logger: services.logger,
+    chatPlatformsEnabled: config.discordEnabled || config.slackEnabled,
+    configCheck: createConfigCheck(config),
   };
 }
 

@@ -136,6 +136,50 @@ export interface UsageSummaryRow {
   readonly units: number;
 }
 
+/** A conversation as a list shows it: its first turn's instruction as the title, and how many turns it has. */
+export interface ConversationSummary {
+  readonly conversation: ConversationRecord;
+  readonly title: string;
+  readonly turns: number;
+}
+
+/** One member's conversations on one platform + workspace, most recently updated first. */
+export interface ConversationListQuery {
+  readonly platform: Platform;
+  readonly workspaceId: string;
+  readonly ownerId: string;
+  readonly limit: number;
+}
+
+/** Jobs across platforms for the operator, newest first; an omitted field does not filter. */
+export interface JobListQuery {
+  readonly platform?: Platform;
+  readonly workspaceId?: string;
+  readonly memberId?: string;
+  readonly states?: readonly JobState[];
+  readonly limit: number;
+}
+
+/** Usage since `since` per member, across platforms (an omitted field does not filter), most units first. */
+export interface MemberUsageQuery {
+  readonly since: number;
+  readonly platform?: Platform;
+  readonly workspaceId?: string;
+  readonly memberId?: string;
+  readonly limit: number;
+}
+
+export interface MemberUsageRow {
+  readonly platform: Platform;
+  readonly workspaceId: string;
+  readonly memberId: string;
+  /** Cost units charged (every outcome except cancelled). */
+  readonly units: number;
+  /** Images delivered by successful calls. */
+  readonly images: number;
+  readonly calls: number;
+}
+
 export interface DeleteResult {
   /** Blob hashes no remaining turn or job references: the caller deletes them from the blob store. */
   readonly orphanedHashes: string[];
@@ -209,6 +253,10 @@ export interface Store {
     readonly memberId: string;
     readonly limit: number;
   }): Promise<JobRecord[]>;
+  /** Jobs of any platform, newest first, filtered (the operator console). */
+  listJobs(query: JobListQuery): Promise<JobRecord[]>;
+  /** A member's conversations, most recently updated first, with their titles (the playground's sidebar). */
+  listConversations(query: ConversationListQuery): Promise<ConversationSummary[]>;
 
   /**
    * Records `key` for `jobId` unless it is already recorded; keys outlive their jobs' completion (they are pruned
@@ -256,6 +304,8 @@ export interface Store {
   usageReleaseAt(query: UsageQuery & { readonly units: number }): Promise<number | undefined>;
   /** Per model, by model name (for /usage). */
   usageSummary(query: UsageQuery): Promise<UsageSummaryRow[]>;
+  /** Per member across platforms, most units first (the operator console). */
+  usageByMember(query: MemberUsageQuery): Promise<MemberUsageRow[]>;
 
   /**
    * Deletes conversations not updated since `before` (with their turns, jobs and message links), except those

@@ -1,5 +1,5 @@
 import type { ConversationLocation, ConversationRecord } from '../core/records.js';
-import type { ConversationPatch } from '../core/store.js';
+import type { ConversationListQuery, ConversationPatch, ConversationSummary } from '../core/store.js';
 import type { SqlExecutor } from './sql-database.js';
 import { type ConversationRow, isSet, toConversation } from './sql-rows.js';
 import { sql } from './sql-statement.js';
@@ -19,6 +19,14 @@ const byRoot = sql(
   `SELECT * FROM conversations
    WHERE platform = @platform AND workspace_id = @workspaceId AND channel_id = @channelId AND root_message_id = @id
    ORDER BY updated_at DESC LIMIT 1`,
+);
+const ofOwner = sql(
+  `SELECT c.*,
+     (SELECT t.instruction FROM turns t WHERE t.conversation_id = c.id ORDER BY t.created_at, t.rowid LIMIT 1) AS title,
+     (SELECT COUNT(*) FROM turns t WHERE t.conversation_id = c.id) AS turn_count
+   FROM conversations c
+   WHERE c.platform = @platform AND c.workspace_id = @workspaceId AND c.owner_id = @ownerId
+   ORDER BY c.updated_at DESC, c.id LIMIT @limit`,
 );
 const update = sql(
   `UPDATE conversations SET
@@ -70,5 +78,19 @@ export const conversationQueries = {
       updatedAt: patch.updatedAt,
     });
     return row && toConversation(row);
+  },
+  async listOfOwner(db: SqlExecutor, query: ConversationListQuery): Promise<ConversationSummary[]> {
+    const rows = await db.all<ConversationRow & { title: string | null; turn_count: number | string }>(ofOwner, {
+      platform: query.platform,
+      workspaceId: query.workspaceId,
+      ownerId: query.ownerId,
+      limit: query.limit,
+    });
+    // PostgreSQL's COUNT is a bigint, which pg returns as text.
+    return rows.map((row) => ({
+      conversation: toConversation(row),
+      title: row.title ?? '',
+      turns: Number(row.turn_count),
+    }));
   },
 };

@@ -1,5 +1,5 @@
 import type { JobRecord, JobState, Platform, TurnAction } from '../core/records.js';
-import type { ActiveJobCount, JobPatch, JobUpdateOptions } from '../core/store.js';
+import type { ActiveJobCount, JobListQuery, JobPatch, JobUpdateOptions } from '../core/store.js';
 import type { SqlDatabase, SqlExecutor } from './sql-database.js';
 import { isSet, type JobRow, json, toJob } from './sql-rows.js';
 import { sql } from './sql-statement.js';
@@ -50,6 +50,15 @@ const recentDelivered = sql(
    WHERE usage.platform = @platform AND usage.workspace_id = @workspaceId AND usage.member_id = @memberId
      AND jobs.state = 'delivered'
    ORDER BY usage.at DESC, jobs.id DESC LIMIT @limit`,
+);
+// Each filter is off when its parameter is NULL; newest first, bounded by `@limit`.
+const filtered = sql(
+  `SELECT * FROM jobs
+   WHERE (CAST(@platform AS TEXT) IS NULL OR platform = @platform)
+     AND (CAST(@workspaceId AS TEXT) IS NULL OR workspace_id = @workspaceId)
+     AND (CAST(@memberId AS TEXT) IS NULL OR member_id = @memberId)
+     AND (CAST(@states AS TEXT) IS NULL OR state IN JSON_VALUES(@states))
+   ORDER BY created_at DESC, rowid DESC LIMIT @limit`,
 );
 const ofConversation = sql('SELECT * FROM jobs WHERE conversation_id = @conversationId ORDER BY created_at, rowid');
 
@@ -130,5 +139,15 @@ export const jobQueries = {
     query: { platform: Platform; workspaceId: string; memberId: string; limit: number },
   ): Promise<JobRecord[]> {
     return (await db.all<JobRow>(recentDelivered, query)).map(toJob);
+  },
+  async list(db: SqlExecutor, query: JobListQuery): Promise<JobRecord[]> {
+    const rows = await db.all<JobRow>(filtered, {
+      platform: query.platform ?? null,
+      workspaceId: query.workspaceId ?? null,
+      memberId: query.memberId ?? null,
+      states: query.states ? JSON.stringify(query.states) : null,
+      limit: query.limit,
+    });
+    return rows.map(toJob);
   },
 };

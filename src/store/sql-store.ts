@@ -60,6 +60,8 @@ export function createSqlStore(db: SqlDatabase, now: () => number, onClose: () =
     findPendingJob: (memberId, turnId, action) => jobs.findPending(db, memberId, turnId, action),
     listJobsOfConversation: (conversationId) => jobs.listOfConversation(db, conversationId),
     listRecentDeliveredJobs: (query) => jobs.listRecentDelivered(db, query),
+    listJobs: (query) => jobs.list(db, query),
+    listConversations: (query) => conversations.listOfOwner(db, query),
 
     claimIdempotencyKey: (key, jobId, at) => idempotency.claim(db, key, jobId, at),
     findIdempotencyKey: (key) => idempotency.find(db, key),
@@ -76,6 +78,7 @@ export function createSqlStore(db: SqlDatabase, now: () => number, onClose: () =
     sumUsage: (query) => usage.sum(db, query),
     usageReleaseAt: (query) => usage.releaseAt(db, query),
     usageSummary: (query) => usage.summary(db, query),
+    usageByMember: (query) => usage.byMember(db, query),
 
     deleteExpired: (before) => retention.deleteExpired(db, before),
     isHashReferenced: (hash) => retention.isReferenced(db, hash),

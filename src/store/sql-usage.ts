@@ -1,5 +1,5 @@
 import type { UsageOutcome, UsageRecord } from '../core/records.js';
-import type { UsageQuery, UsageSummaryRow } from '../core/store.js';
+import type { MemberUsageQuery, MemberUsageRow, UsageQuery, UsageSummaryRow } from '../core/store.js';
 import type { SqlExecutor } from './sql-database.js';
 import { toUsage, type UsageRow } from './sql-rows.js';
 import { type SqlParams, type SqlStatement, sql } from './sql-statement.js';
@@ -46,6 +46,27 @@ const summary = perScope(
     FROM usage WHERE ${where} GROUP BY model ORDER BY model`,
 );
 
+const perMember = sql(
+  `SELECT platform, workspace_id, member_id, SUM(cost_units) AS units,
+     SUM(CASE WHEN outcome = 'succeeded' THEN count ELSE 0 END) AS images, COUNT(*) AS calls
+   FROM usage
+   WHERE at >= @since AND outcome <> 'cancelled'
+     AND (CAST(@platform AS TEXT) IS NULL OR platform = @platform)
+     AND (CAST(@workspaceId AS TEXT) IS NULL OR workspace_id = @workspaceId)
+     AND (CAST(@memberId AS TEXT) IS NULL OR member_id = @memberId)
+   GROUP BY platform, workspace_id, member_id
+   ORDER BY units DESC, platform, workspace_id, member_id LIMIT @limit`,
+);
+
+interface MemberUsageSqlRow {
+  platform: MemberUsageRow['platform'];
+  workspace_id: string;
+  member_id: string;
+  units: number | string;
+  images: number | string;
+  calls: number | string;
+}
+
 export const usageQueries = {
   async record(db: SqlExecutor, record: UsageRecord): Promise<void> {
     await db.run(insert, {
@@ -74,5 +95,23 @@ export const usageQueries = {
   },
   async summary(db: SqlExecutor, query: UsageQuery): Promise<UsageSummaryRow[]> {
     return db.all<UsageSummaryRow>(...summary(query));
+  },
+  async byMember(db: SqlExecutor, query: MemberUsageQuery): Promise<MemberUsageRow[]> {
+    const rows = await db.all<MemberUsageSqlRow>(perMember, {
+      since: query.since,
+      platform: query.platform ?? null,
+      workspaceId: query.workspaceId ?? null,
+      memberId: query.memberId ?? null,
+      limit: query.limit,
+    });
+    // PostgreSQL's SUM and COUNT of integers are numerics and bigints, which pg returns as text.
+    return rows.map((row) => ({
+      platform: row.platform,
+      workspaceId: row.workspace_id,
+      memberId: row.member_id,
+      units: Number(row.units),
+      images: Number(row.images),
+      calls: Number(row.calls),
+    }));
   },
 };

@@ -105,7 +105,7 @@ describe('/metrics after a full flow', () => {
     await settled('delivered', 'slack', 1);
     // The playground member has used 2 units (the failed call was billed): 2 more are refused by the quota.
     const refused = await submit('two owls --n 2');
-    expect(refused.status).toBe(400);
+    expect(refused.status).toBe(429);
     expect(refused.body).toMatch(/You have used 2 of 3 image units this hour; this request needs 2/);
 
     const text = await scrape();

@@ -22,6 +22,7 @@ const entryPoints = [
     ).flatMap((script) => [...script.matchAll(/\bdist\/(src\/\S+\.js)/g)].map((match) => match[1] as string)),
   ),
 ];
+const webSource = path.join(root, 'src/platforms/local/web');
 /** Every package the lock file installs, by its path (`node_modules/…`). */
 const lockedPackages = Object.entries(
   (
@@ -74,7 +75,16 @@ describe('the container image', () => {
   });
 
   it('ships the build and production dependencies only, run by tini as a non-root user with /data a volume', () => {
-    expect(readdirSync(image.app).sort()).toEqual(['dist', 'node_modules', 'package.json']);
+    expect(readdirSync(image.app).sort()).toEqual(['dist', 'node_modules', 'package.json', 'src']);
+    // Of the sources, only the playground's page files, served as they are.
+    expect(readdirSync(path.join(image.app, 'src'), { recursive: true }).sort()).toEqual(
+      [
+        'platforms',
+        'platforms/local',
+        'platforms/local/web',
+        ...readdirSync(webSource).map((name) => `platforms/local/web/${name}`),
+      ].sort(),
+    );
     // The lock file marks what only the dev dependencies need (`dev: true`): none of it ships, all the rest does.
     const installed = (name: string) => existsSync(path.join(image.app, name));
     const devOnly = lockedPackages.filter(([, entry]) => entry.dev).map(([name]) => name);

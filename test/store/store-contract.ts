@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../../src/core/store.js';
+import { consoleContract } from './store-contract-console.js';
 import { jobsContract } from './store-contract-jobs.js';
 import { ledgerContract } from './store-contract-ledger.js';
 import { recordsContract } from './store-contract-records.js';
@@ -34,5 +35,6 @@ export function describeStoreContract(engine: string, locate: () => Promise<Stor
     describe('conversations, turns and messages', () => recordsContract(open));
     describe('jobs and idempotency', () => jobsContract(open));
     describe('settings, usage and retention', () => ledgerContract(open));
+    describe('lists', () => consoleContract(open));
   });
 }

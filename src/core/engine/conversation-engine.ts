@@ -19,6 +19,7 @@ import { precheckRequest, submitRequest } from './engine-submit.js';
 import type { EngineLogger, Scope } from './engine-types.js';
 import { CancelledError, markInterrupted } from './job-endings.js';
 import { cancelJob, deleteTurn, readOutput } from './member-actions.js';
+import { createOperatorQueries } from './operator-queries.js';
 import { redeliverJob, retryJob } from './retry-job.js';
 import { runJob } from './run-job.js';
 
@@ -128,6 +129,7 @@ export function createConversationEngine(config: ConversationEngineConfig): Conv
 
   return {
     ...createEngineQueries(context),
+    ...createOperatorQueries(context),
     submit: (inbound) => submitRequest(context, inbound).catch(refused(inbound)),
     precheck: (inbound) => precheckRequest(context, inbound).catch(refused(inbound)),
     retry: (jobId, requester, key, delivery) => retryJob(context, jobId, requester, key, delivery),

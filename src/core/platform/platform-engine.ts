@@ -1,5 +1,6 @@
 import type { InboundRequest, Requester, Scope, SubmitResult } from '../engine/engine-types.js';
 import type { SettingsChange, SettingsReport, SettingsScope } from '../engine/member-settings.js';
+import type { OperatorQueries } from '../engine/operator-types.js';
 import type { UsageReport } from '../engine/usage-report.js';
 import type { ModelCatalogue } from '../models/model-catalogue.js';
 import type {
@@ -31,9 +32,10 @@ export interface RecentResult {
 /**
  * What a platform may ask of the engine: the only way it reaches conversations, jobs, settings and usage (never the
  * store). Everything that names an existing record takes the caller's scope and answers for a record outside it
- * exactly as for one that does not exist.
+ * exactly as for one that does not exist. The operator queries (`listJobs`, `usageOverview`) read across platforms:
+ * a platform serves them only to its operator (the playground's console, behind its token rule).
  */
-export interface PlatformEngine {
+export interface PlatformEngine extends OperatorQueries {
   /** The models the operator configured, and the default one. */
   readonly catalogue: ModelCatalogue;
   readonly defaultModel: string;

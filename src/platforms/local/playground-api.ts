@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import type { InboundRequest, Requester } from '../../core/engine/engine-types.js';
-import { jobMissing } from '../../core/engine/ownership.js';
+import { imageGone, jobMissing } from '../../core/engine/ownership.js';
 import { upscaleLabel, upscaleStep } from '../../core/engine/upscale.js';
 import type { PlatformEngine } from '../../core/platform/platform-engine.js';
 import type { JobRecord, TurnRecord } from '../../core/records.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { ImagePipeline } from '../../images/image-pipeline.js';
+import type { PlaygroundEvents } from './playground-events.js';
 import type { PlaygroundLimits } from './playground-limits.js';
 import { playgroundTarget } from './playground-target.js';
 import { decodePendingImages, placeholdersFor, readPendingImages } from './playground-uploads.js';
+import { jobView, turnView } from './playground-views.js';
 
 /** The playground's one member, on the `local` platform: it sees local jobs and conversations, nothing else. */
 export const playgroundMember: Requester = { platform: 'local', workspaceId: '', memberId: 'playground' };
@@ -54,6 +56,8 @@ function submitSchema(limits: PlaygroundLimits) {
 
 export interface PlaygroundApiOptions {
   readonly engine: PlatformEngine;
+  /** Told of a deleted turn, so every open page drops it. */
+  readonly events: PlaygroundEvents;
   readonly pipeline: ImagePipeline;
   readonly limits: PlaygroundLimits;
 }
@@ -96,6 +100,12 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
       turnId: result.turn.id,
       position: result.position,
       notices: result.notices,
+      turn: turnView(
+        result.turn,
+        jobView(result.job, result.position),
+        result.job.input.base ??
+          (action === 'variations' && body.turnId ? { turnId: body.turnId, index: body.index ?? 0 } : undefined),
+      ),
     };
   }
 
@@ -108,36 +118,83 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
     const job = await engine.getJob(jobId, playgroundMember);
     if (!job) throw jobMissing();
     const turn = await engine.getTurn(job.turnId, playgroundMember);
+    const view = jobView(job, engine.position(job.id));
+    // The fields before `turn` are the API's original answer, kept for scripts that read them.
     return {
       state: job.state,
-      position: engine.position(job.id),
+      position: view.position,
       error: job.error?.message,
-      retryable: job.error?.retryable ?? false,
+      retryable: view.retryable,
       turnId: job.turnId,
+      conversationId: job.conversationId,
       parameters: turn?.parameters,
       // The Upscale button's label where the model makes a larger size (none: no button).
       upscale: upscaleLabelOf(turn),
       notices: turn?.notices ?? [],
-      images: (turn?.outputImages ?? []).map((ref, index) => ({
-        url: `/api/turns/${job.turnId}/images/${index}`,
-        seed: ref.seed,
-        width: ref.width,
-        height: ref.height,
+      images: turn ? turnView(turn, view).images : [],
+      ...(turn ? { turn: turnView(turn, view, job.input.base) } : {}),
+    };
+  }
+
+  async function conversations(limit: number) {
+    const list = await engine.listConversations(playgroundMember, limit);
+    return {
+      conversations: list.map(({ conversation, title, turns }) => ({
+        id: conversation.id,
+        title,
+        turns,
+        model: conversation.model,
+        createdAt: conversation.createdAt,
+        updatedAt: conversation.updatedAt,
       })),
+    };
+  }
+
+  async function thread(conversationId: string) {
+    const found = await engine.conversationThread(conversationId, playgroundMember);
+    if (!found) throw conversationGone();
+    return {
+      id: found.conversation.id,
+      model: found.conversation.model,
+      createdAt: found.conversation.createdAt,
+      updatedAt: found.conversation.updatedAt,
+      turns: found.turns.map(({ turn, job }) =>
+        turnView(turn, job && jobView(job, engine.position(job.id)), job?.input.base ?? variedImage(turn, found.turns)),
+      ),
     };
   }
 
   return {
     submit,
     jobStatus,
+    conversations,
+    thread,
     cancel: async (jobId: string) => summary(await engine.cancel(jobId, playgroundMember)),
     async retry(jobId: string) {
       const result = await engine.retry(jobId, playgroundMember, `local:retry:${globalThis.crypto.randomUUID()}`);
-      return { jobId: result.job.id };
+      return { jobId: result.job.id, turnId: result.job.turnId, conversationId: result.job.conversationId };
+    },
+    async deleteTurn(turnId: string) {
+      const turn = await engine.getTurn(turnId, playgroundMember);
+      if (!turn) throw imageGone();
+      await engine.deleteTurn(turnId, playgroundMember);
+      options.events.publish({ type: 'turn_deleted', data: { turnId, conversationId: turn.conversationId } });
+      return { turnId, conversationId: turn.conversationId, deleted: true };
     },
     image: (turnId: string, index: number) => engine.readOutput(turnId, index, playgroundMember),
   };
 }
+
+/** The image a Variations turn started from: its parent's output whose bytes it took as its input. */
+function variedImage(turn: TurnRecord, turns: readonly { readonly turn: TurnRecord }[]) {
+  if (turn.action !== 'variations' || !turn.parentTurnId) return undefined;
+  const parent = turns.find((each) => each.turn.id === turn.parentTurnId)?.turn;
+  const index = parent?.outputImages.findIndex((image) => image.hash === turn.inputImages[0]?.hash) ?? -1;
+  return parent && index >= 0 ? { turnId: parent.id, index } : undefined;
+}
+
+const conversationGone = () =>
+  new UserFacingError('conversation_expired', 'That conversation is no longer stored (it expired or was deleted).');
 
 export type PlaygroundApi = ReturnType<typeof createPlaygroundApi>;
 

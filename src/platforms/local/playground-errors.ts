@@ -10,8 +10,8 @@ const notFoundCodes = new Set<UserFacingCode>(['job_missing', 'conversation_expi
 
 /**
  * The playground's one error sink: a body it will not read gets its status (and the connection closes), a member's
- * mistake 400 with its sentence (404 for anything not there, for this caller), anything else 500 with a reference,
- * logged once for the operator.
+ * mistake 400 with its sentence and code (404 for anything not there, for this caller), anything else 500 with a reference,
+ * logged once for the operator. A quota refusal is 429: the member may try again once the window has room.
  */
 export function answerPlaygroundError(
   response: ServerResponse,
@@ -25,10 +25,11 @@ export function answerPlaygroundError(
     return;
   }
   if (isUserFacingError(error)) {
-    sendJson(response, notFoundCodes.has(error.code) ? 404 : 400, { error: error.message });
+    const status = notFoundCodes.has(error.code) ? 404 : error.code === 'quota_exceeded' ? 429 : 400;
+    sendJson(response, status, { error: error.message, code: error.code });
     return;
   }
   const reference = newReferenceId();
   logger.error({ reference, err: error, path }, 'playground request failed');
-  sendJson(response, 500, { error: `Something went wrong on our side (ref ${reference}).` });
+  sendJson(response, 500, { error: `Something went wrong on our side (ref ${reference}).`, reference });
 }

@@ -124,10 +124,10 @@ describe('browser protections', () => {
     expect(page.headers['x-frame-options']).toBe('DENY');
     expect(page.body).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/);
     expect(page.body).not.toMatch(/<style|\sstyle=|\son[a-z]+=/i);
-    const script = await playground.request('/playground.js');
+    const script = await playground.request('/ui/api.js');
     expect(script.headers['content-type']).toBe('text/javascript; charset=utf-8');
     expect(script.body).toContain("authorization: 'Bearer '");
-    for (const path of ['/', '/playground.js', '/playground.css', '/api/jobs/nothing', '/api/nowhere']) {
+    for (const path of ['/', '/ui/api.js', '/ui/style.css', '/api/jobs/nothing', '/api/nowhere']) {
       expectSecurityHeaders(await playground.request(path), path);
     }
   });

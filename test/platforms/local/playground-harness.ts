@@ -17,6 +17,8 @@ export interface PlaygroundServerOptions {
   readonly uploads?: ConcurrencyLimit;
   /** Largest image accepted (the pipeline's input limit by default). */
   readonly maxImageBytes?: number;
+  /** Discord or Slack runs beside it (the operator console then needs the token). */
+  readonly chatPlatformsEnabled?: boolean;
 }
 
 export interface PlaygroundRequest {
@@ -82,6 +84,7 @@ export function usePlaygroundServer(): { start(options?: PlaygroundServerOptions
         listenHost,
         ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
         uploads: options.uploads ?? createConcurrencyLimit(imagePipelineDefaults.concurrency),
+        ...(options.chatPlatformsEnabled ? { chatPlatformsEnabled: true } : {}),
       });
       // Beside the harness's own stand-in (Slack) platform, as in a process with both.
       harness.engine.attachPlatform(playground);

@@ -1,0 +1,66 @@
+import type { JobRecord, TurnRecord } from '../../core/records.js';
+
+/** A job as the page shows it: its state, place in line, times and, when it failed, the sentence and reference. */
+export function jobView(job: JobRecord, position: number | undefined, state = job.state) {
+  return {
+    id: job.id,
+    state,
+    ...(position !== undefined ? { position } : {}),
+    ...(job.error
+      ? {
+          error: {
+            code: job.error.code,
+            message: job.error.message,
+            ...(job.error.referenceId ? { referenceId: job.error.referenceId } : {}),
+          },
+        }
+      : {}),
+    retryable: job.error?.retryable ?? false,
+    createdAt: job.createdAt,
+    ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
+    ...(job.finishedAt !== undefined ? { finishedAt: job.finishedAt } : {}),
+  };
+}
+
+export type JobView = ReturnType<typeof jobView>;
+
+/**
+ * A turn as the page shows it: who asked what and when, what it started from, the parameters that reproduce it, its
+ * images (read through the API with the page's token) and its job.
+ */
+export function turnView(turn: TurnRecord, job: JobView | undefined, base?: JobRecord['input']['base']) {
+  const p = turn.parameters;
+  const imageUrl = (turnId: string, index: number) => `/api/turns/${turnId}/images/${index}`;
+  return {
+    turnId: turn.id,
+    conversationId: turn.conversationId,
+    action: turn.action,
+    instruction: turn.instruction,
+    author: turn.authorId,
+    createdAt: turn.createdAt,
+    ...(turn.parentTurnId ? { parentTurnId: turn.parentTurnId } : {}),
+    ...(base ? { base: { turnId: base.turnId, index: base.index, url: imageUrl(base.turnId, base.index) } } : {}),
+    attachments: Math.max(0, turn.inputImages.length - (base ? 1 : 0)),
+    ...(p
+      ? {
+          parameters: {
+            model: p.model,
+            count: p.count,
+            ...(p.size ? { size: p.size } : {}),
+            ...(p.aspectRatio ? { aspectRatio: p.aspectRatio } : {}),
+            ...(p.imageSize ? { imageSize: p.imageSize } : {}),
+            ...(p.quality ? { quality: p.quality } : {}),
+            ...(p.seed !== undefined ? { seed: p.seed } : {}),
+          },
+        }
+      : {}),
+    notices: turn.notices,
+    images: turn.outputImages.map((ref, index) => ({
+      url: imageUrl(turn.id, index),
+      mimeType: ref.mimeType,
+      ...(ref.seed !== undefined ? { seed: ref.seed } : {}),
+      ...(ref.width !== undefined ? { width: ref.width, height: ref.height } : {}),
+    })),
+    ...(job ? { job } : {}),
+  };
+}
