@@ -90,6 +90,7 @@ const actions = {
     composer.focus();
   },
   vary: (turn, index) => submit({ action: 'variations', turnId: turn.turnId, index, text: '' }),
+  upscale: (turn, index) => submit({ action: 'upscale', turnId: turn.turnId, index, text: '' }),
   reroll: (turn) => submit({ action: 'reroll', turnId: turn.turnId, text: '' }),
   async retry(turn) {
     const answer = await postJson('/api/jobs/' + turn.job.id + '/retry');
@@ -119,8 +120,11 @@ const actions = {
   },
 };
 
-/** A refusal or a failure of an action, in the turn it was about (role=alert, so it is read out). */
-function showInTurn(turnId, message) {
+/**
+ * A refusal or a failure of an action, in the turn it was about (role=alert, so it is read out); with `confirm`, a
+ * button that sends the action again (a costly Upscale's price, confirmed).
+ */
+function showInTurn(turnId, message, confirm) {
   const node = document.querySelector('[data-turn-id="' + CSS.escape(turnId) + '"]');
   if (!node) return composer.showError(message);
   let line = node.querySelector('.action-error');
@@ -128,7 +132,17 @@ function showInTurn(turnId, message) {
     line = el('p', { class: 'action-error', role: 'alert' });
     node.querySelector('.reply').prepend(line);
   }
-  line.textContent = message;
+  line.replaceChildren(message);
+  if (confirm) {
+    const button = el('button', { type: 'button', class: 'chip confirm', text: 'Confirm' });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const result = await confirm();
+      if (!result.error) line.remove();
+      else button.disabled = false;
+    });
+    line.append(' ', button);
+  }
 }
 
 // A job's states only move forward; an answer that was read earlier but arrives later (a submit's reply after the
@@ -239,9 +253,16 @@ async function submit(fields) {
   if (state.conversationId) body.conversationId = state.conversationId;
   const answer = await postJson('/api/submit', body);
   if (!answer.ok) {
-    if (fields.turnId && fields.action !== 'edit') showInTurn(fields.turnId, answer.body.error);
+    // A costly Upscale answers with its price: Confirm sends it again, confirmed (the engine checks the quota then).
+    const confirm = answer.body.code === 'confirm_cost' ? () => submit({ ...fields, confirmed: true }) : undefined;
+    if (fields.turnId && fields.action !== 'edit') showInTurn(fields.turnId, answer.body.error, confirm);
     else composer.showError(answer.body.error);
     return { error: answer.body.error };
+  }
+  if (answer.body.conversationId !== state.conversationId && state.conversationId) {
+    // A Blend starts a conversation of its own: the page opens it, with the new turn.
+    history.replaceState(null, '', '#c=' + answer.body.conversationId);
+    await openConversation(answer.body.conversationId);
   }
   if (!state.conversationId) {
     state.conversationId = answer.body.conversationId;
@@ -266,6 +287,8 @@ const composer = createComposer({
       return result;
     });
   },
+  /** Blend: the attached images (2–4) fused into one picture, in a new conversation; the text is optional. */
+  onBlend: ({ text, images }) => submit({ action: 'blend', text, images }),
   onEscape: () => clearPick(),
 });
 function latestImage() {
