@@ -163,6 +163,8 @@ describe.runIf(browserAvailable())('Upscale and Blend on the playground page', (
     expect(await second.locator('.badge').textContent()).toBe('Upscale');
     // It says what it started from: image 1 of the first turn.
     expect(await second.locator('.base').textContent()).toBe('from image 1');
+    // That image is its origin, not an attachment of its own.
+    expect(await second.locator('.bubble').textContent()).not.toContain('attached');
     const [before] = await naturalWidths(page, 1);
     const [after] = await naturalWidths(page, 2);
     expect(before).toBeGreaterThan(0);
@@ -225,8 +227,10 @@ describe.runIf(browserAvailable())('Upscale and Blend on the playground page', (
     await page.fill('#text', 'one picture');
     await page.locator('#blend').click();
 
+    // The page opens the new conversation, whose first turn is the Blend.
+    await page.waitForURL((address) => address.hash.startsWith('#c=') && !address.hash.endsWith(earlier ?? ''));
+    await page.waitForSelector('article.turn:nth-of-type(1) .prompt:text-is("one picture")');
     const turn = await turnIn(page, 1, 'delivered');
-    expect(conversationOf(page)).not.toBe(earlier);
     expect(await page.locator('article.turn').count()).toBe(1);
     expect(await turn.locator('.prompt').textContent()).toBe('one picture');
     expect(await turn.locator('.bubble').textContent()).toContain('with 3 attached images');

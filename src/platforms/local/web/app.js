@@ -133,6 +133,8 @@ function showInTurn(turnId, message, confirm) {
     node.querySelector('.reply').prepend(line);
   }
   line.replaceChildren(message);
+  // A price to confirm is a question, not a failure.
+  line.classList.toggle('asks', Boolean(confirm));
   if (confirm) {
     const button = el('button', { type: 'button', class: 'chip confirm', text: 'Confirm' });
     button.addEventListener('click', async () => {
@@ -165,27 +167,29 @@ function put(incoming) {
   const heard = latest.get(turn.turnId);
   if (heard && turn.job && heard.job.id === turn.job.id) {
     const candidate = heard.turn || { ...turn, job: heard.job };
-    if (rankOf(candidate) > rankOf(turn)) turn = { ...candidate, base: turn.base || candidate.base };
+    if (rankOf(candidate) > rankOf(turn)) turn = candidate.base || !turn.base ? candidate : withBaseOf(candidate, turn);
   }
   const known = state.turns.get(turn.turnId);
   const older = known && known.job && turn.job && known.job.id === turn.job.id && rankOf(known) > rankOf(turn);
   const kept = older ? known : turn;
-  // The result's event knows no Variations origin; the turn as submitted does.
-  if (!kept.base && known && known.base) kept.base = known.base;
+  // The result's event knows no Variations or Upscale origin; the turn as submitted does.
+  const shown = !kept.base && known?.base ? withBaseOf(kept, known) : kept;
   // Images, once seen, stay (a read can see a job's state before its turn's images).
   if (
-    kept.images.length === 0 &&
+    shown.images.length === 0 &&
     known &&
     known.images.length > 0 &&
     known.job &&
-    kept.job &&
-    known.job.id === kept.job.id
+    shown.job &&
+    known.job.id === shown.job.id
   ) {
-    kept.images = known.images;
+    shown.images = known.images;
   }
-  state.turns.set(turn.turnId, kept);
-  return render(kept);
+  state.turns.set(turn.turnId, shown);
+  return render(shown);
 }
+/** A turn with the origin another view of it knew: the image it started from is then not counted as attached. */
+const withBaseOf = (turn, other) => ({ ...turn, base: other.base, attachments: other.attachments });
 
 function render(turn) {
   const node = renderTurn(turn, actions, state.picked);
