@@ -145,8 +145,8 @@ describe.runIf(browserAvailable())('the playground in Chromium', () => {
     const page = await openPage();
     const png = Buffer.from(encodePng(64, 48, (x) => [x * 4, 120, 200]));
     await page.setInputFiles('#file', { name: 'sketch.png', mimeType: 'image/png', buffer: png });
-    await page.waitForSelector('#attachment:not([hidden]) #attachment-thumb[src^="blob:"]');
-    expect(await page.locator('#attachment-name').textContent()).toBe('sketch.png');
+    await page.waitForSelector('#attachment:not([hidden]) .attachment-thumb[src^="blob:"]');
+    expect(await page.locator('#attachment .attachment-name').textContent()).toBe('sketch.png');
     await page.fill('#text', 'a boat');
     await page.press('#text', 'Shift+Enter');
     await page.keyboard.type('on a lake');

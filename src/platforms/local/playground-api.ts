@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import type { InboundRequest, Requester } from '../../core/engine/engine-types.js';
 import { imageGone, jobMissing } from '../../core/engine/ownership.js';
-import { upscaleLabel, upscaleStep } from '../../core/engine/upscale.js';
 import type { PlatformEngine } from '../../core/platform/platform-engine.js';
 import type { JobRecord, TurnRecord } from '../../core/records.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
@@ -10,7 +9,7 @@ import type { PlaygroundEvents } from './playground-events.js';
 import type { PlaygroundLimits } from './playground-limits.js';
 import { playgroundTarget } from './playground-target.js';
 import { decodePendingImages, placeholdersFor, readPendingImages } from './playground-uploads.js';
-import { jobView, turnView } from './playground-views.js';
+import { jobView, turnView, upscaleLabelOf } from './playground-views.js';
 
 /** The playground's one member, on the `local` platform: it sees local jobs and conversations, nothing else. */
 export const playgroundMember: Requester = { platform: 'local', workspaceId: '', memberId: 'playground' };
@@ -51,6 +50,7 @@ function submitSchema(limits: PlaygroundLimits) {
       .max(limits.maxTextChars, `The text is over ${limits.maxTextChars.toLocaleString('en')} characters.`)
       .optional(),
     images: z.unknown().optional(),
+    confirmed: z.boolean({ error: '`confirmed` must be true or false' }).optional(),
   });
 }
 
@@ -85,6 +85,8 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
       attachments: placeholdersFor(pending),
       channelId: 'playground',
       ...(blend ? { blend: true } : {}),
+      // The member saw a costly Upscale's price (`confirm_cost`) and pressed Confirm.
+      ...(body.confirmed === true ? { confirmed: true } : {}),
       ...(body.conversationId && !blend ? { conversationId: body.conversationId } : {}),
       ...(body.turnId ? { target: { turnId: body.turnId, index: body.index ?? 0 } } : {}),
       delivery: playgroundTarget,
@@ -104,14 +106,12 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
         result.turn,
         jobView(result.job, result.position),
         result.job.input.base ??
-          (action === 'variations' && body.turnId ? { turnId: body.turnId, index: body.index ?? 0 } : undefined),
+          ((action === 'variations' || action === 'upscale') && body.turnId
+            ? { turnId: body.turnId, index: body.index ?? 0 }
+            : undefined),
+        engine.catalogue,
       ),
     };
-  }
-
-  function upscaleLabelOf(turn: TurnRecord | undefined): string | undefined {
-    const step = turn?.parameters ? upscaleStep(engine.catalogue, turn.parameters) : undefined;
-    return step ? upscaleLabel(step) : undefined;
   }
 
   async function jobStatus(jobId: string) {
@@ -129,10 +129,10 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
       conversationId: job.conversationId,
       parameters: turn?.parameters,
       // The Upscale button's label where the model makes a larger size (none: no button).
-      upscale: upscaleLabelOf(turn),
+      upscale: upscaleLabelOf(engine.catalogue, turn),
       notices: turn?.notices ?? [],
-      images: turn ? turnView(turn, view).images : [],
-      ...(turn ? { turn: turnView(turn, view, job.input.base) } : {}),
+      images: turn ? turnView(turn, view, undefined, engine.catalogue).images : [],
+      ...(turn ? { turn: turnView(turn, view, job.input.base, engine.catalogue) } : {}),
     };
   }
 
@@ -159,7 +159,12 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
       createdAt: found.conversation.createdAt,
       updatedAt: found.conversation.updatedAt,
       turns: found.turns.map(({ turn, job }) =>
-        turnView(turn, job && jobView(job, engine.position(job.id)), job?.input.base ?? variedImage(turn, found.turns)),
+        turnView(
+          turn,
+          job && jobView(job, engine.position(job.id)),
+          job?.input.base ?? variedImage(turn, job, found.turns),
+          engine.catalogue,
+        ),
       ),
     };
   }
@@ -185,11 +190,15 @@ export function createPlaygroundApi(options: PlaygroundApiOptions) {
   };
 }
 
-/** The image a Variations turn started from: its parent's output whose bytes it took as its input. */
-function variedImage(turn: TurnRecord, turns: readonly { readonly turn: TurnRecord }[]) {
-  if (turn.action !== 'variations' || !turn.parentTurnId) return undefined;
+/**
+ * The image a Variations or Upscale turn started from: its parent's output whose bytes it took as its input (the
+ * turn's inputs once it ran; before, the job's).
+ */
+function variedImage(turn: TurnRecord, job: JobRecord | undefined, turns: readonly { readonly turn: TurnRecord }[]) {
+  if ((turn.action !== 'variations' && turn.action !== 'upscale') || !turn.parentTurnId) return undefined;
   const parent = turns.find((each) => each.turn.id === turn.parentTurnId)?.turn;
-  const index = parent?.outputImages.findIndex((image) => image.hash === turn.inputImages[0]?.hash) ?? -1;
+  const input = turn.inputImages[0] ?? job?.input.attachments[0];
+  const index = parent?.outputImages.findIndex((image) => image.hash === input?.hash) ?? -1;
   return parent && index >= 0 ? { turnId: parent.id, index } : undefined;
 }
 

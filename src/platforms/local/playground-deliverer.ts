@@ -1,4 +1,5 @@
 import type { DeliveryContext } from '../../core/engine/engine-types.js';
+import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
 import type { DeliveryIds } from '../../core/platform/chat-platform.js';
 import type { PlaygroundEvents } from './playground-events.js';
 import { jobView, turnView } from './playground-views.js';
@@ -7,7 +8,7 @@ import { jobView, turnView } from './playground-views.js';
  * A result is stored already: delivering it is telling every open page, with the whole turn (its images are read
  * through the API), so a page never reads the job before the engine has marked it delivered.
  */
-export function playgroundDeliverer(events: PlaygroundEvents) {
+export function playgroundDeliverer(events: PlaygroundEvents, catalogue: () => ModelCatalogue | undefined) {
   return async (context: DeliveryContext): Promise<DeliveryIds | undefined> => {
     const { job, turn } = context;
     const view = jobView(job, undefined, 'delivered');
@@ -18,7 +19,7 @@ export function playgroundDeliverer(events: PlaygroundEvents) {
         turnId: job.turnId,
         event: 'delivered',
         job: view,
-        turn: turnView(turn, view, job.input.base),
+        turn: turnView(turn, view, job.input.base, catalogue()),
       },
     });
     return undefined;

@@ -1,3 +1,4 @@
+import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
 import type { ChatPlatform } from '../../core/platform/chat-platform.js';
 import type { PlaygroundPlatformConfig } from './playground-config.js';
 import { playgroundDeliverer } from './playground-deliverer.js';
@@ -16,9 +17,12 @@ export type { PlaygroundPlatformConfig } from './playground-config.js';
 export function createPlaygroundPlatform(config: PlaygroundPlatformConfig): ChatPlatform {
   let state: 'idle' | 'mounted' | 'outbound' | 'stopped' = 'idle';
   const events = new PlaygroundEvents();
+  // The engine's catalogue, known once started (deliveries come after): a delivered turn carries its Upscale label.
+  let catalogue: ModelCatalogue | undefined;
   return {
     name: 'local',
     async start(engine, options = {}) {
+      catalogue = engine.catalogue;
       if (options.outboundOnly) {
         state = 'outbound';
         return;
@@ -28,7 +32,7 @@ export function createPlaygroundPlatform(config: PlaygroundPlatformConfig): Chat
       config.server.mount((request, response) => (state === 'mounted' ? router(request, response) : false));
       state = 'mounted';
     },
-    deliver: playgroundDeliverer(events),
+    deliver: playgroundDeliverer(events, () => catalogue),
     renderStatus: playgroundStatusRenderer(events),
     awaitsStatus: () => false,
     health() {

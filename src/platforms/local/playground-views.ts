@@ -1,3 +1,5 @@
+import { upscaleLabel, upscaleStep } from '../../core/engine/upscale.js';
+import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
 import type { JobRecord, TurnRecord } from '../../core/records.js';
 
 /** A job as the page shows it: its state, place in line, times and, when it failed, the sentence and reference. */
@@ -24,12 +26,28 @@ export function jobView(job: JobRecord, position: number | undefined, state = jo
 
 export type JobView = ReturnType<typeof jobView>;
 
+/** The Upscale button's label where the turn's model makes a larger size (undefined: no button), as on every platform. */
+export function upscaleLabelOf(
+  catalogue: ModelCatalogue | undefined,
+  turn: TurnRecord | undefined,
+): string | undefined {
+  const step = catalogue && turn?.parameters ? upscaleStep(catalogue, turn.parameters) : undefined;
+  return step ? upscaleLabel(step) : undefined;
+}
+
 /**
  * A turn as the page shows it: who asked what and when, what it started from, the parameters that reproduce it, its
- * images (read through the API with the page's token) and its job.
+ * images (read through the API with the page's token), the Upscale label when it has images and a larger size (so a
+ * reloaded thread shows the button too), and its job.
  */
-export function turnView(turn: TurnRecord, job: JobView | undefined, base?: JobRecord['input']['base']) {
+export function turnView(
+  turn: TurnRecord,
+  job: JobView | undefined,
+  base: JobRecord['input']['base'] | undefined,
+  catalogue: ModelCatalogue | undefined,
+) {
   const p = turn.parameters;
+  const upscale = turn.outputImages.length > 0 ? upscaleLabelOf(catalogue, turn) : undefined;
   const imageUrl = (turnId: string, index: number) => `/api/turns/${turnId}/images/${index}`;
   return {
     turnId: turn.id,
@@ -55,6 +73,7 @@ export function turnView(turn: TurnRecord, job: JobView | undefined, base?: JobR
         }
       : {}),
     notices: turn.notices,
+    ...(upscale ? { upscale } : {}),
     images: turn.outputImages.map((ref, index) => ({
       url: imageUrl(turn.id, index),
       mimeType: ref.mimeType,

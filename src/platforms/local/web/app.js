@@ -90,6 +90,7 @@ const actions = {
     composer.focus();
   },
   vary: (turn, index) => submit({ action: 'variations', turnId: turn.turnId, index, text: '' }),
+  upscale: (turn, index) => submit({ action: 'upscale', turnId: turn.turnId, index, text: '' }),
   reroll: (turn) => submit({ action: 'reroll', turnId: turn.turnId, text: '' }),
   async retry(turn) {
     const answer = await postJson('/api/jobs/' + turn.job.id + '/retry');
@@ -119,8 +120,11 @@ const actions = {
   },
 };
 
-/** A refusal or a failure of an action, in the turn it was about (role=alert, so it is read out). */
-function showInTurn(turnId, message) {
+/**
+ * A refusal or a failure of an action, in the turn it was about (role=alert, so it is read out); with `confirm`, a
+ * button that sends the action again (a costly Upscale's price, confirmed).
+ */
+function showInTurn(turnId, message, confirm) {
   const node = document.querySelector('[data-turn-id="' + CSS.escape(turnId) + '"]');
   if (!node) return composer.showError(message);
   let line = node.querySelector('.action-error');
@@ -128,7 +132,19 @@ function showInTurn(turnId, message) {
     line = el('p', { class: 'action-error', role: 'alert' });
     node.querySelector('.reply').prepend(line);
   }
-  line.textContent = message;
+  line.replaceChildren(message);
+  // A price to confirm is a question, not a failure.
+  line.classList.toggle('asks', Boolean(confirm));
+  if (confirm) {
+    const button = el('button', { type: 'button', class: 'chip confirm', text: 'Confirm' });
+    button.addEventListener('click', async () => {
+      button.disabled = true;
+      const result = await confirm();
+      if (!result.error) line.remove();
+      else button.disabled = false;
+    });
+    line.append(' ', button);
+  }
 }
 
 // A job's states only move forward; an answer that was read earlier but arrives later (a submit's reply after the
@@ -151,27 +167,29 @@ function put(incoming) {
   const heard = latest.get(turn.turnId);
   if (heard && turn.job && heard.job.id === turn.job.id) {
     const candidate = heard.turn || { ...turn, job: heard.job };
-    if (rankOf(candidate) > rankOf(turn)) turn = { ...candidate, base: turn.base || candidate.base };
+    if (rankOf(candidate) > rankOf(turn)) turn = candidate.base || !turn.base ? candidate : withBaseOf(candidate, turn);
   }
   const known = state.turns.get(turn.turnId);
   const older = known && known.job && turn.job && known.job.id === turn.job.id && rankOf(known) > rankOf(turn);
   const kept = older ? known : turn;
-  // The result's event knows no Variations origin; the turn as submitted does.
-  if (!kept.base && known && known.base) kept.base = known.base;
+  // The result's event knows no Variations or Upscale origin; the turn as submitted does.
+  const shown = !kept.base && known?.base ? withBaseOf(kept, known) : kept;
   // Images, once seen, stay (a read can see a job's state before its turn's images).
   if (
-    kept.images.length === 0 &&
+    shown.images.length === 0 &&
     known &&
     known.images.length > 0 &&
     known.job &&
-    kept.job &&
-    known.job.id === kept.job.id
+    shown.job &&
+    known.job.id === shown.job.id
   ) {
-    kept.images = known.images;
+    shown.images = known.images;
   }
-  state.turns.set(turn.turnId, kept);
-  return render(kept);
+  state.turns.set(turn.turnId, shown);
+  return render(shown);
 }
+/** A turn with the origin another view of it knew: the image it started from is then not counted as attached. */
+const withBaseOf = (turn, other) => ({ ...turn, base: other.base, attachments: other.attachments });
 
 function render(turn) {
   const node = renderTurn(turn, actions, state.picked);
@@ -239,9 +257,16 @@ async function submit(fields) {
   if (state.conversationId) body.conversationId = state.conversationId;
   const answer = await postJson('/api/submit', body);
   if (!answer.ok) {
-    if (fields.turnId && fields.action !== 'edit') showInTurn(fields.turnId, answer.body.error);
+    // A costly Upscale answers with its price: Confirm sends it again, confirmed (the engine checks the quota then).
+    const confirm = answer.body.code === 'confirm_cost' ? () => submit({ ...fields, confirmed: true }) : undefined;
+    if (fields.turnId && fields.action !== 'edit') showInTurn(fields.turnId, answer.body.error, confirm);
     else composer.showError(answer.body.error);
     return { error: answer.body.error };
+  }
+  if (answer.body.conversationId !== state.conversationId && state.conversationId) {
+    // A Blend starts a conversation of its own: the page opens it, with the new turn.
+    history.replaceState(null, '', '#c=' + answer.body.conversationId);
+    await openConversation(answer.body.conversationId);
   }
   if (!state.conversationId) {
     state.conversationId = answer.body.conversationId;
@@ -266,6 +291,8 @@ const composer = createComposer({
       return result;
     });
   },
+  /** Blend: the attached images (2–4) fused into one picture, in a new conversation; the text is optional. */
+  onBlend: ({ text, images }) => submit({ action: 'blend', text, images }),
   onEscape: () => clearPick(),
 });
 function latestImage() {

@@ -15,7 +15,14 @@ export function el(tag, attributes, ...children) {
   return node;
 }
 
-const actionNames = { imagine: 'Imagine', edit: 'Edit', reroll: 'Reroll', variations: 'Variations', retry: 'Retry' };
+const actionNames = {
+  imagine: 'Imagine',
+  edit: 'Edit',
+  reroll: 'Reroll',
+  variations: 'Variations',
+  upscale: 'Upscale',
+  retry: 'Retry',
+};
 const pendingStates = new Set(['queued', 'running', 'generated']);
 export const isPending = (turn) => Boolean(turn.job && pendingStates.has(turn.job.state));
 
@@ -86,7 +93,10 @@ function parametersOf(turn) {
   return el('p', { class: 'parameters small', title: 'What reproduces this turn' }, parts.filter(Boolean).join(' · '));
 }
 
-/** A grid of the turn's images: click for full size; Edit picks it for the next reply, Vary makes variations of it. */
+/**
+ * A grid of the turn's images: click for full size; Edit picks it for the next reply, Vary makes variations of it,
+ * Upscale (where the model makes a larger size: the server's label, e.g. "Upscale 2K") makes it again larger.
+ */
 function gridOf(turn, actions, picked) {
   if (turn.images.length === 0) return null;
   const grid = el('div', { class: 'grid n' + Math.min(turn.images.length, 4) });
@@ -128,6 +138,15 @@ function gridOf(turn, actions, picked) {
             text: 'Edit',
           }),
           el('button', { type: 'button', class: 'chip', onclick: () => actions.vary(turn, index), text: 'Vary' }),
+          turn.upscale
+            ? el('button', {
+                type: 'button',
+                class: 'chip',
+                'aria-label': turn.upscale + ' (image ' + (index + 1) + ')',
+                onclick: () => actions.upscale(turn, index),
+                text: turn.upscale,
+              })
+            : null,
           el('button', {
             type: 'button',
             class: 'chip',
