@@ -3,7 +3,13 @@ import type { MethodResult } from './fake-slack-methods.js';
 import type { SlackWorkspace } from './fake-slack-state.js';
 
 export type Fault =
-  | { readonly kind: 'fail'; readonly error: string; readonly extra: MethodResult }
+  | {
+      readonly kind: 'fail';
+      readonly error: string;
+      readonly extra: MethodResult;
+      /** Only a call whose arguments match takes this fault; others pass it by. */
+      readonly when?: (args: Record<string, unknown>) => boolean;
+    }
   | { readonly kind: 'rate'; readonly seconds: number };
 
 export interface RouteContext {
@@ -17,7 +23,7 @@ export interface RouteContext {
     status: number,
     response: MethodResult,
   ): void;
-  takeFault(method: string): Fault | undefined;
+  takeFault(method: string, args?: Record<string, unknown>): Fault | undefined;
 }
 
 /** `response_url`s take five posts within 30 minutes (Slack's slash command docs). */

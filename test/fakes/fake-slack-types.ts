@@ -175,8 +175,16 @@ export interface FakeSlack {
     predicate?: (call: FakeSlackCall) => boolean,
     timeoutMs?: number,
   ): Promise<FakeSlackCall[]>;
-  /** The next call of `method` answers `{ ok: false, error }` (plus `extra`). */
-  failNext(method: string, error: string, extra?: Record<string, unknown>): void;
+  /**
+   * The next call of `method` answers `{ ok: false, error }` (plus `extra`); with `when`, the next call whose
+   * arguments match (a call of another job, still finishing, passes it by).
+   */
+  failNext(
+    method: string,
+    error: string,
+    extra?: Record<string, unknown>,
+    when?: (args: Record<string, unknown>) => boolean,
+  ): void;
   /** The next call of `method` (or `upload`) answers HTTP 429 with `Retry-After: seconds`. */
   rateLimitNext(method: string, retryAfterSeconds: number): void;
   /** A member's message, stored so the bot can thread under it; returns its `ts`. */

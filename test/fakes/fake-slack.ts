@@ -85,8 +85,10 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     waiters.notify(call);
   }
 
-  function takeFault(method: string): Fault | undefined {
-    return faults.get(method)?.shift();
+  function takeFault(method: string, args: Record<string, unknown> = {}): Fault | undefined {
+    const list = faults.get(method);
+    const index = list?.findIndex((fault) => fault.kind !== 'fail' || !fault.when || fault.when(args)) ?? -1;
+    return index < 0 ? undefined : list?.splice(index, 1)[0];
   }
 
   const { upload, serveFile, respond } = createFileRoutes({ workspace, botToken, violations, record, takeFault });
@@ -112,7 +114,7 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     const token = method === 'apps.connections.open' ? appToken : botToken;
     if (!auth) return reply(200, { ok: false, error: 'not_authed' });
     if (auth !== `Bearer ${token}`) return reply(200, { ok: false, error: 'invalid_auth' });
-    const fault = takeFault(method);
+    const fault = takeFault(method, args);
     if (fault?.kind === 'rate')
       return reply(429, { ok: false, error: 'ratelimited' }, { 'retry-after': String(fault.seconds) });
     if (fault?.kind === 'fail') return reply(200, { ok: false, error: fault.error, ...fault.extra });
@@ -191,8 +193,8 @@ export async function startFakeSlack(options: FakeSlackOptions = {}): Promise<Fa
     callsOf: (method) => calls.filter((call) => call.method === method),
     waitFor: waiters.waitFor,
     waitForCalls: waiters.waitForCalls,
-    failNext(method, error, extra = {}) {
-      faults.set(method, [...(faults.get(method) ?? []), { kind: 'fail', error, extra }]);
+    failNext(method, error, extra = {}, when) {
+      faults.set(method, [...(faults.get(method) ?? []), { kind: 'fail', error, extra, ...(when ? { when } : {}) }]);
     },
     rateLimitNext(method, seconds) {
       faults.set(method, [...(faults.get(method) ?? []), { kind: 'rate', seconds }]);

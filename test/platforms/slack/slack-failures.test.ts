@@ -133,7 +133,10 @@ describe('Slack failures', () => {
 
   it('explains missing_scope through the response_url and spends nothing', async () => {
     const { slack } = harness;
-    slack.failNext('chat.postMessage', 'missing_scope', { needed: 'chat:write.public', provided: 'commands' });
+    // Only this request's root post is refused: an earlier test's job still finishing posts too (on a shared queue).
+    slack.failNext('chat.postMessage', 'missing_scope', { needed: 'chat:write.public', provided: 'commands' }, (args) =>
+      String(args['text']).includes('a lantern festival'),
+    );
     // The job starts while its root message is being posted: the image API is slow here, so the cancel that follows
     // the refused post always finds the call still running (which of two round trips ends first is not the point).
     harness.imageApi.setLatency(5_000);
