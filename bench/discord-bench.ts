@@ -1,16 +1,4 @@
-/**
- * `npm run bench:discord`: 200 `/imagine` interactions dispatched within one second through the fake Discord's
- * gateway to threadpaint (the real discord.js client, the real engine over SQLite, the real image client), with the
- * loopback fake image API answering after 2 s. Reports the deferral latency (the callback's arrival at the fake
- * minus the dispatch, p50/p99; Discord's budget is 3 s, the target p99 is under 100 ms), whether every interaction
- * was answered and got its image (an `@original` or channel-message edit with a file), the REST calls made, and the
- * bot's peak RSS. The bot runs in a child process; the fakes and the load generator run here. Bounded: the run
- * gives up after 110 s.
- *
- *   node dist/bench/discord-bench.js [--interactions 200] [--spread 1000] [--latency 2000] [--concurrency 64] [--strict]
- */
-import { fork } from 'node:child_process';
-import { once, setMaxListeners } from 'node:events';
+import { setMaxListeners } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { parseArgs } from 'node:util';
 import {
@@ -22,6 +10,7 @@ import {
 import { startFakeImageApi } from '../test/fakes/fake-image-api.js';
 import type { BotChildCommand, BotChildReply } from './discord-bot-child.js';
 import { printDiscordReport } from './discord-report.js';
+import { forkBenchChild } from './slack-ipc.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -52,15 +41,8 @@ const memberId = (index: number) => String(1_300_000_000_000_000_000n + BigInt(i
 const fake = await startFakeDiscord();
 const specMs = fake.prepareSpec();
 const imageApi = await startFakeImageApi({ latencyMs: settings.latencyMs, recordBodies: false });
-const child = fork(new URL('./discord-bot-child.js', import.meta.url), {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-});
-const ask = async <T extends BotChildReply['kind']>(command: BotChildCommand, kind: T) => {
-  child.send(command);
-  const [message] = (await once(child, 'message')) as [BotChildReply];
-  if (message.kind !== kind) throw new Error(`bot child answered ${message.kind}, expected ${kind}`);
-  return message as Extract<BotChildReply, { kind: T }>;
-};
+const child = forkBenchChild<BotChildCommand, BotChildReply>('./discord-bot-child.js');
+const ask = child.ask;
 
 /** The request that delivered an interaction's image: its `@original` edit, or the channel edit past 15 minutes. */
 function resultOf(discord: FakeDiscord, sent: FakeDispatchedInteraction): (request: FakeDiscordRequest) => boolean {
@@ -160,7 +142,7 @@ try {
   );
   exitCode = 1;
 } finally {
-  if (child.connected) child.kill();
+  child.kill();
   await Promise.all([fake.close(), imageApi.close()]);
 }
 process.exit(exitCode);

@@ -1,16 +1,3 @@
-/**
- * `npm run bench:guild`: a large server through the fake Discord's gateway to threadpaint's gateway process (the
- * real discord.js client, the real engine over SQLite): 2,000 active threads in GUILD_CREATE, one conversation
- * started with /imagine, then 50,000 messages from 10,000 different members (nine in ten in threads, each member's
- * `member` on its message, as Discord sends them), then one more reply in the conversation's thread, which the bot
- * must answer with an image. Reports the bot's RSS (when ready, after the messages, after a full GC, sampled peak),
- * what discord.js's caches hold, and the time the messages took. The target: under 250 MB. `--default-caches` runs
- * the same with discord.js's default caches, for comparison. Bounded: the run gives up after 170 s.
- *
- *   node dist/bench/guild-bench.js [--members 10000] [--threads 2000] [--messages 50000] [--default-caches] [--strict]
- */
-import { fork } from 'node:child_process';
-import { once } from 'node:events';
 import { performance } from 'node:perf_hooks';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
@@ -22,6 +9,7 @@ import {
 } from '../test/fakes/fake-discord.js';
 import { startFakeImageApi } from '../test/fakes/fake-image-api.js';
 import type { GuildChildCommand, GuildChildReply } from './guild-bot-child.js';
+import { forkBenchChild } from './slack-ipc.js';
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -55,16 +43,8 @@ const seed: FakeGuildSeed = {
 
 const fake = await startFakeDiscord({ guilds: [seed] });
 const imageApi = await startFakeImageApi({ latencyMs: 50, recordBodies: false });
-const child = fork(new URL('./guild-bot-child.js', import.meta.url), {
-  stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
-  execArgv: ['--expose-gc'],
-});
-const ask = async <T extends GuildChildReply['kind']>(command: GuildChildCommand, kind: T) => {
-  child.send(command);
-  const [message] = (await once(child, 'message')) as [GuildChildReply];
-  if (message.kind !== kind) throw new Error(`bot child answered ${message.kind}, expected ${kind}`);
-  return message as Extract<GuildChildReply, { kind: T }>;
-};
+const child = forkBenchChild<GuildChildCommand, GuildChildReply>('./guild-bot-child.js', ['--expose-gc']);
+const ask = child.ask;
 
 /** An answered PATCH or POST with an image in the thread whose text says `words`. */
 const imageIn = (threadId: string, words: string) => (request: FakeDiscordRequest) =>
@@ -164,7 +144,7 @@ try {
   );
   exitCode = 1;
 } finally {
-  if (child.connected) child.kill();
+  child.kill();
   await Promise.all([fake.close(), imageApi.close()]);
 }
 process.exit(exitCode);

@@ -4,24 +4,17 @@
  * its RSS is its own: the fakes and the load generator run in the parent. `measure` runs a full GC first (the child
  * runs with --expose-gc) and reports memory and what discord.js's caches hold. Talks over the IPC channel.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type AppEngine, createEngine } from '../src/app/create-engine.js';
-import { createProvider } from '../src/app/create-provider.js';
 import { discordConfigOf } from '../src/app/platform-configs.js';
-import { type StartedPlatforms, startPlatforms } from '../src/app/start-platforms.js';
-import { loadConfig } from '../src/config/config.js';
-import { createConcurrencyLimit } from '../src/images/concurrency-limit.js';
-import { createImagePipeline } from '../src/images/image-pipeline.js';
-import { createLogger } from '../src/logging/logger.js';
 import {
   createDiscordPlatform,
   type DiscordCacheSizes,
   type DiscordPlatform,
 } from '../src/platforms/discord/discord-platform.js';
-import { createAppServer } from '../src/server/http-server.js';
 import { monitorProcess, type ProcessFigures } from './bench-stats.js';
+import { discordBotEnv, finishRun, type LogLine, type RunningBot, startBot } from './bot-child.js';
 
 export type GuildChildCommand =
   | {
@@ -58,48 +51,23 @@ const reply = (message: GuildChildReply) => process.send?.(message);
 
 const monitor = monitorProcess();
 const dataDir = mkdtempSync(path.join(tmpdir(), 'threadpaint-guild-bench-'));
-const logs: { level: number; msg: string }[] = [];
-let running:
-  | { engine: AppEngine; platforms: StartedPlatforms; discord: DiscordPlatform; closeProvider: () => Promise<void> }
-  | undefined;
+const logs: LogLine[] = [];
+let running: (RunningBot & { discord: DiscordPlatform }) | undefined;
 
 async function start(command: Extract<GuildChildCommand, { kind: 'start' }>): Promise<void> {
-  const config = loadConfig({
-    readEnvFile: false,
-    cwd: dataDir,
-    env: {
-      IMAGE_API_URL: command.imageApiUrl,
-      IMAGE_API_KEY: 'sk-test',
-      QUOTA_MEMBER_PER_HOUR: '0',
-      ALLOW_PRIVATE_DOWNLOADS: 'true',
-      DATA_DIR: dataDir,
-      DISCORD_TOKEN: command.botToken,
-      DISCORD_API_URL: command.discordApiUrl,
-      DISCORD_GUILD_ID: command.guildId,
-      DISCORD_SHARDS: 'auto',
-      LOG_LEVEL: 'warn',
+  let discord: DiscordPlatform | undefined;
+  const bot = await startBot(
+    dataDir,
+    { ...discordBotEnv(dataDir, command), DISCORD_SHARDS: 'auto' },
+    logs,
+    // As platformsOf makes it, with the cache choice of this run.
+    async (config, services) => {
+      discord = createDiscordPlatform({ ...discordConfigOf(config, services), caches: { keep: command.keep } });
+      return [discord];
     },
-  });
-  const logger = createLogger({
-    level: config.LOG_LEVEL,
-    destination: {
-      write(text: string) {
-        const line = JSON.parse(text) as { level: number; msg: string };
-        logs.push(line);
-        if (line.level >= 50 && logs.filter((entry) => entry.level >= 50).length <= 3) process.stderr.write(text);
-      },
-    },
-  });
-  const pipeline = createImagePipeline();
-  const provider = createProvider(config, pipeline);
-  const engine = createEngine(config, provider.provider, logger);
-  const server = createAppServer({ host: '127.0.0.1', port: 0, health: () => ({ ok: true }) });
-  const services = { pipeline, logger, server, uploads: createConcurrencyLimit(1) };
-  // As platformsOf makes it, with the cache choice of this run.
-  const discord = createDiscordPlatform({ ...discordConfigOf(config, services), caches: { keep: command.keep } });
-  const platforms = await startPlatforms(engine, [discord]);
-  await engine.start();
-  running = { engine, platforms, discord, closeProvider: () => provider.close() };
+  );
+  if (!discord) throw new Error('the Discord platform was not made');
+  running = { ...bot, discord };
   monitor.startMeasuring();
   reply({ kind: 'ready', rss: process.memoryUsage.rss(), caches: discord.cacheSizes() });
 }
@@ -124,18 +92,7 @@ function measure(): void {
 }
 
 async function stop(): Promise<void> {
-  monitor.stopMeasuring();
-  await running?.platforms.stop();
-  await running?.engine.close();
-  await running?.closeProvider();
-  const figures = monitor.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-  reply({
-    kind: 'stopped',
-    ...figures,
-    errors: logs.filter((line) => line.level >= 50).length,
-    warnings: [...new Set(logs.filter((line) => line.level >= 40).map((line) => line.msg))].slice(0, 10),
-  });
+  reply({ kind: 'stopped', ...(await finishRun(running, monitor, dataDir, logs)) });
   process.disconnect();
 }
 

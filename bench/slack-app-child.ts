@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type SlackBot, startSlackBot } from '../test/fakes/fake-slack-bot.js';
 import { monitorProcess } from './bench-stats.js';
+import { logSummary } from './bot-child.js';
 
 export type AppChildCommand =
   | {
@@ -74,11 +75,7 @@ process.on('message', async (command: AppChildCommand) => {
   reply({
     kind: 'stopped',
     ...figures,
-    errors: logs.filter((line) => line.level >= 50).length,
-    warnings: logs
-      .filter((line) => line.level >= 40)
-      .map((line) => line.msg)
-      .slice(0, 10),
+    ...logSummary(logs, false),
     serverAcks,
   });
   process.disconnect();

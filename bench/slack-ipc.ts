@@ -7,8 +7,15 @@ export interface BenchChild<Command, Reply extends { kind: string }> {
   kill(): void;
 }
 
-export function forkBenchChild<Command, Reply extends { kind: string }>(file: string): BenchChild<Command, Reply> {
-  const child: ChildProcess = fork(new URL(file, import.meta.url), { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+/** `file` is next to this module; `execArgv` are the child's Node options (e.g. `--expose-gc`). */
+export function forkBenchChild<Command, Reply extends { kind: string }>(
+  file: string,
+  execArgv?: readonly string[],
+): BenchChild<Command, Reply> {
+  const child: ChildProcess = fork(new URL(file, import.meta.url), {
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    ...(execArgv ? { execArgv: [...execArgv] } : {}),
+  });
   return {
     async ask(command, kind) {
       child.send(command as object);

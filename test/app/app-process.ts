@@ -2,6 +2,8 @@ import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { expect, vi } from 'vitest';
+import { httpRequest } from '../support/http-request.js';
 
 const repositoryRoot = fileURLToPath(new URL('../../', import.meta.url));
 const entry = path.join(repositoryRoot, 'src/bin/threadpaint.ts');
@@ -83,4 +85,26 @@ export function appProcessTracker() {
       started.clear();
     },
   };
+}
+
+/**
+ * Submits a prompt to a running app's playground API (no token: a loopback run without one) and waits until the
+ * job is delivered; answers its id.
+ */
+export async function submitUntilDelivered(url: string, text: string, timeout: number): Promise<string> {
+  const submitted = await httpRequest(`${url}/api/submit`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', origin: url },
+    body: JSON.stringify({ text }),
+  });
+  expect(submitted.status, submitted.body).toBe(200);
+  const { jobId } = JSON.parse(submitted.body) as { jobId: string };
+  await vi.waitFor(
+    async () => {
+      const status = JSON.parse((await httpRequest(`${url}/api/jobs/${jobId}`)).body) as { state: string };
+      expect(status.state).toBe('delivered');
+    },
+    { timeout, interval: 100 },
+  );
+  return jobId;
 }

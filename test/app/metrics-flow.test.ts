@@ -1,27 +1,10 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { startFakeImageApi } from '../fakes/fake-image-api.js';
-import { startFakeSlack } from '../fakes/fake-slack.js';
+import { describe, expect, it, vi } from 'vitest';
 import { slashCommand } from '../fakes/fake-slack-payloads.js';
 import { createSlackSigner } from '../fakes/fake-slack-signer.js';
 import { httpRequest } from '../support/http-request.js';
-import { createTempDir, type TempDir } from '../support/temp-dir.js';
-import { appProcessTracker } from './app-process.js';
+import { appRunFixture } from './app-run.js';
 
-const apps = appProcessTracker();
-const closers: Array<() => Promise<unknown>> = [];
-let dataDir: TempDir;
-let workDir: TempDir;
-
-beforeEach(() => {
-  dataDir = createTempDir('threadpaint-metrics-data-');
-  workDir = createTempDir('threadpaint-metrics-cwd-');
-});
-afterEach(async () => {
-  await apps.stopAll();
-  await Promise.all(closers.splice(0).map((close) => close()));
-  dataDir.remove();
-  workDir.remove();
-});
+const run = appRunFixture('threadpaint-metrics');
 
 const secrets = {
   IMAGE_API_KEY: 'sk-metrics-4f9a7c2e81d04b6f9e3a',
@@ -45,26 +28,10 @@ function sample(text: string, name: string, labels: Record<string, string> = {})
 
 describe('/metrics after a full flow', () => {
   it('counts jobs, time, upstream calls and errors, retries, bytes, platform calls, acks, quotas and spend', async () => {
-    const imageApi = await startFakeImageApi({ apiKey: secrets.IMAGE_API_KEY });
-    const slack = await startFakeSlack({ botToken: secrets.SLACK_BOT_TOKEN });
-    closers.push(
-      () => imageApi.close(),
-      () => slack.close(),
-    );
-    const app = apps.start(
-      {
-        ...secrets,
-        DATA_DIR: dataDir.path,
-        PORT: '0',
-        IMAGE_API_URL: imageApi.url,
-        ALLOW_PRIVATE_DOWNLOADS: 'true',
-        SLACK_API_URL: slack.apiUrl,
-        PLAYGROUND: 'true',
-        // Three Flash images an hour: the fourth request of the member is refused.
-        QUOTA_MEMBER_PER_HOUR: '3',
-      },
-      workDir.path,
-    );
+    const { app, imageApi, slack } = await run.startWithSlackAndPlayground(secrets, {
+      // Three Flash images an hour: the fourth request of the member is refused.
+      QUOTA_MEMBER_PER_HOUR: '3',
+    });
     const url = await app.up;
     const scrape = async () => {
       const answer = await httpRequest(`${url}/metrics`);

@@ -2,10 +2,9 @@ import { hostname } from 'node:os';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { lockPostgresQueue, QueueBusyError } from '../../src/app/postgres-queue-lock.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
-import { httpRequest } from '../support/http-request.js';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
-import { appProcessTracker } from './app-process.js';
+import { appProcessTracker, submitUntilDelivered } from './app-process.js';
 
 const apps = appProcessTracker();
 let schema: TestSchema;
@@ -66,20 +65,7 @@ describe('threadpaint start on PostgreSQL', () => {
   it('keeps its jobs in the schema, and a second process on the schema exits naming the first', async () => {
     const app = apps.start(env(dir()), dir());
     const url = await app.up;
-    const submitted = await httpRequest(`${url}/api/submit`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: url },
-      body: JSON.stringify({ text: 'a lighthouse kept in PostgreSQL' }),
-    });
-    expect(submitted.status, submitted.body).toBe(200);
-    const { jobId } = JSON.parse(submitted.body) as { jobId: string };
-    await vi.waitFor(
-      async () => {
-        const status = JSON.parse((await httpRequest(`${url}/api/jobs/${jobId}`)).body) as { state: string };
-        expect(status.state).toBe('delivered');
-      },
-      { timeout: 15_000, interval: 100 },
-    );
+    const jobId = await submitUntilDelivered(url, 'a lighthouse kept in PostgreSQL', 15_000);
 
     const second = apps.start(env(dir()), dir());
     expect(await second.exited).toBe(75);

@@ -1,29 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { longBase64Length } from '../../src/logging/log-scrubber.js';
-import { startFakeImageApi } from '../fakes/fake-image-api.js';
 import { encodePng } from '../fakes/fake-image-api-png.js';
-import { startFakeSlack } from '../fakes/fake-slack.js';
 import { slashCommand } from '../fakes/fake-slack-payloads.js';
 import { createSlackSigner } from '../fakes/fake-slack-signer.js';
 import { httpRequest } from '../support/http-request.js';
-import { createTempDir, type TempDir } from '../support/temp-dir.js';
-import { appProcessTracker } from './app-process.js';
+import { appRunFixture } from './app-run.js';
 
-const apps = appProcessTracker();
-const closers: Array<() => Promise<unknown>> = [];
-let dataDir: TempDir;
-let workDir: TempDir;
-
-beforeEach(() => {
-  dataDir = createTempDir('threadpaint-logs-data-');
-  workDir = createTempDir('threadpaint-logs-cwd-');
-});
-afterEach(async () => {
-  await apps.stopAll();
-  await Promise.all(closers.splice(0).map((close) => close()));
-  dataDir.remove();
-  workDir.remove();
-});
+const run = appRunFixture('threadpaint-logs');
+const { apps } = run;
 
 const secrets = {
   IMAGE_API_KEY: 'sk-live-4f9a7c2e81d04b6f9e3a5c7d1b2e8f60',
@@ -42,25 +26,7 @@ const jsonLines = (text: string) =>
 describe('a full run’s output', () => {
   it('holds no key, token, data URL or base64 payload, and one outcome line per job', async () => {
     const photo = Buffer.from(encodePng(96, 96, (x, y) => [x * 2, y * 2, (x * y) % 256])).toString('base64');
-    const imageApi = await startFakeImageApi({ apiKey: secrets.IMAGE_API_KEY });
-    const slack = await startFakeSlack({ botToken: secrets.SLACK_BOT_TOKEN });
-    closers.push(
-      () => imageApi.close(),
-      () => slack.close(),
-    );
-    const app = apps.start(
-      {
-        ...secrets,
-        DATA_DIR: dataDir.path,
-        PORT: '0',
-        LOG_LEVEL: 'trace',
-        IMAGE_API_URL: imageApi.url,
-        ALLOW_PRIVATE_DOWNLOADS: 'true',
-        SLACK_API_URL: slack.apiUrl,
-        PLAYGROUND: 'true',
-      },
-      workDir.path,
-    );
+    const { app, imageApi, slack } = await run.startWithSlackAndPlayground(secrets, { LOG_LEVEL: 'trace' });
     const url = await app.up;
     const headers = {
       'content-type': 'application/json',
@@ -128,7 +94,7 @@ describe('a full run’s output', () => {
   }, 90_000);
 
   it('prints readable lines with LOG_FORMAT=pretty, through SIGTERM', async () => {
-    const app = apps.start({ DATA_DIR: dataDir.path, PORT: '0', LOG_FORMAT: 'pretty' }, workDir.path);
+    const app = apps.start({ DATA_DIR: run.dataDir.path, PORT: '0', LOG_FORMAT: 'pretty' }, run.workDir.path);
     await app.up;
     await vi.waitFor(() => expect(app.stdout()).toMatch(/INFO.*threadpaint is up/));
     expect(await app.stop()).toBe(0);
@@ -142,7 +108,7 @@ describe('a full run’s output', () => {
   }, 60_000);
 
   it('refuses an unknown LOG_FORMAT at start, naming both', async () => {
-    const app = apps.start({ DATA_DIR: dataDir.path, PORT: '0', LOG_FORMAT: 'text' }, workDir.path);
+    const app = apps.start({ DATA_DIR: run.dataDir.path, PORT: '0', LOG_FORMAT: 'text' }, run.workDir.path);
     expect(await app.exited).toBe(78);
     expect(app.stderr()).toMatch(/LOG_FORMAT="text": must be json .* or pretty/);
   }, 60_000);

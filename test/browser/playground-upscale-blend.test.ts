@@ -4,28 +4,24 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { UpscaleConfirmationNeeded } from '../../src/core/engine/upscale.js';
 import { appProcessTracker } from '../app/app-process.js';
 import { type FakeImageApi, startFakeImageApi } from '../fakes/fake-image-api.js';
-import { httpRequest } from '../support/http-request.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
 import { browserAvailable, desktop, launchChromium, phone, screenshot } from './browser-support.js';
+import {
+  apiJson,
+  cancelActiveJobs,
+  openLivePage,
+  type PageElement,
+  type PageWindow,
+  send,
+  startPlayground,
+  turnIn as turnInAny,
+} from './playground-browser.js';
 
 /**
  * Upscale and Blend on the playground page in Chromium, against `threadpaint start` in its own process: the
  * quickstart with no credentials (the offline renderer, whose Upscale comes back larger and whose Blend frames the
  * added images on the first), and one with a key and the fake image API, where a 4K Upscale has a price to confirm.
  */
-/** The little of the page's DOM these tests read inside the page (the tests compile without the DOM's types). */
-interface PageElement {
-  readonly complete?: boolean;
-  readonly naturalWidth?: number;
-  getBoundingClientRect(): { readonly left: number; readonly right: number };
-}
-interface PageWindow {
-  readonly innerWidth: number;
-  readonly document: {
-    readonly documentElement: { readonly scrollWidth: number };
-    querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement>;
-  };
-}
 interface ApiTurn {
   readonly turnId: string;
   readonly action: string;
@@ -60,18 +56,8 @@ describe.runIf(browserAvailable())('Upscale and Blend on the playground page', (
     imageApi = await startFakeImageApi({ apiKey: 'sk-upscale-test' });
     offlineDir = createTempDir('threadpaint-browser-upscale-');
     keyedDir = createTempDir('threadpaint-browser-upscale-keyed-');
-    const offline = apps.start({ DATA_DIR: `${offlineDir.path}/data`, PORT: '0', LOG_LEVEL: 'warn' }, offlineDir.path);
-    const keyed = apps.start(
-      {
-        DATA_DIR: `${keyedDir.path}/data`,
-        PORT: '0',
-        IMAGE_API_URL: imageApi.url,
-        IMAGE_API_KEY: 'sk-upscale-test',
-        ALLOW_PRIVATE_DOWNLOADS: 'true',
-        LOG_LEVEL: 'warn',
-      },
-      keyedDir.path,
-    );
+    const offline = startPlayground(apps, offlineDir);
+    const keyed = startPlayground(apps, keyedDir, { imageApi, apiKey: 'sk-upscale-test' });
     [offlineUrl, keyedUrl] = await Promise.all([offline.up, keyed.up]);
   }, 60_000);
   afterAll(async () => {
@@ -83,55 +69,18 @@ describe.runIf(browserAvailable())('Upscale and Blend on the playground page', (
   });
   afterEach(async () => {
     for (const context of contexts.splice(0)) await context.close();
-    // One member's jobs run one at a time: a job a failed test left held must not hold up the next test.
-    for (const base of [offlineUrl, keyedUrl]) {
-      const active = await apiJson(base, '/api/operator/jobs?state=active');
-      for (const job of active.jobs as { id: string }[]) {
-        await httpRequest(`${base}/api/jobs/${job.id}/cancel`, {
-          method: 'POST',
-          headers: { origin: base, 'content-type': 'application/json' },
-          body: '{}',
-        });
-      }
-    }
+    for (const base of [offlineUrl, keyedUrl]) await cancelActiveJobs(base);
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
   async function openPage(base: string, viewport: { width: number; height: number } = desktop) {
     const context = await browser.newContext({ viewport });
     contexts.push(context);
-    const page = await context.newPage();
-    page.setDefaultTimeout(10_000);
-    page.on('pageerror', (error) => pageErrors.push(String(error)));
-    page.on('console', (message) => {
-      // A refusal (4xx) is expected in some tests; the page says it itself, checked there.
-      if (message.type() === 'error' && !/Failed to load resource/.test(message.text())) {
-        pageErrors.push(message.text());
-      }
-    });
-    await page.goto(base);
-    await page.waitForSelector('body[data-live="yes"]');
-    return page;
+    return openLivePage(context, base, { timeout: 10_000, pageErrors });
   }
 
-  async function send(page: Page, text: string) {
-    await page.fill('#text', text);
-    await page.press('#text', 'Enter');
-  }
-
-  /** Waits for turn `n` (from 1) to reach `state`; with `delivered`, until each of its images is shown. */
-  async function turnIn(page: Page, n: number, state: string) {
-    const selector = `article.turn:nth-of-type(${n})[data-state="${state}"]`;
-    await page.waitForSelector(selector);
-    if (state === 'delivered') {
-      await page.waitForFunction((css) => {
-        const { document } = globalThis as unknown as PageWindow;
-        const images = [...document.querySelectorAll(`${css} .tile img`)];
-        return images.length > 0 && images.every((img) => img.complete && (img.naturalWidth ?? 0) > 0);
-      }, selector);
-    }
-    return page.locator(selector);
-  }
+  /** Waits for turn `n` to reach `state`; when delivered, until it shows images and each is shown. */
+  const turnIn = (page: Page, n: number, state: string) => turnInAny(page, n, state, true);
 
   /** The natural width of each image a turn shows, as the browser decoded it. */
   const naturalWidths = (page: Page, n: number) =>
@@ -139,7 +88,6 @@ describe.runIf(browserAvailable())('Upscale and Blend on the playground page', (
       .locator(`article.turn:nth-of-type(${n}) .tile img`)
       .evaluateAll((images) => images.map((img) => (img as unknown as PageElement).naturalWidth ?? 0));
 
-  const apiJson = async (base: string, path: string) => JSON.parse((await httpRequest(`${base}${path}`)).body);
   const conversationOf = (page: Page) => /#c=([\w-]+)/.exec(page.url())?.[1];
   const threadOf = async (base: string, page: Page) =>
     (await apiJson(base, `/api/conversations/${conversationOf(page)}`)) as { turns: ApiTurn[] };

@@ -1,4 +1,4 @@
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { isUserFacingError } from '../../src/core/user-facing-error.js';
 import { appProcessTracker } from '../app/app-process.js';
@@ -8,27 +8,21 @@ import { createEngineHarness } from '../support/engine-harness.js';
 import { httpRequest } from '../support/http-request.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
 import { browserAvailable, desktop, launchChromium, phone, screenshot } from './browser-support.js';
+import {
+  apiJson as apiJsonOf,
+  cancelActiveJobs,
+  openLivePage,
+  type PageWindow,
+  send,
+  startPlayground,
+  turnIn,
+} from './playground-browser.js';
 
 /**
  * The playground and the operator console in a real browser (Debian's Chromium through playwright-core), against
  * `threadpaint start` in its own process with the image API played by the loopback fake: what a member types, sees
  * and clicks, checked against what the fake received and what the API stores.
  */
-/** The little of the page's DOM these tests read inside the page, typed here: the tests compile without the DOM's types. */
-interface PageElement {
-  readonly complete?: boolean;
-  readonly naturalWidth?: number;
-  getAttribute(name: string): string | null;
-  getBoundingClientRect(): { readonly left: number; readonly right: number };
-}
-interface PageWindow {
-  readonly innerWidth: number;
-  readonly document: {
-    readonly documentElement: { readonly scrollWidth: number };
-    querySelectorAll(selector: string): Iterable<PageElement> & ArrayLike<PageElement>;
-  };
-}
-
 const apps = appProcessTracker();
 let browser: Browser;
 let imageApi: FakeImageApi;
@@ -42,17 +36,7 @@ describe.runIf(browserAvailable())('the playground in Chromium', () => {
     browser = await launchChromium();
     imageApi = await startFakeImageApi({ apiKey: 'sk-browser-test' });
     workDir = createTempDir('threadpaint-browser-');
-    const app = apps.start(
-      {
-        DATA_DIR: `${workDir.path}/data`,
-        PORT: '0',
-        IMAGE_API_URL: imageApi.url,
-        IMAGE_API_KEY: 'sk-browser-test',
-        ALLOW_PRIVATE_DOWNLOADS: 'true',
-        LOG_LEVEL: 'warn',
-      },
-      workDir.path,
-    );
+    const app = startPlayground(apps, workDir, { imageApi, apiKey: 'sk-browser-test' });
     url = await app.up;
   }, 60_000);
   afterAll(async () => {
@@ -63,59 +47,22 @@ describe.runIf(browserAvailable())('the playground in Chromium', () => {
   });
   afterEach(async () => {
     for (const context of contexts.splice(0)) await context.close();
-    // One member's jobs run one at a time: a test that failed with a job still held must not hold up the next.
-    const active = await apiJson('/api/operator/jobs?state=active');
-    for (const job of active.jobs as { id: string }[]) {
-      await httpRequest(`${url}/api/jobs/${job.id}/cancel`, {
-        method: 'POST',
-        headers: { origin: url, 'content-type': 'application/json' },
-        body: '{}',
-      });
-    }
+    await cancelActiveJobs(url);
     expect(pageErrors.splice(0)).toEqual([]);
   });
 
   async function openPage(viewport: { width: number; height: number } = desktop, context?: BrowserContext) {
     const owner = context ?? (await browser.newContext({ viewport }));
     if (!context) contexts.push(owner);
-    const page = await owner.newPage();
-    // A step that does not happen fails where it waits, well before the test's own timeout.
-    page.setDefaultTimeout(8_000);
-    page.on('pageerror', (error) => pageErrors.push(String(error)));
-    page.on('console', (message) => {
-      // A refusal (4xx) and a cut network are expected in some tests; the page says them itself, checked there.
-      const expected = /Failed to load resource|net::ERR_INTERNET_DISCONNECTED/.test(message.text());
-      if (message.type() === 'error' && !expected) {
-        pageErrors.push(message.text());
-      }
+    return openLivePage(owner, url, {
+      timeout: 8_000,
+      pageErrors,
+      expectedConsole: /net::ERR_INTERNET_DISCONNECTED/,
     });
-    await page.goto(url);
-    await page.waitForSelector('body[data-live="yes"]');
-    return page;
-  }
-
-  async function send(page: Page, text: string) {
-    await page.fill('#text', text);
-    await page.press('#text', 'Enter');
-  }
-
-  /** Waits for turn `n` (from 1) to reach `state`; with `delivered`, until each of its images is shown. */
-  async function turnIn(page: Page, n: number, state: string) {
-    const selector = `article.turn:nth-of-type(${n})[data-state="${state}"]`;
-    await page.waitForSelector(selector);
-    if (state === 'delivered') {
-      await page.waitForFunction((css) => {
-        const { document } = globalThis as unknown as PageWindow;
-        return [...document.querySelectorAll(`${css} .tile img`)].every(
-          (img) => img.complete && (img.naturalWidth ?? 0) > 0,
-        );
-      }, selector);
-    }
-    return page.locator(selector);
   }
 
   const generations = () => imageApi.requests.filter((request) => request.path.startsWith('/v1/images/generations'));
-  const apiJson = async (path: string) => JSON.parse((await httpRequest(`${url}${path}`)).body);
+  const apiJson = (path: string) => apiJsonOf(url, path);
 
   it('paints a prompt, then edits it with a reply that carries the previous image', async () => {
     const page = await openPage();
@@ -366,7 +313,7 @@ describe.runIf(browserAvailable())('the playground in Chromium', () => {
 
   it('is the quickstart with no credentials: the offline renderer paints, and says so once', async () => {
     const offlineDir = createTempDir('threadpaint-browser-offline-');
-    const offline = apps.start({ DATA_DIR: `${offlineDir.path}/data`, PORT: '0', LOG_LEVEL: 'warn' }, offlineDir.path);
+    const offline = startPlayground(apps, offlineDir);
     try {
       const offlineUrl = await offline.up;
       const context = await browser.newContext({ viewport: desktop });

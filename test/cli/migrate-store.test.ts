@@ -1,15 +1,10 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
 import { createEngineHarness, type EngineHarness } from '../support/engine-harness.js';
 import { createManualClock } from '../support/manual-clock.js';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'src/bin/threadpaint.ts');
-const tsx = import.meta.resolve('tsx');
+import { deliverAndEdit, runMigrateStore, runMigrateStoreIn } from './migrate-store-run.js';
 
 let dataDir: TempDir;
 let work: TempDir;
@@ -28,33 +23,19 @@ afterEach(async () => {
   await schema.drop();
 });
 
-/** `threadpaint migrate-store …` as an operator runs it, with a clean environment naming the source and target. */
+/** `threadpaint migrate-store …` from this test's data directory into its schema. */
 function migrateStore(...args: string[]) {
-  const env = {
-    PATH: process.env['PATH'] ?? '',
-    LOG_LEVEL: 'silent',
-    DATA_DIR: dataDir.path,
-    DATABASE_URL: schema.url,
-    DATABASE_SCHEMA: schema.name,
-  };
-  return new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
-    execFile(
-      process.execPath,
-      ['--import', tsx, bin, 'migrate-store', ...args],
-      { cwd: work.path, env, timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stdout, stderr }),
-    );
-  });
+  return runMigrateStore(
+    { cwd: work.path, dataDir: dataDir.path, databaseUrl: schema.url, schema: schema.name },
+    ...args,
+  );
 }
 
 describe('threadpaint migrate-store', { timeout: 120_000 }, () => {
   it('carries a data directory into PostgreSQL, and its conversations continue there', async () => {
     const sqlite = createEngineHarness({ dataDir: dataDir.path });
     harnesses.push(sqlite);
-    const first = await sqlite.imagineDelivered('a lighthouse at dusk');
-    const conversationId = first.turn.conversationId;
-    const edited = await sqlite.settle((await sqlite.edit(conversationId, 'make it stormy')).job.id);
-    expect(edited.job.state).toBe('delivered');
+    const { conversationId, edited } = await deliverAndEdit(sqlite);
     await sqlite.imagineDelivered('a red fox in the snow');
     await sqlite.store.setMemberSettings('slack', 'T1', 'U1', { aspectRatio: '16:9' });
     await sqlite.close();
@@ -101,14 +82,9 @@ describe('threadpaint migrate-store', { timeout: 120_000 }, () => {
 
   it('says what to set when DATABASE_URL is missing, and takes no other argument', async () => {
     const run = (args: string[], env: Record<string, string>) =>
-      new Promise<{ code: number; stderr: string }>((resolve) => {
-        execFile(
-          process.execPath,
-          ['--import', tsx, bin, 'migrate-store', ...args],
-          { cwd: work.path, env: { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir.path, ...env }, timeout: 60_000 },
-          (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
-        );
-      });
+      runMigrateStoreIn(work.path, { PATH: process.env['PATH'] ?? '', DATA_DIR: dataDir.path, ...env }, ...args).then(
+        ({ code, stderr }) => ({ code, stderr }),
+      );
     expect(await run([], {})).toEqual({
       code: 64,
       stderr:

@@ -1,20 +1,15 @@
-import { execFile } from 'node:child_process';
-import path from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { bullmqQueue } from '../../src/queue/bullmq-queue.js';
 import { openJobDispatch } from '../../src/queue/job-dispatch.js';
 import { connectRedis } from '../../src/queue/redis-connection.js';
 import { openPostgresStore } from '../../src/store/postgres-store.js';
+import { deliverAndEdit, runMigrateStore } from '../cli/migrate-store-run.js';
 import { createEngineHarness, type EngineHarness } from '../support/engine-harness.js';
 import { createManualClock } from '../support/manual-clock.js';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
 import { testRedisUrl } from './scale-deployment.js';
-
-const root = path.resolve(import.meta.dirname, '../..');
-const bin = path.join(root, 'src/bin/threadpaint.ts');
-const tsx = import.meta.resolve('tsx');
 
 let dataDir: TempDir;
 let work: TempDir;
@@ -42,31 +37,16 @@ describe('moving a DATA_DIR onto the scaled deployment', { timeout: 120_000 }, (
   it('carries it over with migrate-store, and its conversation continues on BullMQ and PostgreSQL', async () => {
     const sqlite = createEngineHarness({ dataDir: dataDir.path });
     harnesses.push(sqlite);
-    const first = await sqlite.imagineDelivered('a lighthouse at dusk');
-    const conversationId = first.turn.conversationId;
-    const edited = await sqlite.settle((await sqlite.edit(conversationId, 'make it stormy')).job.id);
-    expect(edited.job.state).toBe('delivered');
+    const { conversationId, edited } = await deliverAndEdit(sqlite);
     await sqlite.close();
 
-    const copied = await new Promise<{ code: number; stderr: string }>((resolve) => {
-      execFile(
-        process.execPath,
-        ['--import', tsx, bin, 'migrate-store'],
-        {
-          cwd: work.path,
-          timeout: 60_000,
-          env: {
-            PATH: process.env['PATH'] ?? '',
-            LOG_LEVEL: 'silent',
-            DATA_DIR: dataDir.path,
-            DATABASE_URL: schema.url,
-            DATABASE_SCHEMA: schema.name,
-          },
-        },
-        (error, _stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, stderr }),
-      );
+    const copied = await runMigrateStore({
+      cwd: work.path,
+      dataDir: dataDir.path,
+      databaseUrl: schema.url,
+      schema: schema.name,
     });
-    expect(copied).toEqual({ code: 0, stderr: '' });
+    expect({ code: copied.code, stderr: copied.stderr }).toEqual({ code: 0, stderr: '' });
     dataDir.remove();
 
     // A process of the scaled deployment (gateway and worker in one) on the migrated schema.

@@ -1,6 +1,6 @@
 import { Redis } from 'ioredis';
-import { afterEach, describe, expect, it, vi } from 'vitest';
-import { appProcessTracker } from '../app/app-process.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { appProcessTracker, submitUntilDelivered } from '../app/app-process.js';
 import { httpRequest } from '../support/http-request.js';
 import { createTestSchema, type TestSchema } from '../support/postgres-schema.js';
 import { createTempDir, type TempDir } from '../support/temp-dir.js';
@@ -109,20 +109,7 @@ describe('npm start with REDIS_URL and DATABASE_URL', () => {
     const env = deploymentEnv();
     const app = apps.start(env, dir(), 'start');
     const url = await app.up;
-    const submitted = await httpRequest(`${url}/api/submit`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', origin: url },
-      body: JSON.stringify({ text: 'a lighthouse on Redis' }),
-    });
-    expect(submitted.status, submitted.body).toBe(200);
-    const { jobId } = JSON.parse(submitted.body) as { jobId: string };
-    await vi.waitFor(
-      async () => {
-        const status = JSON.parse((await httpRequest(`${url}/api/jobs/${jobId}`)).body) as { state: string };
-        expect(status.state).toBe('delivered');
-      },
-      { timeout: 20_000, interval: 100 },
-    );
+    await submitUntilDelivered(url, 'a lighthouse on Redis', 20_000);
     // It went through the deployment's Redis keys.
     const redis = new Redis(testRedisUrl);
     try {

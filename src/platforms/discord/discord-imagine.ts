@@ -15,7 +15,7 @@ import type { AttachmentInfo } from './discord-image-links.js';
 import { modelFromOption } from './discord-model-choices.js';
 import { missingPermissions, missingPermissionsMessage } from './discord-permissions.js';
 import { interactionRequester, isUserInstallOnly } from './discord-requester.js';
-import { interactionTokenLifetimeMs, toDelivery, webhookTarget } from './discord-target.js';
+import { type DiscordTarget, interactionTokenLifetimeMs, toDelivery, webhookTarget } from './discord-target.js';
 
 /** Threads can be started only from messages in text and announcement channels; elsewhere we answer in place. */
 export function canStartThread(channelType: ChannelType | undefined): boolean {
@@ -100,6 +100,48 @@ export async function submitGeneration(
     await interaction.reply({ content: missingPermissionsMessage(missing), flags: MessageFlags.Ephemeral });
     return;
   }
+  const channelId = interaction.channelId;
+  await precheckDeferAndSubmit(
+    context,
+    interaction,
+    request,
+    () => ({
+      ...(request.blend ? { blend: true } : {}),
+      channelId: parentId ?? channelId,
+      ...(parentId !== null ? { threadId: channelId } : {}),
+    }),
+    (_requester, tokenExpiresAt, messageId) => ({
+      kind: 'interaction',
+      guildId,
+      channelId,
+      messageId,
+      applicationId: interaction.applicationId,
+      interactionToken: interaction.token,
+      tokenExpiresAt,
+      startThread: threadable,
+      sizeLimit: interaction.attachmentSizeLimit ?? null,
+    }),
+  );
+}
+
+/**
+ * The common tail of a generation request, in a server or through a user install: check the attachments and the
+ * request (quota, flags) before answering, defer publicly, download the attachments, submit with the deferred reply
+ * as the root, and say so when the request was received before.
+ */
+async function precheckDeferAndSubmit(
+  context: DiscordContext,
+  interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
+  request: { text: string; options: Partial<InlineFlags>; attachmentInfos: readonly AttachmentInfo[] },
+  place: (
+    requester: ReturnType<typeof interactionRequester>,
+  ) => Pick<InboundRequest, 'channelId' | 'threadId' | 'blend'>,
+  target: (
+    requester: ReturnType<typeof interactionRequester>,
+    tokenExpiresAt: number,
+    messageId: string,
+  ) => DiscordTarget,
+): Promise<void> {
   const requester = interactionRequester(interaction, 'quota');
   const inbound: InboundRequest = {
     ...requester,
@@ -108,9 +150,7 @@ export async function submitGeneration(
     text: request.text,
     options: request.options,
     attachments: request.attachmentInfos.map(() => placeholder),
-    ...(request.blend ? { blend: true } : {}),
-    channelId: parentId ?? interaction.channelId,
-    ...(parentId !== null ? { threadId: interaction.channelId } : {}),
+    ...place(requester),
     delivery: {},
   };
   context.attachments.check(request.attachmentInfos);
@@ -119,17 +159,7 @@ export async function submitGeneration(
   const tokenExpiresAt = context.now() + interactionTokenLifetimeMs;
   const messageId = await deferPublicly(context, interaction);
   const attachments = await context.attachments.download(request.attachmentInfos);
-  const delivery = toDelivery({
-    kind: 'interaction',
-    guildId,
-    channelId: interaction.channelId,
-    messageId,
-    applicationId: interaction.applicationId,
-    interactionToken: interaction.token,
-    tokenExpiresAt,
-    startThread: threadable,
-    sizeLimit: interaction.attachmentSizeLimit ?? null,
-  });
+  const delivery = toDelivery(target(requester, tokenExpiresAt, messageId));
   const result = await context.engine.submit({ ...inbound, attachments, delivery, rootMessageId: messageId });
   if (result.status === 'duplicate') {
     await interaction.editReply({ content: 'Already on it: this request was received before.' });
@@ -167,26 +197,14 @@ async function submitThroughWebhook(
   interaction: ChatInputCommandInteraction | ModalSubmitInteraction,
   request: { text: string; options: Partial<InlineFlags>; attachmentInfos: readonly AttachmentInfo[] },
 ): Promise<void> {
-  const requester = interactionRequester(interaction, 'quota');
-  const channelId = interaction.channelId ?? requester.workspaceId;
-  const inbound: InboundRequest = {
-    ...requester,
-    idempotencyKey: `discord:${interaction.id}`,
-    action: 'imagine',
-    text: request.text,
-    options: request.options,
-    attachments: request.attachmentInfos.map(() => placeholder),
-    channelId,
-    delivery: {},
-  };
-  context.attachments.check(request.attachmentInfos);
-  await context.engine.precheck(inbound);
-  const tokenExpiresAt = context.now() + interactionTokenLifetimeMs;
-  const messageId = await deferPublicly(context, interaction);
-  const attachments = await context.attachments.download(request.attachmentInfos);
-  const delivery = toDelivery(webhookTarget(requester.workspaceId, channelId, interaction, tokenExpiresAt, messageId));
-  const result = await context.engine.submit({ ...inbound, attachments, delivery, rootMessageId: messageId });
-  if (result.status === 'duplicate') {
-    await interaction.editReply({ content: 'Already on it: this request was received before.' });
-  }
+  const channelIdOf = (requester: ReturnType<typeof interactionRequester>) =>
+    interaction.channelId ?? requester.workspaceId;
+  await precheckDeferAndSubmit(
+    context,
+    interaction,
+    request,
+    (requester) => ({ channelId: channelIdOf(requester) }),
+    (requester, tokenExpiresAt, messageId) =>
+      webhookTarget(requester.workspaceId, channelIdOf(requester), interaction, tokenExpiresAt, messageId),
+  );
 }

@@ -4,6 +4,7 @@ import type { PlatformEngine } from '../../core/platform/platform-engine.js';
 import type { JobRecord, JobState } from '../../core/records.js';
 import { UserFacingError } from '../../core/user-facing-error.js';
 import type { ConfigCheckReport } from './playground-config.js';
+import { jobErrorPart, jobTimesPart } from './playground-views.js';
 
 const text = (name: string) =>
   z
@@ -70,19 +71,9 @@ export function createOperatorApi(options: OperatorApiOptions) {
     ...(job.input.model ? { model: job.input.model } : {}),
     // A local prompt is the operator's own; another platform's only with the token.
     ...(options.showPrompts || job.platform === 'local' ? { prompt: job.input.prompt } : {}),
-    ...(job.error
-      ? {
-          error: {
-            code: job.error.code,
-            message: job.error.message,
-            ...(job.error.referenceId ? { referenceId: job.error.referenceId } : {}),
-          },
-        }
-      : {}),
+    ...jobErrorPart(job),
     ...(engine.position(job.id) !== undefined ? { position: engine.position(job.id) } : {}),
-    createdAt: job.createdAt,
-    ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
-    ...(job.finishedAt !== undefined ? { finishedAt: job.finishedAt } : {}),
+    ...jobTimesPart(job),
   });
   return {
     async jobs(query: URLSearchParams) {

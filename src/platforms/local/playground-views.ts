@@ -2,25 +2,37 @@ import { upscaleLabel, upscaleStep } from '../../core/engine/upscale.js';
 import type { ModelCatalogue } from '../../core/models/model-catalogue.js';
 import type { JobRecord, TurnRecord } from '../../core/records.js';
 
+/** A failed job's error as the page and the operator console show it: code, sentence and reference id. */
+export function jobErrorPart(job: JobRecord) {
+  return job.error
+    ? {
+        error: {
+          code: job.error.code,
+          message: job.error.message,
+          ...(job.error.referenceId ? { referenceId: job.error.referenceId } : {}),
+        },
+      }
+    : {};
+}
+
+/** When a job was made, started and finished (the last two once they happened). */
+export function jobTimesPart(job: JobRecord) {
+  return {
+    createdAt: job.createdAt,
+    ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
+    ...(job.finishedAt !== undefined ? { finishedAt: job.finishedAt } : {}),
+  };
+}
+
 /** A job as the page shows it: its state, place in line, times and, when it failed, the sentence and reference. */
 export function jobView(job: JobRecord, position: number | undefined, state = job.state) {
   return {
     id: job.id,
     state,
     ...(position !== undefined ? { position } : {}),
-    ...(job.error
-      ? {
-          error: {
-            code: job.error.code,
-            message: job.error.message,
-            ...(job.error.referenceId ? { referenceId: job.error.referenceId } : {}),
-          },
-        }
-      : {}),
+    ...jobErrorPart(job),
     retryable: job.error?.retryable ?? false,
-    createdAt: job.createdAt,
-    ...(job.startedAt !== undefined ? { startedAt: job.startedAt } : {}),
-    ...(job.finishedAt !== undefined ? { finishedAt: job.finishedAt } : {}),
+    ...jobTimesPart(job),
   };
 }
 

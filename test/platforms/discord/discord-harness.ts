@@ -1,5 +1,6 @@
 import { Agent, setGlobalDispatcher } from 'undici';
 import { afterEach, expect } from 'vitest';
+import { createHealthCheck } from '../../../src/app/health-check.js';
 import { type AppEngine, openEngine } from '../../../src/app/open-engine.js';
 import type { EngineSettings } from '../../../src/core/engine/engine-context.js';
 import {
@@ -15,6 +16,7 @@ import {
   type DiscordPlatform,
   type DiscordPlatformConfig,
 } from '../../../src/platforms/discord/discord-platform.js';
+import { createAppServer } from '../../../src/server/http-server.js';
 import {
   type FakeDiscord,
   type FakeDiscordOptions,
@@ -376,4 +378,21 @@ export function useDiscordHarness(): { start(options?: DiscordHarnessOptions): P
       return current;
     },
   };
+}
+
+/** The app's HTTP server with `/healthz` over the harness's bot and store, listening on a loopback port. */
+export async function listenWithHealth(harness: DiscordHarness): Promise<{ url: string; close: () => Promise<void> }> {
+  const { platform, store } = harness.bot;
+  const server = createAppServer({
+    host: '127.0.0.1',
+    port: 0,
+    health: createHealthCheck({
+      store,
+      dataDir: harness.dataDir.path,
+      minFreeBytes: 0,
+      platforms: () => ({ discord: platform.health() }),
+    }),
+  });
+  const { url } = await server.listen();
+  return { url, close: () => server.close() };
 }

@@ -1,8 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createHealthCheck } from '../../../src/app/health-check.js';
-import { createAppServer } from '../../../src/server/http-server.js';
 import { httpRequest } from '../../support/http-request.js';
-import { useDiscordHarness } from './discord-harness.js';
+import { listenWithHealth, useDiscordHarness } from './discord-harness.js';
 
 const harnesses = useDiscordHarness();
 
@@ -20,18 +18,9 @@ describe('Discord, as the operator sees it', () => {
 
   it('answers /healthz 503 naming Discord once its gateway is gone, 200 while it is ready', async () => {
     const harness = await harnesses.start();
-    const { platform, store } = harness.bot;
-    const server = createAppServer({
-      host: '127.0.0.1',
-      port: 0,
-      health: createHealthCheck({
-        store,
-        dataDir: harness.dataDir.path,
-        minFreeBytes: 0,
-        platforms: () => ({ discord: platform.health() }),
-      }),
-    });
-    const { url } = await server.listen();
+    const { platform } = harness.bot;
+    const server = await listenWithHealth(harness);
+    const { url } = server;
     try {
       const healthy = await httpRequest(`${url}/healthz`);
       expect(healthy.status).toBe(200);

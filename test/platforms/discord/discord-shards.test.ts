@@ -1,13 +1,12 @@
 import { describe, expect, it, vi } from 'vitest';
-import { createHealthCheck } from '../../../src/app/health-check.js';
 import { DiscordStartError } from '../../../src/platforms/discord/discord-platform.js';
-import { createAppServer } from '../../../src/server/http-server.js';
 import type { FakeDiscordOptions } from '../../fakes/fake-discord.js';
 import { httpRequest } from '../../support/http-request.js';
 import {
   channelResult,
   contentOf,
   type DiscordHarness,
+  listenWithHealth,
   startConversation,
   useDiscordHarness,
 } from './discord-harness.js';
@@ -83,18 +82,9 @@ describe('Discord shards (one process, discord.js internal sharding)', () => {
   it('names the shard that is down in /healthz while the other keeps answering, and recovers with it', async () => {
     const harness = await harnesses.start({ fake: twoShards });
     const { fake } = harness;
-    const { platform, store } = harness.bot;
-    const server = createAppServer({
-      host: '127.0.0.1',
-      port: 0,
-      health: createHealthCheck({
-        store,
-        dataDir: harness.dataDir.path,
-        minFreeBytes: 0,
-        platforms: () => ({ discord: platform.health() }),
-      }),
-    });
-    const { url } = await server.listen();
+    const { platform } = harness.bot;
+    const server = await listenWithHealth(harness);
+    const { url } = server;
     try {
       fake.dropShard(1);
       await vi.waitFor(() => expect(platform.health().detail).toBe('gateway not ready (shard 1 resuming)'), {
