@@ -170,7 +170,7 @@ function put(incoming) {
     if (rankOf(candidate) > rankOf(turn)) turn = candidate.base || !turn.base ? candidate : withBaseOf(candidate, turn);
   }
   const known = state.turns.get(turn.turnId);
-  const older = known && known.job && turn.job && known.job.id === turn.job.id && rankOf(known) > rankOf(turn);
+  const older = known?.job && turn.job && known.job.id === turn.job.id && rankOf(known) > rankOf(turn);
   const kept = older ? known : turn;
   // The result's event knows no Variations or Upscale origin; the turn as submitted does.
   const shown = !kept.base && known?.base ? withBaseOf(kept, known) : kept;
