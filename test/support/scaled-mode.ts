@@ -1,10 +1,16 @@
 import { createHash } from 'node:crypto';
 import { Redis } from 'ioredis';
 import pg from 'pg';
+import { openStorage } from '../../src/app/create-engine.js';
+import type { Storage } from '../../src/app/open-engine.js';
+import { openSharedQueue } from '../../src/app/shared-queue.js';
+import { loadConfig } from '../../src/config/config.js';
+import type { JobQueueFactory } from '../../src/core/jobs/job-queue.js';
+import type { Logger } from '../../src/logging/logger.js';
 import { testDatabaseUrl } from './postgres-schema.js';
 
 /**
- * `THREADPAINT_TEST_QUEUE=redis` runs the in-process platform harnesses (the Slack bot) on the scaled deployment's
+ * `THREADPAINT_TEST_QUEUE=redis` runs the in-process platform harnesses (the Slack bot, the Discord harness) on the scaled deployment's
  * engines: BullMQ on Redis and PostgreSQL, one process doing both halves as `npm start` does with both URLs set.
  * Unset: SQLite and the in-process queue, the default. CI runs the platform suites in both modes.
  */
@@ -40,4 +46,24 @@ export async function dropScaledFor(dataDir: string): Promise<void> {
   } finally {
     redis.disconnect();
   }
+}
+
+/**
+ * What an in-process harness needs to run on the scaled engines for a data directory: PostgreSQL storage and the
+ * shared queue, opened as `npm start` opens them with both URLs set; `close` closes the queue (the engine closes the
+ * store).
+ */
+export async function openScaledParts(
+  dataDir: string,
+  logger: Logger,
+  env: Readonly<Record<string, string>> = {},
+): Promise<{ storage: Storage; queue: JobQueueFactory; close(): Promise<void> }> {
+  const config = loadConfig({
+    readEnvFile: false,
+    cwd: dataDir,
+    env: { DATA_DIR: dataDir, ...scaledEnvFor(dataDir), ...env },
+  });
+  const storage = await openStorage(config, logger);
+  const shared = await openSharedQueue(config, 'all', logger);
+  return { storage, queue: shared.factory, close: () => shared.close() };
 }

@@ -30,6 +30,7 @@ import { encodePng } from '../../fakes/fake-image-api-png.js';
 import { type EngineEventLog, recordEngineEvents } from '../../support/engine-events.js';
 import { createFakeApiProvider } from '../../support/fake-api-provider.js';
 import { type ObservedProvider, observeProvider } from '../../support/observed-provider.js';
+import { dropScaledFor, openScaledParts, scaledMode } from '../../support/scaled-mode.js';
 import { createTempDir, type TempDir } from '../../support/temp-dir.js';
 import { createWaitList, type WaitList } from '../../support/wait-list.js';
 
@@ -175,15 +176,20 @@ export async function startDiscordHarness(options: DiscordHarnessOptions = {}): 
     overrides: Partial<DiscordPlatformConfig> = {},
     mode: { readonly outboundOnly?: boolean } = {},
   ): Promise<DiscordBot> {
+    // THREADPAINT_TEST_QUEUE=redis: PostgreSQL and BullMQ, as `npm start` with both URLs set (test/support/scaled-mode).
+    const concurrency = options.settings?.concurrency ?? 4;
+    const scaled = scaledMode
+      ? await openScaledParts(dataDir.path, logger, { IMAGE_API_CONCURRENCY: String(concurrency) })
+      : undefined;
     const engine = openEngine({
-      dataDir: dataDir.path,
+      ...(scaled ? { storage: scaled.storage, queue: scaled.queue } : { dataDir: dataDir.path }),
       provider,
       catalogue,
       logger: logger.child({ module: 'engine' }),
       now: clock.now,
       settings: {
         defaultModel: options.defaultModel ?? 'gemini-2.5-flash-image',
-        concurrency: 4,
+        concurrency,
         shutdownGraceMs: 200,
         ...options.settings,
       },
@@ -208,6 +214,7 @@ export async function startDiscordHarness(options: DiscordHarnessOptions = {}): 
       detach();
       events.stop();
       await engine.close();
+      await scaled?.close();
       throw error;
     }
     await engine.start();
@@ -222,6 +229,7 @@ export async function startDiscordHarness(options: DiscordHarnessOptions = {}): 
         await platform.stop();
         events.stop();
         await engine.close();
+        await scaled?.close();
       },
     };
     current = bot;
@@ -274,6 +282,7 @@ export async function startDiscordHarness(options: DiscordHarnessOptions = {}): 
       current = undefined;
       await Promise.all([fake.close(), imageApi.close()]);
       await api.close();
+      if (scaledMode) await dropScaledFor(dataDir.path);
       dataDir.remove();
     },
   };
