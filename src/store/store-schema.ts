@@ -170,8 +170,18 @@ CREATE INDEX image_blobs_by_stored ON image_blobs (stored_at);
 `;
 }
 
+/** The operator console lists jobs of every state newest first: without this it reads the whole table. */
+function jobsByCreated(dialect: SqlDialect): string {
+  // The same order as the console's `ORDER BY created_at DESC, rowid DESC`: SQLite's index entries end in the rowid.
+  const columns = dialect === 'postgres' ? 'created_at, rowid' : 'created_at';
+  return `
+CREATE INDEX jobs_by_created ON jobs (${columns});
+`;
+}
+
 /** The schema of both stores, oldest first. */
 export const storeSchema: readonly SchemaStep[] = [
   { version: 1, name: 'initial schema', ddl: initial },
   { version: 2, name: 'image blobs', ddl: imageBlobs },
+  { version: 3, name: 'jobs by creation time', ddl: jobsByCreated },
 ];
