@@ -3,23 +3,12 @@ import type { ConversationEngine } from '../core/engine/conversation-engine.js';
 import type { ImageProvider } from '../core/image-provider.js';
 import { imageProviderErrorCodes } from '../core/image-provider-error.js';
 import type { ChatPlatform, PlatformAckObserver, PlatformApiObserver } from '../core/platform/chat-platform.js';
-import type { JobState } from '../core/records.js';
+import { jobStates } from '../core/records.js';
 import { userFacingCodes } from '../core/user-facing-error.js';
 import type { ImagePipeline } from '../images/image-pipeline.js';
 import { createMetrics, type ThreadpaintMetrics } from '../metrics/metrics.js';
 import type { UpstreamObserver } from '../providers/http-image-provider.js';
 import type { JobOutcome } from './outcome-log.js';
-
-const jobStates: readonly JobState[] = [
-  'queued',
-  'running',
-  'generated',
-  'delivered',
-  'delivery_failed',
-  'failed',
-  'cancelled',
-  'interrupted',
-];
 
 /** The process's metrics (`METRICS`), labelled with the catalogue's model ids and the closed sets of codes. */
 export function createAppMetrics(config: Config): ThreadpaintMetrics | undefined {

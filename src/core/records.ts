@@ -87,6 +87,18 @@ export type JobState =
   | 'cancelled'
   | 'interrupted';
 
+/** Every job state, in the order a job moves through them. */
+export const jobStates: readonly JobState[] = [
+  'queued',
+  'running',
+  'generated',
+  'delivered',
+  'delivery_failed',
+  'failed',
+  'cancelled',
+  'interrupted',
+];
+
 export const finalJobStates: readonly JobState[] = [
   'delivered',
   'delivery_failed',

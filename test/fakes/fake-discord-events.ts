@@ -53,6 +53,17 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
     return channel;
   }
 
+  /** Records an interaction (so its callback and webhooks can be answered) and sends it on the gateway. */
+  function dispatchInteraction(
+    ids: { id: string; token: string; type: number; guildId: string; channelId: string; userId: string },
+    body: { attachmentSizeLimit: number; payload: Record<string, unknown> },
+  ): FakeDispatchedInteraction {
+    const dispatchedAt = performance.now();
+    state.registerInteraction({ ...ids, dispatchedAt, ...body });
+    sink.send('INTERACTION_CREATE', body.payload);
+    return { id: ids.id, token: ids.token, dispatchedAt, payload: body.payload };
+  }
+
   /** An interaction through the member's user install in a DM (context 2): owners `{ "1": user }`, `user`, no guild. */
   function userInstallDm(input: FakeInteractionInput, type: number): FakeDispatchedInteraction {
     const message = build.message(input.message);
@@ -82,20 +93,13 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
       data: build.data(input, type, '', channel.id),
       ...(message && { message }),
     };
-    const dispatchedAt = performance.now();
-    state.registerInteraction({
-      id,
-      token,
-      type,
-      guildId: '',
-      channelId: channel.id,
-      userId: user.id,
-      dispatchedAt,
-      attachmentSizeLimit,
-      payload,
-    });
-    sink.send('INTERACTION_CREATE', payload);
-    return { id, token, dispatchedAt, payload };
+    return dispatchInteraction(
+      { id, token, type, guildId: '', channelId: channel.id, userId: user.id },
+      {
+        attachmentSizeLimit,
+        payload,
+      },
+    );
   }
 
   return {
@@ -138,20 +142,13 @@ export function createEvents(app: FakeApp, defaults: { userId: string; channelId
         data: build.data(input, type, guild.id, channel.id),
         ...(message && { message }),
       };
-      const dispatchedAt = performance.now();
-      state.registerInteraction({
-        id,
-        token,
-        type,
-        guildId: guild.id,
-        channelId: channel.id,
-        userId: user.id,
-        dispatchedAt,
-        attachmentSizeLimit,
-        payload,
-      });
-      sink.send('INTERACTION_CREATE', payload);
-      return { id, token, dispatchedAt, payload };
+      return dispatchInteraction(
+        { id, token, type, guildId: guild.id, channelId: channel.id, userId: user.id },
+        {
+          attachmentSizeLimit,
+          payload,
+        },
+      );
     },
 
     messageCreate(input: FakeMessageInput): FakeMessage {

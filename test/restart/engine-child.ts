@@ -20,23 +20,12 @@ import { parseArgs } from 'node:util';
 import { createConversationEngine } from '../../src/core/engine/conversation-engine.js';
 import type { EngineLogger } from '../../src/core/engine/engine-types.js';
 import { createModelCatalogue } from '../../src/core/models/model-catalogue.js';
-import type { JobState } from '../../src/core/records.js';
+import { jobStates } from '../../src/core/records.js';
 import { createImageDownloader } from '../../src/download/image-downloader.js';
 import { createImagePipeline } from '../../src/images/image-pipeline.js';
 import { createHttpImageProvider } from '../../src/providers/http-image-provider.js';
 import { createFileBlobStore } from '../../src/store/blob-store.js';
 import { createSqliteStore } from '../../src/store/sqlite-store.js';
-
-const allStates: readonly JobState[] = [
-  'queued',
-  'running',
-  'generated',
-  'delivered',
-  'delivery_failed',
-  'failed',
-  'cancelled',
-  'interrupted',
-];
 
 const { values } = parseArgs({
   args: process.argv.slice(2),
@@ -143,7 +132,7 @@ async function handle(command: Command): Promise<void> {
       return;
     }
     case 'jobs': {
-      const jobs = await store.listJobsByState(allStates);
+      const jobs = await store.listJobsByState(jobStates);
       emit({
         type: 'jobs',
         jobs: jobs.map((job) => ({ id: job.id, key: job.idempotencyKey, state: job.state, prompt: job.input.prompt })),

@@ -6,7 +6,7 @@ import type { InboundRequest, SubmitResult } from '../../src/core/engine/engine-
 import type { ImageProvider } from '../../src/core/image-provider.js';
 import type { JobQueueFactory } from '../../src/core/jobs/job-queue.js';
 import { createModelCatalogue, type ModelCatalogue } from '../../src/core/models/model-catalogue.js';
-import type { JobRecord, JobState, Platform, TurnRecord } from '../../src/core/records.js';
+import { type JobRecord, jobStates, type Platform, type TurnRecord } from '../../src/core/records.js';
 import type { BlobStore, Store } from '../../src/core/store.js';
 import { createOfflineImageProvider } from '../../src/providers/offline-renderer.js';
 import { type EngineEventLog, recordEngineEvents } from './engine-events.js';
@@ -14,17 +14,6 @@ import { createManualClock, type ManualClock } from './manual-clock.js';
 import { createRecordingDeliverer, type RecordingDeliverer } from './recording-deliverer.js';
 import { createRecordingLogger, describeLogEntries, type RecordingLogger } from './recording-logger.js';
 import { createTempDir } from './temp-dir.js';
-
-export const allJobStates: readonly JobState[] = [
-  'queued',
-  'running',
-  'generated',
-  'delivered',
-  'delivery_failed',
-  'failed',
-  'cancelled',
-  'interrupted',
-];
 
 export interface EngineHarnessOptions {
   /** An existing `DATA_DIR` (a restart); by default a fresh temp dir the harness owns and removes. */
@@ -183,7 +172,7 @@ function openHarness(options: EngineHarnessOptions, ownsDir: boolean): EngineHar
       }
       return settled;
     },
-    allJobs: () => store.listJobsByState(allJobStates),
+    allJobs: () => store.listJobsByState(jobStates),
     blobPath: (hash) => path.join(blobDir, hash.slice(0, 2), hash),
     blobFiles() {
       if (!existsSync(blobDir)) return [];

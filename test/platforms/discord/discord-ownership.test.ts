@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { allJobStates } from '../../support/engine-harness.js';
+import { jobStates } from '../../../src/core/records.js';
 import { seedImagineJob } from '../../support/seed-records.js';
 import { contentOf, type DiscordHarness, startConversation, useDiscordHarness } from './discord-harness.js';
 
@@ -39,7 +39,7 @@ describe('Discord buttons never reach another platform’s records', () => {
       at,
       turn: { id: randomUUID() },
     });
-    const before = await store.listJobsByState(allJobStates);
+    const before = await store.listJobsByState(jobStates);
     const generations = harness.imageApi.requests.length;
 
     const cases: Array<[string, string, boolean]> = [
@@ -60,7 +60,7 @@ describe('Discord buttons never reach another platform’s records', () => {
     expect((await pressAndRead(harness, messageId, `tp:retry:${slackFailed.job.id}`, false)).content).toBe(
       '⚠️ That request is no longer stored.',
     );
-    expect(await store.listJobsByState(allJobStates)).toEqual(before);
+    expect(await store.listJobsByState(jobStates)).toEqual(before);
     expect(await store.getTurn(slackDone.turn.id)).toEqual(slackDone.turn);
     expect(harness.imageApi.requests).toHaveLength(generations);
   });
